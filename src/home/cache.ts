@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { FileOutcome } from '../python/pool.js';
+
+// Re-scans of an unchanged home skip reading and parsing: results are keyed by path, size and
+// modification time, and the whole cache by the analyser's version. It holds no secret: analysis
+// results are already redacted. A cache that cannot be read or written is simply not used.
+
+export const ANALYZER_VERSION = 'py-1';
+
+interface Entry {
+  size: number;
+  mtimeMs: number;
+  outcome: FileOutcome;
+}
+
+export class ScanCache {
+  private entries: Record<string, Entry> = {};
+  private dirty = false;
+  private readonly file: string;
+
+  constructor(dir: string, home: string, toolVersion: string) {
+    const key = createHash('sha256').update(`${home}\0${toolVersion}\0${ANALYZER_VERSION}`).digest('hex').slice(0, 32);
+    this.file = join(dir, `${key}.json`);
+    try {
+      this.entries = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, Entry>;
+    } catch {
+      this.entries = {};
+    }
+  }
+
+  get(abs: string, size: number, mtimeMs: number): FileOutcome | undefined {
+    const e = this.entries[abs];
+    return e && e.size === size && e.mtimeMs === mtimeMs ? e.outcome : undefined;
+  }
+
+  set(abs: string, size: number, mtimeMs: number, outcome: FileOutcome): void {
+    if (!outcome.ok) return; // errors may be transient
+    this.entries[abs] = { size, mtimeMs, outcome };
+    this.dirty = true;
+  }
+
+  /** Keeps only the given paths, so deleted files do not accumulate. */
+  save(keep: Set<string>): void {
+    for (const k of Object.keys(this.entries)) {
+      if (!keep.has(k)) {
+        delete this.entries[k];
+        this.dirty = true;
+      }
+    }
+    if (!this.dirty) return;
+    try {
+      mkdirSync(join(this.file, '..'), { recursive: true });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(this.entries));
+      renameSync(tmp, this.file);
+    } catch {
+      // A read-only or full cache folder only costs speed.
+    }
+  }
+}
+
+export function defaultCacheDir(): string {
+  const base = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
+  return join(base, 'mwaa-migrate');
+}

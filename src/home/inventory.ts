@@ -1,0 +1,275 @@
+// The Inventory: everything the scanner learned about one Airflow home, as one plain,
+// serialisable value. Every later stage reads this and nothing else. Secrets never enter it:
+// they are replaced by REDACTED and described by a salted fingerprint.
+
+export const INVENTORY_SCHEMA_VERSION = 1;
+export const REDACTED = '<redacted>';
+
+/** Where a value came from: a file position (paths relative to the home) or a variable. */
+export type Source =
+  | { kind: 'file'; file: string; line: number }
+  | { kind: 'env'; name: string; origin: 'env-file' | 'process' };
+
+export interface Position {
+  line: number; // 1-based
+  col: number; // 1-based
+}
+
+export type ProblemCode =
+  | 'home-missing'
+  | 'home-empty'
+  | 'cfg-missing'
+  | 'cfg-malformed'
+  | 'cfg-duplicate-section'
+  | 'cfg-duplicate-option'
+  | 'cfg-interpolation'
+  | 'env-malformed'
+  | 'dags-folder-fallback'
+  | 'dags-folder-missing'
+  | 'ignore-invalid-pattern'
+  | 'unreadable'
+  | 'symlink-loop'
+  | 'too-large'
+  | 'binary'
+  | 'not-utf8'
+  | 'syntax-error'
+  | 'python2'
+  | 'zip-invalid'
+  | 'requirements-malformed'
+  | 'requirements-include-missing'
+  | 'plugins-zip-layout';
+
+export interface Problem {
+  code: ProblemCode;
+  file?: string; // relative to the home where possible
+  line?: number;
+  message: string;
+}
+
+export interface SecretRef {
+  /** What holds the secret, e.g. "[database] sql_alchemy_conn" or "AIRFLOW_CONN_PG (password)". */
+  what: string;
+  source: Source;
+  /** Salted hash: equal values within one scan have equal fingerprints; the value cannot be recovered. */
+  fingerprint: string;
+}
+
+export interface ConfigOption {
+  section: string; // lower case
+  key: string; // lower case
+  /** The effective value; REDACTED when secret. null when it comes from a command or secrets backend. */
+  value: string | null;
+  source: Source;
+  /** `_cmd`/`_secret` forms are recorded, never executed or looked up. */
+  valueFrom: 'literal' | 'command' | 'secrets-backend';
+  secret: boolean;
+  fingerprint?: string;
+  /** Whether the option exists in the reference version's catalogue (null when no version is known). */
+  known: boolean | null;
+  /** Differs from the reference version's default (null when unknown). */
+  differsFromDefault: boolean | null;
+  /** Values this one overrode, e.g. airflow.cfg under an env override. */
+  overridden?: Source[];
+}
+
+export interface ConfigInventory {
+  file: string | null; // relative path of airflow.cfg, null when absent
+  /** The config catalogue version defaults are compared against. */
+  referenceVersion: string | null;
+  options: ConfigOption[];
+}
+
+export interface Connection {
+  connId: string;
+  source: Source;
+  format: 'uri' | 'json';
+  connType: string | null;
+  host: string | null;
+  login: string | null;
+  port: number | null;
+  schema: string | null;
+  hasPassword: boolean;
+  extraKeys: string[];
+  fingerprint: string;
+}
+
+export interface Variable {
+  key: string;
+  source: Source;
+  length: number;
+  fingerprint: string;
+}
+
+export type LiteralValue = string | number | boolean | null | LiteralValue[] | { [k: string]: LiteralValue };
+
+export interface PyImport extends Position {
+  /** Fully qualified imported name: module for `import x.y`, module.name for `from x import name`. */
+  name: string;
+  module: string;
+  alias: string | null; // local name when it differs from the default binding
+  level: number; // relative import dots
+  guarded: 'none' | 'try' | 'type-checking';
+}
+
+export type Schedule =
+  | { kind: 'default' }
+  | { kind: 'none' }
+  | { kind: 'preset'; value: string }
+  | { kind: 'cron'; value: string }
+  | { kind: 'timedelta'; seconds: number | null; text: string }
+  | { kind: 'dataset'; text: string }
+  | { kind: 'timetable'; text: string }
+  | { kind: 'expression'; text: string };
+
+export interface PyDag extends Position {
+  dagId: string | null;
+  form: 'constructor' | 'context-manager' | 'decorator';
+  scheduleArg: 'schedule' | 'schedule_interval' | 'timetable' | null;
+  schedule: Schedule;
+  /** Keyword arguments: literal values where literal, else null. Sensitive names are redacted. */
+  kwargs: Record<string, LiteralValue>;
+  /** Keyword names given with a non-literal value. */
+  exprKwargs: string[];
+}
+
+export interface PyTask extends Position {
+  /** Qualified operator name resolved through imports, or the local name if unresolved. */
+  operator: string;
+  form: 'operator' | 'sensor' | 'taskflow';
+  taskId: string | null;
+  /** Index into the file's dags (null when it cannot be tied to one). */
+  dag: number | null;
+  inLoop: boolean;
+  mapped: boolean;
+  kwargs: Record<string, LiteralValue>;
+  exprKwargs: string[];
+}
+
+export interface PyCall extends Position {
+  /** Qualified callee, e.g. airflow.models.Variable.get. */
+  callee: string;
+  category: 'variable' | 'connection' | 'database' | 'network' | 'subprocess' | 'file';
+}
+
+export interface PyClass extends Position {
+  name: string;
+  bases: string[]; // qualified where resolvable
+  /** Class-level assignments: attribute -> element texts (for lists) or the value text. */
+  attributes: Record<string, string[]>;
+}
+
+export interface PyAnalysis {
+  encoding: string;
+  syntax: 'ok' | 'error' | 'python2';
+  syntaxErrors: (Position & { message: string })[];
+  imports: PyImport[];
+  dags: PyDag[];
+  tasks: PyTask[];
+  parseTimeCalls: PyCall[];
+  classes: PyClass[];
+}
+
+export interface PyFile {
+  path: string; // relative to the home; inside a zip: archive.zip/inner/path.py
+  size: number;
+  sha256: string;
+  zip: string | null; // the archive it came from
+  analysis: PyAnalysis | null; // null when the file could not be read or decoded
+}
+
+export interface DagFolder {
+  configured: string | null; // [core] dags_folder as written
+  path: string; // what was scanned, relative to the home when inside it
+  fellBack: boolean;
+  ignoreSyntax: 'regexp' | 'glob';
+  safeMode: boolean;
+  ignoredFiles: string[]; // by .airflowignore
+  skippedBySafeMode: string[];
+  zips: string[];
+}
+
+export interface PluginDef extends Position {
+  file: string;
+  className: string;
+  name: string | null;
+  registers: Record<string, string[]>;
+}
+
+export interface PluginsInventory {
+  folder: string | null;
+  files: PyFile[];
+  otherFiles: string[];
+  plugins: PluginDef[];
+  zip: {
+    path: string;
+    entries: string[];
+    /** Top-level folder every entry sits under (the "zipped the folder" mistake), or null. */
+    wrappedIn: string | null;
+  } | null;
+}
+
+export interface Requirement {
+  file: string;
+  line: number;
+  kind: 'requirement' | 'url' | 'vcs' | 'path' | 'include' | 'constraint' | 'option';
+  /** The line as written with credentials redacted; comments stripped. */
+  text: string;
+  name: string | null; // normalised per PEP 503
+  extras: string[];
+  specifier: string | null;
+  marker: string | null;
+  url: string | null; // redacted
+  hashes: string[];
+  /** For -r / -c / options: the target or option name. */
+  target: string | null;
+  pinned: string | null; // exact version when `==X` (no wildcard)
+}
+
+export interface RequirementsInventory {
+  files: string[];
+  requirements: Requirement[];
+}
+
+export type VersionSource = 'flag' | 'requirements-pin' | 'constraints-url' | 'config-fingerprint' | 'dag-imports' | 'none';
+
+export interface VersionDecision {
+  version: string | null;
+  source: VersionSource;
+  confidence: 'certain' | 'high' | 'medium' | 'low' | 'none';
+  /** Major.minor family when only that is known, e.g. "2.x". */
+  family: string | null;
+  candidates: { version: string; score: number }[];
+  evidence: string[];
+}
+
+export interface Inventory {
+  schemaVersion: typeof INVENTORY_SCHEMA_VERSION;
+  tool: { name: 'mwaa-migrate'; version: string };
+  home: string; // absolute path
+  airflowVersion: VersionDecision;
+  config: ConfigInventory;
+  connections: Connection[];
+  variables: Variable[];
+  secrets: SecretRef[];
+  dagFolder: DagFolder;
+  dagFiles: PyFile[];
+  plugins: PluginsInventory;
+  requirements: RequirementsInventory;
+  problems: Problem[];
+  summary: InventorySummary;
+}
+
+export interface InventorySummary {
+  dagFiles: number;
+  dags: number;
+  tasks: number;
+  imports: number;
+  plugins: number;
+  pluginFiles: number;
+  requirements: number;
+  connections: number;
+  variables: number;
+  secrets: number;
+  problems: number;
+  bytes: number;
+}

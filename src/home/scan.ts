@@ -1,0 +1,454 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { unzipSync } from 'fflate';
+import { ScanCache, defaultCacheDir } from './cache.js';
+import { parseCfg, type CfgEntry } from './cfgparse.js';
+import { buildConfig, type EnvVar } from './config.js';
+import { parseDotenv } from './dotenv.js';
+import { ioReason, nodeIO, type ScanIO } from './fs.js';
+import type { IgnoreSyntax } from './ignore.js';
+import {
+  INVENTORY_SCHEMA_VERSION,
+  type DagFolder,
+  type Inventory,
+  type PluginsInventory,
+  type Problem,
+  type PyFile,
+  type RequirementsInventory,
+} from './inventory.js';
+import { findPlugins, wrappingFolder } from './plugins.js';
+import { walkFolder } from './walk.js';
+import { collectRequirements } from './requirements.js';
+import { decideVersion } from './version.js';
+import { catalogVersionFor } from '../refdata/airflow-config.js';
+import { fileFacts } from '../python/file.js';
+import { analyzeFiles, defaultWorkers, type FileJob, type FileOutcome } from '../python/pool.js';
+import { TOOL_VERSION } from '../version.js';
+
+// The scanner's edge: reads the home through ScanIO and hands contents to pure builders.
+
+export interface ScanOptions {
+  envFile?: string;
+  /** Also read AIRFLOW__*, AIRFLOW_CONN_*, AIRFLOW_VAR_* (and AIRFLOW_CONFIG) from `env`. */
+  useEnv?: boolean;
+  env?: Record<string, string | undefined>;
+  airflowVersion?: string;
+  cache?: boolean;
+  cacheDir?: string;
+  workers?: number;
+  maxFileSize?: number;
+  io?: ScanIO;
+  onProgress?: (p: ScanProgress) => void;
+}
+
+export interface ScanProgress {
+  phase: 'config' | 'dags' | 'plugins' | 'done';
+  filesFound: number;
+  filesRead: number;
+  dags: number;
+}
+
+/** Nothing useful can be read: the CLI prints the message alone and exits 2. */
+export class ScanInputError extends Error {}
+
+export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
+export async function scanHome(homeArg: string, options: ScanOptions = {}): Promise<Inventory> {
+  const io = options.io ?? nodeIO;
+  const env = options.env ?? process.env;
+  const home = resolve(homeArg);
+  const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const problems: Problem[] = [];
+  const progress: ScanProgress = { phase: 'config', filesFound: 0, filesRead: 0, dags: 0 };
+  const report = () => options.onProgress?.({ ...progress });
+  const show = (abs: string) => {
+    const r = relative(home, abs);
+    return r === '' ? '.' : r.startsWith('..') || isAbsolute(r) ? abs : r.split(sep).join('/');
+  };
+
+  const names = await homeEntries(io, home);
+
+  // airflow.cfg (or $AIRFLOW_CONFIG with --use-env)
+  const cfgPath = options.useEnv && env['AIRFLOW_CONFIG'] ? resolve(env['AIRFLOW_CONFIG']) : join(home, 'airflow.cfg');
+  const cfgFile = show(cfgPath);
+  let entries: CfgEntry[] = [];
+  let cfgFound = false;
+  const cfgBytes = await readCapped(io, cfgPath, maxSize, cfgFile, problems, false);
+  if (cfgBytes) {
+    cfgFound = true;
+    if (cfgBytes.includes(0)) problems.push({ code: 'cfg-malformed', file: cfgFile, message: 'binary content (NUL bytes): not an INI file, nothing read from it' });
+    else {
+      const text = Buffer.from(cfgBytes).toString('utf8');
+      if (text.includes('\uFFFD') && !Buffer.from(cfgBytes).includes(Buffer.from('\uFFFD'))) {
+        problems.push({ code: 'not-utf8', file: cfgFile, message: 'not valid UTF-8; Airflow fails to read it (invalid bytes were replaced here)' });
+      }
+      const parsed = parseCfg(text, cfgFile);
+      entries = parsed.entries;
+      problems.push(...parsed.problems);
+    }
+  } else if (!problems.some((p) => p.file === cfgFile)) {
+    problems.push({ code: 'cfg-missing', file: cfgFile, message: 'no airflow.cfg: Airflow would use its defaults and environment variables' });
+  }
+
+  // Environment overrides: --env-file, then (with --use-env) the process environment.
+  const envVars = new Map<string, EnvVar>();
+  if (options.envFile) {
+    const path = resolve(options.envFile);
+    let bytes: Uint8Array;
+    try {
+      bytes = await io.readFile(path);
+    } catch (e) {
+      throw new ScanInputError(`--env-file ${options.envFile}: ${ioReason(e)}`);
+    }
+    const parsed = parseDotenv(Buffer.from(bytes).toString('utf8'), show(path));
+    problems.push(...parsed.problems);
+    for (const e of parsed.entries) envVars.set(e.name, { name: e.name, value: e.value, source: { kind: 'env', name: e.name, origin: 'env-file' } });
+  }
+  if (options.useEnv) {
+    for (const [name, value] of Object.entries(env)) {
+      if (value !== undefined && /^AIRFLOW(__|_CONN_|_VAR_)/.test(name)) envVars.set(name, { name, value, source: { kind: 'env', name, origin: 'process' } });
+    }
+  }
+  const envList = [...envVars.values()];
+
+  // requirements.txt and what it includes
+  const requirements: RequirementsInventory = { files: [], requirements: [] };
+  if (names.includes('requirements.txt')) {
+    const collected = collectRequirements('requirements.txt', (p) => {
+      try {
+        const abs = join(home, p);
+        return readFileSync(abs).subarray(0, maxSize).toString('utf8');
+      } catch {
+        return null;
+      }
+    });
+    requirements.files = collected.files;
+    requirements.requirements = collected.requirements;
+    problems.push(...collected.problems);
+  }
+
+  // A first version decision (everything but DAG imports) picks the defaults the walk needs.
+  const cfgKeys = entries.map((e) => `${e.sectionLower}.${e.key}`);
+  let version = decideVersion({ flag: options.airflowVersion, requirements: requirements.requirements, cfgKeys, imports: [] });
+  const refVersion = () => (version.version ? catalogVersionFor(version.version) : null);
+  let config = buildConfig(cfgFound ? cfgFile : null, entries, envList, refVersion(), home);
+  const setting = (section: string, key: string) => config.options.find((o) => o.section === section && o.key === key && o.valueFrom === 'literal')?.value ?? null;
+
+  const major = version.version ? Number(version.version.split('.')[0]) : version.family === '3.x' ? 3 : 2;
+  const syntaxSetting = setting('core', 'dag_ignore_file_syntax')?.trim().toLowerCase();
+  const ignoreSyntax: IgnoreSyntax = syntaxSetting === 'glob' || syntaxSetting === 'regexp' ? syntaxSetting : major >= 3 ? 'glob' : 'regexp';
+  const safeMode = !/^(false|f|no|n|0|off)$/i.test(setting('core', 'dag_discovery_safe_mode')?.trim() ?? 'true');
+
+  const cache = options.cache === false ? null : new ScanCache(options.cacheDir ?? defaultCacheDir(), home, TOOL_VERSION);
+  const cacheKeep = new Set<string>();
+  const workers = options.workers ?? defaultWorkers();
+  const analyze = async (files: { abs: string; size: number; mtimeMs: number }[], safe: boolean): Promise<FileOutcome[]> => {
+    const out = new Array<FileOutcome>(files.length);
+    const todo: number[] = [];
+    files.forEach((f, i) => {
+      cacheKeep.add(f.abs);
+      const hit = cache?.get(f.abs, f.size, f.mtimeMs);
+      if (hit && (!safe || !hit.ok || hit.analysis || !hit.mightContainDag)) out[i] = hit;
+      else todo.push(i);
+    });
+    const base = progress.filesRead;
+    progress.filesRead += files.length - todo.length;
+    report();
+    const jobs: FileJob[] = todo.map((i) => ({ abs: files[i]!.abs, safeMode: safe }));
+    const results = await analyzeFiles(jobs, {
+      workers,
+      read: options.io ? (p) => io.readFile(p) : undefined,
+      onDone: (n) => {
+        progress.filesRead = base + files.length - todo.length + n;
+        report();
+      },
+    });
+    todo.forEach((i, k) => {
+      out[i] = results[k]!;
+      cache?.set(files[i]!.abs, files[i]!.size, files[i]!.mtimeMs, results[k]!);
+    });
+    return out;
+  };
+
+  // DAG folder
+  progress.phase = 'dags';
+  report();
+  const configuredDags = setting('core', 'dags_folder');
+  const dagsPath = await locateFolder(io, home, env, configuredDags, 'dags', 'dags_folder', problems, show);
+  const dagFolder: DagFolder = {
+    configured: configuredDags,
+    path: dagsPath.path ? show(dagsPath.path) : show(join(home, 'dags')),
+    fellBack: dagsPath.fellBack,
+    ignoreSyntax,
+    safeMode,
+    ignoredFiles: [],
+    skippedBySafeMode: [],
+    zips: [],
+  };
+  const dagFiles: PyFile[] = [];
+  if (dagsPath.path) {
+    const root = dagsPath.path;
+    const walked = await walkFolder(io, root, {
+      syntax: ignoreSyntax,
+      display: (rel) => show(join(root, rel)),
+      accept: (n) => n.endsWith('.py') || n.endsWith('.zip'),
+      skipDirs: new Set(['__pycache__']),
+    });
+    problems.push(...walked.problems);
+    dagFolder.ignoredFiles = walked.ignored;
+    const py = walked.files.filter((f) => f.rel.endsWith('.py'));
+    const { fitting, tooLarge } = splitBySize(py, maxSize);
+    progress.filesFound = py.length;
+    for (const f of tooLarge) problems.push(tooLargeProblem(show(f.abs), f.size, maxSize));
+    const outcomes = await analyze(fitting, safeMode);
+    fitting.forEach((f, i) => {
+      const o = outcomes[i]!;
+      const path = show(f.abs);
+      if (!o.ok) {
+        problems.push({ code: 'unreadable', file: path, message: ioReason({ code: o.code, message: o.error }) });
+        return;
+      }
+      if (safeMode && !o.mightContainDag) {
+        dagFolder.skippedBySafeMode.push(path);
+        return;
+      }
+      if (o.problem) problems.push({ code: o.problem.code, file: path, line: o.analysis?.syntaxErrors[0]?.line, message: o.problem.message });
+      dagFiles.push({ path, size: f.size, sha256: o.sha256, zip: null, analysis: o.analysis });
+    });
+    for (const f of tooLarge) dagFiles.push({ path: show(f.abs), size: f.size, sha256: '', zip: null, analysis: null });
+    for (const z of walked.files.filter((f) => f.rel.endsWith('.zip'))) {
+      const zipPath = show(z.abs);
+      dagFolder.zips.push(zipPath);
+      const bytes = await readCapped(io, z.abs, maxSize, zipPath, problems, true);
+      const unzipped = bytes && openZip(bytes, zipPath, problems);
+      if (!unzipped) continue;
+      // Airflow loads only the .py files at the root of a DAG zip; deeper ones are importable modules.
+      for (const [name, data] of Object.entries(unzipped)) {
+        if (!name.endsWith('.py') || name.includes('/')) continue;
+        const facts = fileFacts(data, true);
+        if (safeMode && !facts.mightContainDag) {
+          dagFolder.skippedBySafeMode.push(`${zipPath}/${name}`);
+          continue;
+        }
+        const path = `${zipPath}/${name}`;
+        if (facts.problem) problems.push({ code: facts.problem.code, file: path, message: facts.problem.message });
+        dagFiles.push({ path, size: data.length, sha256: facts.sha256, zip: zipPath, analysis: facts.analysis });
+      }
+    }
+    dagFiles.sort((a, b) => a.path.localeCompare(b.path));
+  }
+  progress.dags = dagFiles.reduce((n, f) => n + (f.analysis?.dags.length ?? 0), 0);
+
+  // Plugins
+  progress.phase = 'plugins';
+  report();
+  const plugins = await scanPlugins(io, home, env, setting('core', 'plugins_folder'), ignoreSyntax, maxSize, problems, show, analyze);
+
+  cache?.save(cacheKeep);
+
+  if (version.source === 'none') {
+    version = decideVersion({ requirements: requirements.requirements, cfgKeys, imports: dagFiles.flatMap((f) => f.analysis?.imports ?? []) });
+    config = buildConfig(cfgFound ? cfgFile : null, entries, envList, refVersion(), home);
+  }
+  problems.push(...config.problems);
+
+  const inventory: Inventory = {
+    schemaVersion: INVENTORY_SCHEMA_VERSION,
+    tool: { name: 'mwaa-migrate', version: TOOL_VERSION },
+    home,
+    airflowVersion: version,
+    config: { file: cfgFound ? cfgFile : null, referenceVersion: refVersion(), options: config.options },
+    connections: config.connections,
+    variables: config.variables,
+    secrets: config.secrets,
+    dagFolder,
+    dagFiles,
+    plugins,
+    requirements,
+    problems: sortProblems(problems),
+    summary: {
+      dagFiles: dagFiles.length,
+      dags: progress.dags,
+      tasks: dagFiles.reduce((n, f) => n + (f.analysis?.tasks.length ?? 0), 0),
+      imports: dagFiles.reduce((n, f) => n + (f.analysis?.imports.length ?? 0), 0),
+      plugins: plugins.plugins.length,
+      pluginFiles: plugins.files.length,
+      requirements: requirements.requirements.filter((r) => ['requirement', 'url', 'vcs', 'path'].includes(r.kind)).length,
+      connections: config.connections.length,
+      variables: config.variables.length,
+      secrets: config.secrets.length,
+      problems: problems.length,
+      bytes: dagFiles.reduce((n, f) => n + f.size, 0),
+    },
+  };
+  progress.phase = 'done';
+  report();
+  return inventory;
+}
+
+async function homeEntries(io: ScanIO, home: string): Promise<string[]> {
+  let st;
+  try {
+    st = await io.stat(home);
+  } catch (e) {
+    throw new ScanInputError(`Airflow home ${home}: ${ioReason(e)}`);
+  }
+  if (!st.isDirectory()) throw new ScanInputError(`Airflow home ${home} is not a folder`);
+  let names: string[];
+  try {
+    names = await io.readdir(home);
+  } catch (e) {
+    throw new ScanInputError(`Airflow home ${home} cannot be read: ${ioReason(e)}`);
+  }
+  if (!names.some((n) => ['airflow.cfg', 'dags', 'plugins', 'requirements.txt', 'webserver_config.py'].includes(n))) {
+    throw new ScanInputError(
+      `${home} does not look like an Airflow home: no airflow.cfg, dags/, plugins/ or requirements.txt` + (names.length ? '' : ' (the folder is empty)'),
+    );
+  }
+  return names;
+}
+
+async function readCapped(io: ScanIO, path: string, maxSize: number, shown: string, problems: Problem[], reportMissing: boolean): Promise<Uint8Array | null> {
+  try {
+    const st = await io.stat(path);
+    if (st.size > maxSize) {
+      problems.push(tooLargeProblem(shown, st.size, maxSize));
+      return null;
+    }
+    return await io.readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' || reportMissing) problems.push({ code: code === 'ELOOP' ? 'symlink-loop' : 'unreadable', file: shown, message: ioReason(e) });
+    return null;
+  }
+}
+
+function tooLargeProblem(file: string, size: number, max: number): Problem {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return { code: 'too-large', file, message: `${mb(size)} is over the ${mb(max)} limit per file; not read` };
+}
+
+function splitBySize<T extends { size: number }>(files: T[], max: number) {
+  return { fitting: files.filter((f) => f.size <= max), tooLarge: files.filter((f) => f.size > max) };
+}
+
+function openZip(bytes: Uint8Array, shown: string, problems: Problem[]): Record<string, Uint8Array> | null {
+  try {
+    return unzipSync(bytes);
+  } catch (e) {
+    problems.push({ code: 'zip-invalid', file: shown, message: `not a readable zip archive (${(e as Error).message}); Airflow skips it, so its DAGs would be lost` });
+    return null;
+  }
+}
+
+/** Expands what Airflow expands in a folder setting: env variables, ~ and the {AIRFLOW_HOME} template. */
+function expandPath(value: string, home: string, env: Record<string, string | undefined>): string {
+  const expanded = value
+    .trim()
+    .replace(/\{AIRFLOW_HOME\}/g, home)
+    .replace(/\$\{?(\w+)\}?/g, (all, name: string) => (name === 'AIRFLOW_HOME' ? home : env[name] ?? all))
+    .replace(/^~(?=$|\/)/, homedir());
+  return resolve(home, expanded);
+}
+
+async function locateFolder(
+  io: ScanIO,
+  home: string,
+  env: Record<string, string | undefined>,
+  configured: string | null,
+  fallbackName: string,
+  option: string,
+  problems: Problem[],
+  show: (abs: string) => string,
+): Promise<{ path: string | null; fellBack: boolean }> {
+  const isDir = async (p: string) => {
+    try {
+      return (await io.stat(p)).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  const fallback = join(home, fallbackName);
+  if (configured) {
+    const wanted = expandPath(configured, home, env);
+    if (await isDir(wanted)) return { path: wanted, fellBack: false };
+    if (await isDir(fallback)) {
+      problems.push({
+        code: 'dags-folder-fallback',
+        file: 'airflow.cfg',
+        message: `[core] ${option} = ${configured} does not exist here (a path on the old host); scanned ${show(fallback)} instead`,
+      });
+      return { path: fallback, fellBack: true };
+    }
+  } else if (await isDir(fallback)) {
+    return { path: fallback, fellBack: false };
+  }
+  if (fallbackName === 'dags') {
+    problems.push({ code: 'dags-folder-missing', file: configured ?? show(fallback), message: `no DAG folder: neither ${configured ?? '(unset)'} nor ${show(fallback)} exists` });
+  }
+  return { path: null, fellBack: false };
+}
+
+async function scanPlugins(
+  io: ScanIO,
+  home: string,
+  env: Record<string, string | undefined>,
+  configured: string | null,
+  syntax: IgnoreSyntax,
+  maxSize: number,
+  problems: Problem[],
+  show: (abs: string) => string,
+  analyze: (files: { abs: string; size: number; mtimeMs: number }[], safe: boolean) => Promise<FileOutcome[]>,
+): Promise<PluginsInventory> {
+  const located = await locateFolder(io, home, env, configured, 'plugins', 'plugins_folder', problems, show);
+  const out: PluginsInventory = { folder: located.path ? show(located.path) : null, files: [], otherFiles: [], plugins: [], zip: null };
+  const zipCandidates = [join(home, 'plugins.zip')];
+  if (located.path) {
+    const root = located.path;
+    const walked = await walkFolder(io, root, { syntax, display: (rel) => show(join(root, rel)), accept: () => true, skipDirs: new Set(['__pycache__']) });
+    problems.push(...walked.problems);
+    const py = walked.files.filter((f) => f.rel.endsWith('.py'));
+    const { fitting, tooLarge } = splitBySize(py, maxSize);
+    for (const f of tooLarge) problems.push(tooLargeProblem(show(f.abs), f.size, maxSize));
+    const outcomes = await analyze(fitting, false);
+    fitting.forEach((f, i) => {
+      const o = outcomes[i]!;
+      const path = show(f.abs);
+      if (!o.ok) return void problems.push({ code: 'unreadable', file: path, message: ioReason({ code: o.code, message: o.error }) });
+      if (o.problem) problems.push({ code: o.problem.code, file: path, message: o.problem.message });
+      out.files.push({ path, size: f.size, sha256: o.sha256, zip: null, analysis: o.analysis });
+    });
+    out.otherFiles = walked.files.filter((f) => !f.rel.endsWith('.py')).map((f) => show(f.abs));
+    zipCandidates.push(...walked.files.filter((f) => basename(f.rel) === 'plugins.zip' && dirname(f.rel) === '.').map((f) => f.abs));
+  }
+  for (const zipAbs of zipCandidates) {
+    const shown = show(zipAbs);
+    const bytes = await readCapped(io, zipAbs, maxSize, shown, problems, false);
+    if (!bytes) continue;
+    const unzipped = openZip(bytes, shown, problems);
+    if (!unzipped) continue;
+    const entries = Object.keys(unzipped).sort();
+    const wrappedIn = wrappingFolder(entries);
+    if (wrappedIn) {
+      problems.push({
+        code: 'plugins-zip-layout',
+        file: shown,
+        message: `every entry sits under '${wrappedIn}/': MWAA unpacks the zip into its plugins folder, so modules land one level too deep; zip the folder's contents instead`,
+      });
+    }
+    out.zip = { path: shown, entries, wrappedIn };
+    for (const name of entries.filter((n) => n.endsWith('.py'))) {
+      const facts = fileFacts(unzipped[name]!, true);
+      out.files.push({ path: `${shown}/${name}`, size: unzipped[name]!.length, sha256: facts.sha256, zip: shown, analysis: facts.analysis });
+    }
+    break;
+  }
+  out.files.sort((a, b) => a.path.localeCompare(b.path));
+  out.plugins = findPlugins(out.files);
+  return out;
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  return [...problems].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code));
+}

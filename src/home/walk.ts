@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import type { Problem } from './inventory.js';
+import { ioReason, type ScanIO } from './fs.js';
+import { addIgnoreFile, emptyRules, isIgnored, type IgnoreSyntax } from './ignore.js';
+
+// Walks a DAG or plugins folder the way Airflow's find_path_from_directory does: following
+// symlinks, reading .airflowignore in every folder, pruning ignored folders, refusing loops.
+
+export interface FoundFile {
+  abs: string;
+  rel: string; // relative to the walked root, '/'-separated
+  size: number;
+  mtimeMs: number;
+}
+
+export interface WalkResult {
+  files: FoundFile[];
+  ignored: string[];
+  problems: Problem[];
+}
+
+export interface WalkOptions {
+  syntax: IgnoreSyntax;
+  /** Turns a path under the root into the path shown to users (relative to the home). */
+  display: (rel: string) => string;
+  accept: (name: string) => boolean;
+  skipDirs?: ReadonlySet<string>;
+}
+
+export async function walkFolder(io: ScanIO, root: string, opts: WalkOptions): Promise<WalkResult> {
+  const out: WalkResult = { files: [], ignored: [], problems: [] };
+  const rootReal = await io.realpath(root);
+
+  const visit = async (dir: string, rel: string, rules: ReturnType<typeof emptyRules>, chain: string[]): Promise<void> => {
+    let names: string[];
+    try {
+      names = (await io.readdir(dir)).sort();
+    } catch (e) {
+      out.problems.push({ code: 'unreadable', file: opts.display(rel) || '.', message: `folder cannot be read: ${ioReason(e)}` });
+      return;
+    }
+    if (names.includes('.airflowignore')) {
+      const ignoreRel = rel ? `${rel}/.airflowignore` : '.airflowignore';
+      try {
+        const text = Buffer.from(await io.readFile(join(dir, '.airflowignore'))).toString('utf8');
+        const added = addIgnoreFile(rules, rel, text);
+        rules = added.rules;
+        for (const p of added.problems) out.problems.push({ code: 'ignore-invalid-pattern', file: opts.display(ignoreRel), line: p.line, message: p.message });
+      } catch (e) {
+        out.problems.push({ code: 'unreadable', file: opts.display(ignoreRel), message: `cannot be read: ${ioReason(e)}` });
+      }
+    }
+    for (const name of names) {
+      if (name === '.airflowignore') continue;
+      const abs = join(dir, name);
+      const childRel = rel ? `${rel}/${name}` : name;
+      let st;
+      try {
+        st = await io.stat(abs);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code === 'ELOOP' ? 'symlink-loop' : 'unreadable';
+        out.problems.push({ code, file: opts.display(childRel), message: ioReason(e) });
+        continue;
+      }
+      if (st.isDirectory()) {
+        if (opts.skipDirs?.has(name)) continue;
+        if (isIgnored(rules, childRel, true)) {
+          out.ignored.push(opts.display(childRel) + '/');
+          continue;
+        }
+        let real: string;
+        try {
+          real = await io.realpath(abs);
+        } catch (e) {
+          out.problems.push({ code: 'unreadable', file: opts.display(childRel), message: ioReason(e) });
+          continue;
+        }
+        if (chain.includes(real)) {
+          out.problems.push({
+            code: 'symlink-loop',
+            file: opts.display(childRel),
+            message: 'symbolic link loops back to a folder above it; Airflow stops with "Detected recursive loop", the scan skips it',
+          });
+          continue;
+        }
+        await visit(abs, childRel, rules, [...chain, real]);
+      } else if (st.isFile() && opts.accept(name)) {
+        if (isIgnored(rules, childRel, false)) out.ignored.push(opts.display(childRel));
+        else out.files.push({ abs, rel: childRel, size: st.size, mtimeMs: st.mtimeMs });
+      }
+    }
+  };
+
+  await visit(root, '', emptyRules(opts.syntax), [rootReal]);
+  return out;
+}

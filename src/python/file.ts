@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import type { PyAnalysis, ProblemCode } from '../home/inventory.js';
+import { analyzePython } from './analyze.js';
+import { decodePython } from './decode.js';
+
+// One Python file from bytes to facts: hash, Airflow's safe-mode test, decoding, analysis.
+// Runs on the main thread or in a worker (see pool.ts), so it takes and returns plain data.
+
+export interface FileFacts {
+  sha256: string;
+  /** Airflow's safe-mode heuristic: the bytes mention both "dag" and "airflow" (any case). */
+  mightContainDag: boolean;
+  analysis: PyAnalysis | null;
+  problem: { code: ProblemCode; message: string } | null;
+}
+
+export function mightContainDag(bytes: Uint8Array): boolean {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return /dag/i.test(text) && /airflow/i.test(text);
+}
+
+export function fileFacts(bytes: Uint8Array, analyze: boolean): FileFacts {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const might = mightContainDag(bytes);
+  if (!analyze) return { sha256, mightContainDag: might, analysis: null, problem: null };
+  const decoded = decodePython(bytes);
+  if (!decoded.ok) return { sha256, mightContainDag: might, analysis: null, problem: { code: decoded.code, message: decoded.reason } };
+  const analysis: PyAnalysis = { encoding: decoded.encoding, ...analyzePython(decoded.text) };
+  let problem: FileFacts['problem'] = null;
+  if (analysis.syntax !== 'ok') {
+    const first = analysis.syntaxErrors[0];
+    const where = first ? ` at line ${first.line}, column ${first.col}` : '';
+    problem =
+      analysis.syntax === 'python2'
+        ? { code: 'python2', message: `Python 2 syntax${where} (${first?.message ?? 'Python 2 only construct'}); MWAA runs Python 3` }
+        : { code: 'syntax-error', message: `syntax error${where}: ${first?.message ?? 'invalid syntax'}` };
+  }
+  return { sha256, mightContainDag: might, analysis, problem };
+}
