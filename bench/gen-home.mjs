@@ -213,14 +213,15 @@ class Imports {
       return top === 'airflow' ? 2 : 1;
     };
     const entries = [];
-    for (const mod of this.plain) entries.push({ mod, line: `import ${mod}` });
+    for (const mod of this.plain) entries.push({ mod, kind: 0, line: `import ${mod}` });
     for (const [mod, names] of this.froms) {
       const sorted = [...names].sort();
       let line = `from ${mod} import ${sorted.join(', ')}`;
       if (line.length > 99) line = `from ${mod} import (\n${sorted.map((n) => `    ${n},`).join('\n')}\n)`;
-      entries.push({ mod, line });
+      entries.push({ mod, kind: 1, line });
     }
-    entries.sort((a, b) => (a.mod < b.mod ? -1 : a.mod > b.mod ? 1 : 0));
+    // isort's default: `import x` lines first, then `from x import y`, each sorted by module.
+    entries.sort((a, b) => a.kind - b.kind || (a.mod < b.mod ? -1 : a.mod > b.mod ? 1 : 0));
     for (const e of entries) groups[group(e.mod)].push(e.line);
     const out = groups.filter((g) => g.length).map((g) => g.join('\n'));
     if (this.future) out.unshift('from __future__ import annotations');
@@ -416,8 +417,7 @@ function genBash(rng, w, n) {
 }
 
 function genDocParagraphs(rng, w, sentences) {
-  const picked = [];
-  for (let i = 0; i < sentences; i++) picked.push(fill(rng.pick(SENTENCES), w));
+  const picked = rng.sample(SENTENCES, sentences).map((t) => fill(t, w));
   const paras = [];
   while (picked.length) paras.push(picked.splice(0, rng.int(1, 3)).join(' '));
   return paras;
@@ -448,7 +448,7 @@ function pyBody(ctx, n, { ret = true, v1Context = false } = {}) {
   if (v1Context) out.push(`ds = kwargs["ds"]`, `ti = kwargs["ti"]`);
   const snippets = [
     () => [`log.info("Starting ${rng.pick(VERBS)} of ${w.domain} for %s", ds)`],
-    () => [`hook = ${hookImport(ctx, 'pg')}(postgres_conn_id=${q(ctx.sqlConn)})`, `rows = hook.get_records("SELECT ${rng.sample(COLUMNS, 3).join(', ')} FROM ${w.schema}.${w.domain} WHERE load_date = %s", parameters=(ds,))`, `log.info("Fetched %d rows", len(rows))`],
+    () => [`hook = ${hookImport(ctx, 'pg')}(postgres_conn_id=${q(ctx.sqlConn === 'mysql_legacy' ? 'postgres_reporting' : ctx.sqlConn)})`, `rows = hook.get_records("SELECT ${rng.sample(COLUMNS, 3).join(', ')} FROM ${w.schema}.${w.domain} WHERE load_date = %s", parameters=(ds,))`, `log.info("Fetched %d rows", len(rows))`],
     () => [`records = []`, `for row in rows:`, `    if row[0] is None:`, `        continue`, `    records.append({"key": row[0], "value": row[1] if len(row) > 1 else None})`],
     () => [`s3 = ${hookImport(ctx, 's3')}(aws_conn_id=${q(rng.pick(CONNS.aws))})`, `key = f"${w.domain}/${rng.pick(CADENCES)}/{ds}/part-0000.json"`, `s3.load_string(json.dumps({"date": ds, "source": ${q(w.domain)}}), key=key, bucket_name=${q(rng.pick(BUCKETS))}, replace=True)`],
     () => [`threshold = float(os.environ.get("${w.domain.toUpperCase()}_MIN_ROWS", "100"))`, `if threshold < 0:`, `    raise ValueError("threshold must be positive")`],
@@ -463,7 +463,7 @@ function pyBody(ctx, n, { ret = true, v1Context = false } = {}) {
     const s = rng.int(0, snippets.length - 1);
     if (s === 1) haveRows = true;
     if (s === 2 && !haveRows) {
-      out.push('rows = []');
+      out.push(...snippets[1]());
       haveRows = true;
     }
     if (s === 6) ctx.needCallApi = true;
@@ -732,8 +732,8 @@ function itemTaskGroup(ctx, ind) {
   for (let i = 0, n = rng.int(2, 4); i < n; i++) inner.push(rng.pick([itemBash, itemSql, itemPython])(ctx, 4));
   const chainLine = `    ${inner.map((p) => p.ids[0]).join(' >> ')}`;
   const tip = rng.chance(0.4) ? `, tooltip=${q(fill(rng.pick(SENTENCES), w))}` : '';
-  const lines = [`with ${tg}(group_id=${q(g)}${tip}${ctx.dagKw ? ', dag=dag' : ''}) as ${g}:`, inner.map((p) => p.body).join('\n\n'), chainLine];
-  return { consts: inner.flatMap((p) => p.consts), funcs: inner.flatMap((p) => p.funcs), body: indent(lines.join('\n\n'), ind), ids: [g] };
+  const text = `with ${tg}(group_id=${q(g)}${tip}${ctx.dagKw ? ', dag=dag' : ''}) as ${g}:\n${inner.map((p) => p.body).join('\n\n')}\n\n${chainLine}`;
+  return { consts: inner.flatMap((p) => p.consts), funcs: inner.flatMap((p) => p.funcs), body: indent(text, ind), ids: [g] };
 }
 
 // Dynamic task mapping on a classic operator.
@@ -805,7 +805,7 @@ function pickItem(ctx) {
     [5, itemPython],
     [6, itemSql],
     [1.5, itemSensor],
-    [3, itemProvider],
+    [ctx.era === 1 ? 6 : 3, itemProvider], // 1.10 code leans on airflow.contrib operators
     [1.5, itemLoop],
   ];
   if (ctx.lastWasMulti) {
@@ -814,7 +814,7 @@ function pickItem(ctx) {
   }
   pairs.push([1.5, itemParallel]);
   if (ctx.era > 1) pairs.push([1, itemTaskGroup], [ctx.flavor.mapping ? 2 : 0.3, itemMapped]);
-  if (ctx.form === 'taskflow') pairs.push([10, itemTfTask], [ctx.flavor.mapping ? 3 : 0.5, itemTfMapped]);
+  if (ctx.form === 'taskflow') pairs.push([20, itemTfTask], [ctx.flavor.mapping ? 4 : 0.5, itemTfMapped]);
   return rng.weighted(pairs);
 }
 
@@ -1043,7 +1043,8 @@ export function buildDagFile({ seed, index, team, sub, base, dagId, target, team
   const addItem = () => {
     const prev = items.length ? items[items.length - 1].ids : needsAnchors ? ['start'] : null;
     ctx.lastWasMulti = prev ? prev.length > 1 : false;
-    const it = pickItem(ctx)(ctx, bodyInd, prev);
+    const f = ctx.form === 'taskflow' && !items.length ? itemTfTask : pickItem(ctx);
+    const it = f(ctx, bodyInd, prev);
     items.push(it);
     estimate += it.body.length + it.consts.join('\n').length + it.funcs.join('\n').length + 24 * it.ids.length + 4;
   };
@@ -1086,7 +1087,7 @@ export function buildDagFile({ seed, index, team, sub, base, dagId, target, team
     }
 
     if (ctx.needLog) ctx.imports.import('logging');
-    const parts = [docstring, ctx.imports.render()];
+    const parts = [`${docstring}\n\n${ctx.imports.render()}`];
     if (ctx.compatS3) {
       parts.push('try:\n    from airflow.providers.amazon.aws.hooks.s3 import S3Hook\nexcept ImportError:  # older provider packages\n    from airflow.hooks.S3_hook import S3Hook');
     }

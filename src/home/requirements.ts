@@ -60,6 +60,7 @@ export function collectRequirements(root: string, read: (path: string) => string
       continue;
     }
     out.requirements.push(req);
+    // URL includes (req.url set) are recorded, never fetched.
     if (req.kind !== 'include' || req.target === null || req.url !== null) continue;
     const target = isAbsolute(req.target) ? normalize(req.target) : join(dirname(top.file), req.target);
     if (seen.has(target)) continue;
@@ -140,13 +141,13 @@ function stripComment(line: string): string {
 // Credentials
 
 const MAX_SCHEME = 64;
+// Longer user info is redacted whole without pattern matching, which keeps the work linear.
+const MAX_USERINFO = 1024;
 const isSchemeChar = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9+.-]/.test(c);
 
 /**
- * Redacts credentials of every URL in the line. redactUriPasswords only sees a short window
- * around each `://` (its pattern is quadratic on long runs of scheme characters), and a user
- * name given without a password is redacted too, as pip does, since that is where tokens go;
- * ssh user names are account names (authentication is by key) and are kept.
+ * Redacts the user info of every URL in the line. redactUriPasswords only sees one URL's
+ * `scheme://userinfo@` at a time, because its pattern is quadratic on long runs of letters.
  */
 function redactCredentials(line: string): string {
   let out = '';
@@ -154,20 +155,35 @@ function redactCredentials(line: string): string {
   for (let at = line.indexOf('://'); at !== -1; at = line.indexOf('://', done)) {
     let start = at;
     while (start > done && at - start < MAX_SCHEME && isSchemeChar(line[start - 1])) start--;
-    let end = at + 3;
-    while (end < line.length && line[end] !== '/' && !isSpace(line[end])) end++;
-    out += line.slice(done, start) + redactWindow(line.slice(start, end));
-    done = end;
+    // The user info ends at the last '@' before the host ends, as pip splits it.
+    let hostEnd = at + 3;
+    let atSign = -1;
+    for (; hostEnd < line.length && line[hostEnd] !== '/' && !isSpace(line[hostEnd]); hostEnd++) {
+      if (line[hostEnd] === '@') atSign = hostEnd;
+    }
+    if (atSign === -1) {
+      out += line.slice(done, hostEnd);
+    } else {
+      const userinfo = redactUserinfo(line.slice(start, at + 3), line.slice(at + 3, atSign));
+      out += line.slice(done, start) + userinfo + line.slice(atSign + 1, hostEnd);
+    }
+    done = hostEnd;
   }
   return out + line.slice(done);
 }
 
-const USER_ONLY = /([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]+)@/i;
-
-function redactWindow(window: string): string {
-  return redactUriPasswords(window).replace(USER_ONLY, (all, head: string) =>
-    /ssh:\/\/$/i.test(head) ? all : `${head}${REDACTED}@`,
-  );
+/**
+ * `head` is `scheme://`. Anything redactUriPasswords does not reduce to `user:<redacted>` is
+ * redacted whole, including a lone user name, where tokens usually go (pip hides it too);
+ * ssh user names are account names (authentication is by key) and are kept.
+ */
+function redactUserinfo(head: string, userinfo: string): string {
+  if (userinfo.length <= MAX_USERINFO) {
+    const redacted = redactUriPasswords(`${head}${userinfo}@`);
+    if (redacted.endsWith(`:${REDACTED}@`) && redacted.indexOf('@') === redacted.length - 1) return redacted;
+    if (/ssh:\/\/$/i.test(head) && /^[^:@]+$/.test(userinfo)) return `${head}${userinfo}@`;
+  }
+  return `${head}${REDACTED}@`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -385,6 +401,16 @@ function shellSplit(s: string): string[] | string {
 
 type RequirementFields = Pick<Requirement, 'kind' | 'name' | 'extras' | 'specifier' | 'marker' | 'url' | 'pinned'>;
 
+const noFields = (kind: Requirement['kind']): RequirementFields => ({
+  kind,
+  name: null,
+  extras: [],
+  specifier: null,
+  marker: null,
+  url: null,
+  pinned: null,
+});
+
 // pip's vcs.all_schemes.
 const VCS_SCHEMES = new Set([
   'git+http', 'git+https', 'git+ssh', 'git+git', 'git+file',
@@ -408,7 +434,7 @@ const isName = (s: string): boolean => NAME.exec(s)?.[0] === s;
 const normaliseName = (s: string): string => s.replace(/[-_.]+/g, '-').toLowerCase();
 
 function parseRequirement(req: string): RequirementFields | string {
-  const none: RequirementFields = { kind: 'requirement', name: null, extras: [], specifier: null, marker: null, url: null, pinned: null };
+  const none = noFields('requirement');
 
   // pip splits markers off first: at "; " after a URL (URLs may hold ';'), else at ';'.
   const url = isPipUrl(req);
@@ -426,10 +452,15 @@ function parseRequirement(req: string): RequirementFields | string {
     return { ...none, kind, marker, url: main, name: kind === 'vcs' ? eggName(main) : nameFromLink(main) };
   }
 
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(main);
+  if (scheme !== null) return `pip cannot install from ${JSON.stringify(scheme[1]!.slice(0, 20))} URLs`;
+
   const { base, extras } = splitExtras(main);
   const at = main.indexOf('@');
-  // pip takes anything path-like as a local path unless it reads as `name @ url`.
-  if ((looksLikePath(main) || isArchive(base)) && (at === -1 || looksLikePath(main.slice(0, at)))) {
+  // pip takes a path-like word as a local path unless it reads as `name @ url`; it would also
+  // check the folder exists, so words with spaces are left to fail as requirements instead.
+  const pathLike = !/\s/.test(main) && (looksLikePath(main) || isArchive(base));
+  if (pathLike && (at === -1 || looksLikePath(main.slice(0, at)))) {
     const checked = checkExtras(extras);
     if (typeof checked === 'string') return checked;
     return { ...none, kind: 'path', marker, url: base, extras: checked, name: nameFromFile(lastSegment(base)) };
@@ -469,7 +500,7 @@ function parseRequirement(req: string): RequirementFields | string {
 
 /** pip's parse_editable: a local project folder or a VCS URL. */
 function parseEditable(value: string): RequirementFields | string {
-  const none: RequirementFields = { kind: 'path', name: null, extras: [], specifier: null, marker: null, url: null, pinned: null };
+  const none = noFields('path');
   if (value === '') return '--editable needs a path or VCS URL';
   if (isPipUrl(value)) {
     const kind = linkKind(value);

@@ -1,7 +1,8 @@
-import Parser, { type SyntaxNode } from 'tree-sitter';
+import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
 import type { LiteralValue, PyAnalysis, PyCall, PyClass, PyDag, PyImport, PyTask, Schedule } from '../home/inventory.js';
 import { literal, redactIfSensitive } from './literal.js';
+import { copyTree, type PyNode } from './tree.js';
 
 // Reads one Python file into the facts the rules need, from a real syntax tree (tree-sitter).
 // The code is never executed. One walk, in document order, with a small context describing
@@ -46,7 +47,7 @@ const PARSE_TIME_CALLS: [RegExp, PyCall['category']][] = [
 ];
 
 export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
-  const tree = getParser().parse(text);
+  const tree = copyTree(getParser().parse(text), text);
   const out: Omit<PyAnalysis, 'encoding'> = {
     syntax: 'ok',
     syntaxErrors: [],
@@ -58,15 +59,15 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
   };
   const names = new Map<string, string>(); // local binding -> qualified name
   const dagVars = new Map<string, number>(); // variable -> index in out.dags
-  const constants = new Map<string, SyntaxNode>(); // module-level NAME = <literal>
+  const constants = new Map<string, PyNode>(); // module-level NAME = <literal>
   const operatorClasses = new Set<string>(); // classes defined here that derive from an operator
   const taskFunctions = new Map<string, number>(); // @task function name -> index in out.tasks
-  const consumed = new Set<number>(); // call nodes already recorded as part of a partial().expand() chain
+  const consumed = new Set<PyNode>(); // call nodes already recorded as part of a partial().expand() chain
   let python2 = false;
 
-  const pos = (n: SyntaxNode) => ({ line: n.startPosition.row + 1, col: n.startPosition.column + 1 });
+  const pos = (n: PyNode) => ({ line: n.startPosition.row + 1, col: n.startPosition.column + 1 });
 
-  const resolve = (n: SyntaxNode | null): string | null => {
+  const resolve = (n: PyNode | null): string | null => {
     if (!n) return null;
     if (n.type === 'identifier') return names.get(n.text) ?? n.text;
     if (n.type === 'attribute') {
@@ -85,20 +86,20 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
   const isTaskDecorator = (q: string) =>
     TASK_DECORATOR_ROOTS.some((r) => q === r || q.startsWith(r + '.')) && !/\.(override|expand|partial)$/.test(q);
 
-  const snippet = (n: SyntaxNode) => {
+  const snippet = (n: PyNode) => {
     const t = n.text.replace(/\s+/g, ' ');
     return t.length > 200 ? t.slice(0, 197) + '...' : t;
   };
 
   // A short stable description of an expression: its string value, qualified name, or text.
-  const describe = (n: SyntaxNode): string => {
+  const describe = (n: PyNode): string => {
     const lit = literal(n);
     return typeof lit === 'string' ? lit : resolve(n) ?? snippet(n);
   };
 
-  const args = (call: SyntaxNode) => {
-    const positional: SyntaxNode[] = [];
-    const keywords = new Map<string, SyntaxNode>();
+  const args = (call: PyNode) => {
+    const positional: PyNode[] = [];
+    const keywords = new Map<string, PyNode>();
     const list = call.childForFieldName('arguments');
     if (list && list.type === 'argument_list') {
       for (const a of list.namedChildren) {
@@ -114,12 +115,12 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     return { positional, keywords };
   };
 
-  const literalOf = (n: SyntaxNode | undefined): LiteralValue | undefined => {
+  const literalOf = (n: PyNode | undefined): LiteralValue | undefined => {
     if (n?.type === 'identifier' && constants.has(n.text)) return literal(constants.get(n.text));
     return literal(n);
   };
 
-  const kwargsOf = (keywords: Map<string, SyntaxNode>) => {
+  const kwargsOf = (keywords: Map<string, PyNode>) => {
     const kwargs: Record<string, LiteralValue> = {};
     const exprKwargs: string[] = [];
     for (const [k, v] of keywords) {
@@ -130,7 +131,7 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     return { kwargs, exprKwargs };
   };
 
-  const scheduleOf = (keywords: Map<string, SyntaxNode>): Pick<PyDag, 'schedule' | 'scheduleArg'> => {
+  const scheduleOf = (keywords: Map<string, PyNode>): Pick<PyDag, 'schedule' | 'scheduleArg'> => {
     for (const arg of ['schedule', 'timetable', 'schedule_interval'] as const) {
       const v = keywords.get(arg);
       if (v) return { scheduleArg: arg, schedule: classifySchedule(v) };
@@ -138,7 +139,7 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     return { scheduleArg: null, schedule: { kind: 'default' } };
   };
 
-  const classifySchedule = (v: SyntaxNode): Schedule => {
+  const classifySchedule = (v: PyNode): Schedule => {
     const lit = literalOf(v);
     if (lit === null) return { kind: 'none' };
     if (typeof lit === 'string') return lit.startsWith('@') ? { kind: 'preset', value: lit } : { kind: 'cron', value: lit };
@@ -154,12 +155,12 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     return { kind: 'expression', text: snippet(v) };
   };
 
-  const timedeltaSeconds = (call: SyntaxNode): number | null => {
+  const timedeltaSeconds = (call: PyNode): number | null => {
     const UNIT: Record<string, number> = { weeks: 604800, days: 86400, hours: 3600, minutes: 60, seconds: 1, milliseconds: 0.001, microseconds: 1e-6 };
     const ORDER = ['days', 'seconds', 'microseconds', 'milliseconds', 'minutes', 'hours', 'weeks'];
     const { positional, keywords } = args(call);
     let total = 0;
-    const add = (unit: string | undefined, n: SyntaxNode) => {
+    const add = (unit: string | undefined, n: PyNode) => {
       const v = literal(n);
       if (typeof v !== 'number' || !unit || !(unit in UNIT)) return false;
       total += v * UNIT[unit]!;
@@ -170,7 +171,7 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     return total;
   };
 
-  const addDag = (call: SyntaxNode, form: PyDag['form'], fallbackId: string | null, at: SyntaxNode): number => {
+  const addDag = (call: PyNode, form: PyDag['form'], fallbackId: string | null, at: PyNode): number => {
     const { positional, keywords } = args(call);
     const idNode = keywords.get('dag_id') ?? positional[0];
     const id = literalOf(idNode);
@@ -184,13 +185,13 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     return out.dags.length - 1;
   };
 
-  const dagOfTask = (keywords: Map<string, SyntaxNode>, ctx: Ctx): number | null => {
+  const dagOfTask = (keywords: Map<string, PyNode>, ctx: Ctx): number | null => {
     const d = keywords.get('dag');
     if (d?.type === 'identifier' && dagVars.has(d.text)) return dagVars.get(d.text)!;
     return ctx.dag;
   };
 
-  const addTask = (call: SyntaxNode, operator: string, ctx: Ctx, mapped: boolean, extra?: SyntaxNode) => {
+  const addTask = (call: PyNode, operator: string, ctx: Ctx, mapped: boolean, extra?: PyNode) => {
     const a = args(call);
     const keywords = new Map(a.keywords);
     if (extra) for (const [k, v] of args(extra).keywords) keywords.set(k, v);
@@ -207,11 +208,11 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     });
   };
 
-  const recordImport = (node: SyntaxNode, module: string, name: string, alias: string | null, level: number, ctx: Ctx) => {
+  const recordImport = (node: PyNode, module: string, name: string, alias: string | null, level: number, ctx: Ctx) => {
     out.imports.push({ ...pos(node), name, module, alias, level, guarded: ctx.guard });
   };
 
-  const visitImport = (node: SyntaxNode, ctx: Ctx) => {
+  const visitImport = (node: PyNode, ctx: Ctx) => {
     for (const child of node.namedChildren) {
       if (child.type === 'dotted_name') {
         recordImport(child, child.text, child.text, null, 0, ctx);
@@ -226,7 +227,7 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     }
   };
 
-  const visitImportFrom = (node: SyntaxNode, ctx: Ctx) => {
+  const visitImportFrom = (node: PyNode, ctx: Ctx) => {
     const modNode = node.childForFieldName('module_name');
     let module = modNode?.text ?? '';
     let level = 0;
@@ -248,7 +249,7 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     }
   };
 
-  const visitClass = (node: SyntaxNode, ctx: Ctx) => {
+  const visitClass = (node: PyNode, ctx: Ctx) => {
     const name = node.childForFieldName('name')?.text ?? '';
     const bases: string[] = [];
     const supers = node.childForFieldName('superclasses');
@@ -273,7 +274,7 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     walk(body, ctx);
   };
 
-  const visitDecorated = (node: SyntaxNode, ctx: Ctx) => {
+  const visitDecorated = (node: PyNode, ctx: Ctx) => {
     const def = node.childForFieldName('definition');
     if (!def) return;
     if (def.type === 'class_definition') {
@@ -282,7 +283,7 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     }
     const fname = def.childForFieldName('name')?.text ?? null;
     let dagIndex: number | null = null;
-    let taskDecorator: { q: string; call: SyntaxNode | null } | null = null;
+    let taskDecorator: { q: string; call: PyNode | null } | null = null;
     for (const dec of node.namedChildren) {
       if (dec.type !== 'decorator') continue;
       const expr = dec.namedChildren[0];
@@ -301,7 +302,7 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
       }
     }
     if (taskDecorator) {
-      const keywords = taskDecorator.call ? args(taskDecorator.call).keywords : new Map<string, SyntaxNode>();
+      const keywords = taskDecorator.call ? args(taskDecorator.call).keywords : new Map<string, PyNode>();
       const id = literal(keywords.get('task_id'));
       out.tasks.push({
         ...pos(node),
@@ -320,7 +321,7 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     walk(body, dagIndex !== null ? { ...ctx, dag: dagIndex, runtime: false } : { ...ctx, runtime: true });
   };
 
-  const visitWith = (node: SyntaxNode, ctx: Ctx) => {
+  const visitWith = (node: PyNode, ctx: Ctx) => {
     let inner = ctx;
     const clause = node.namedChildren.find((c) => c.type === 'with_clause');
     for (const item of clause?.namedChildren ?? []) {
@@ -342,12 +343,12 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     walk(node.childForFieldName('body'), inner);
   };
 
-  const walkArgs = (call: SyntaxNode, ctx: Ctx) => {
+  const walkArgs = (call: PyNode, ctx: Ctx) => {
     walk(call.childForFieldName('function'), ctx);
     walk(call.childForFieldName('arguments'), ctx);
   };
 
-  const visitCall = (node: SyntaxNode, ctx: Ctx) => {
+  const visitCall = (node: PyNode, ctx: Ctx) => {
     const fn = node.childForFieldName('function');
     const q = resolve(fn);
     // X.partial(...).expand(...): one mapped task of X; t.expand(...) on a @task function marks it mapped.
@@ -359,12 +360,12 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
       const baseQ = resolve(base ?? null);
       if (baseQ && isOperatorName(baseQ) && partial) {
         addTask(partial, baseQ, ctx, true, node);
-        consumed.add(partial.id);
+        consumed.add(partial);
       } else if (base?.type === 'identifier' && taskFunctions.has(base.text)) {
         out.tasks[taskFunctions.get(base.text)!]!.mapped = true;
       }
     }
-    if (q && !consumed.has(node.id)) {
+    if (q && !consumed.has(node)) {
       if (DAG_CLASSES.has(q)) {
         const idx = addDag(node, 'constructor', null, node);
         const parent = node.parent;
@@ -382,12 +383,12 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     walkArgs(node, ctx);
   };
 
-  const markPython2 = (node: SyntaxNode, message: string) => {
+  const markPython2 = (node: PyNode, message: string) => {
     python2 = true;
     if (out.syntaxErrors.length < 5) out.syntaxErrors.push({ ...pos(node), message });
   };
 
-  const walk = (node: SyntaxNode | null, ctx: Ctx): void => {
+  const walk = (node: PyNode | null, ctx: Ctx): void => {
     if (!node) return;
     switch (node.type) {
       case 'import_statement':
@@ -455,11 +456,11 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     for (const c of node.namedChildren) walk(c, inner);
   };
 
-  walk(tree.rootNode, { loop: false, runtime: false, dag: null, guard: 'none' });
+  walk(tree.root, { loop: false, runtime: false, dag: null, guard: 'none' });
 
-  if (tree.rootNode.hasError && out.syntax === 'ok' && !python2) {
+  if (tree.hasError && out.syntax === 'ok' && !python2) {
     out.syntax = 'error';
-    const missing = findMissing(tree.rootNode);
+    const missing = findMissing(tree.root);
     if (missing) out.syntaxErrors.push({ ...pos(missing), message: `missing '${missing.type}'` });
   }
   if (python2) out.syntax = 'python2';
@@ -469,13 +470,11 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
   return out;
 }
 
-function findMissing(node: SyntaxNode): SyntaxNode | null {
-  if (node.isMissing) return node;
+function findMissing(node: PyNode): PyNode | null {
+  if (node.missing) return node;
   for (const c of node.children) {
-    if (c.hasError || c.isMissing) {
-      const m = findMissing(c);
-      if (m) return m;
-    }
+    const m = findMissing(c);
+    if (m) return m;
   }
   return null;
 }

@@ -1,4 +1,4 @@
-import type { SyntaxNode } from 'tree-sitter';
+import type { PyNode } from './tree.js';
 import type { LiteralValue } from '../home/inventory.js';
 import { REDACTED } from '../home/inventory.js';
 import { isSensitiveName, redactUriPasswords } from '../home/secrets.js';
@@ -40,7 +40,7 @@ export function stringValue(text: string): string | undefined {
   });
 }
 
-export function literal(node: SyntaxNode | null | undefined): LiteralValue | undefined {
+export function literal(node: PyNode | null | undefined): LiteralValue | undefined {
   if (!node) return NOT_LITERAL;
   switch (node.type) {
     case 'string': {

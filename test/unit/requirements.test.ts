@@ -100,7 +100,7 @@ describe('parseRequirements: URLs and paths', () => {
   it('takes the name of a VCS URL from egg=', () => {
     const text = 'git+https://github.com/org/repo.git@v1.2#egg=my_pkg';
     expect(one(text)).toEqual(
-      entry(1, text, { kind: 'vcs', name: 'my-pkg', url: 'git+https://github.com/org/repo.git@v1.2' + '#egg=my_pkg' }),
+      entry(1, text, { kind: 'vcs', name: 'my-pkg', url: text }),
     );
     expect(one('git+https://github.com/org/repo.git')).toMatchObject({ kind: 'vcs', name: null });
   });
@@ -282,6 +282,7 @@ describe('parseRequirements: malformed lines', () => {
     expect(malformed('foo==1.0; color == "red"')).toMatch(/^unknown marker variable "color"/);
     expect(malformed('pkg @ ./relative')).toMatch(/must be absolute/);
     expect(malformed('https://x/pkg.whl trailing')).toMatch(/^unexpected text after the URL/);
+    expect(malformed('s3://bucket/pkg.whl')).toBe('pip cannot install from "s3" URLs: "s3://bucket/pkg.whl"');
   });
 
   it('reports bad options', () => {

@@ -1,0 +1,266 @@
+// Scanner benchmark: cold scans, warm (cached) re-scans and one end-to-end CLI run over a
+// generated Airflow home. Run after `tsc` has built dist/ (npm run bench does both).
+//
+//   node bench/scan-bench.mjs [--files N] [--runs R] [--seed S] [--timeout SECONDS]
+//
+// Targets are informational: the exit code is 0 unless a run crashed or timed out.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEFAULT_FILES, DEFAULT_SEED, formatStats, generateHome } from './gen-home.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const OUT = path.join(ROOT, 'bench', 'out');
+const SCAN_ONCE = path.join(ROOT, 'bench', 'scan-once.mjs');
+const CLI = path.join(ROOT, 'bin', 'mwaa-migrate.js');
+const MB = 1024 * 1024;
+
+// The goals the scanner is built against; the cold target is stated for 10,000 files.
+const TARGET_COLD_MS_PER_10K = 5000;
+const TARGET_RSS_MB = 400;
+const TARGET_WARM_MS = 1000;
+
+const rel = (p) => path.relative(ROOT, p) || '.';
+
+function usage() {
+  return 'usage: node bench/scan-bench.mjs [--files N] [--runs R] [--seed S] [--timeout SECONDS]';
+}
+
+function positiveInt(name, text) {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`--${name} must be a positive integer, got ${text}\n${usage()}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+/** Spawn `node ...args` from the repo root; resolves with its output, exit status and wall time. */
+function runNode(args, timeoutMs) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout.on('data', (b) => out.push(b));
+    child.stderr.on('data', (b) => err.push(b));
+    child.on('error', (e) => err.push(Buffer.from(String(e))));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, timedOut, wallMs: performance.now() - t0, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
+}
+
+function tail(text, lines = 8) {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+function failure(r) {
+  if (r.timedOut) return `timed out after ${(r.wallMs / 1000).toFixed(0)} s`;
+  return r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`;
+}
+
+/** One scan-once.mjs run; returns its JSON line plus wall time, or { error }. */
+async function scanOnce(home, cacheDir, timeoutMs) {
+  const args = [SCAN_ONCE, home];
+  if (cacheDir) args.push('--cache-dir', cacheDir);
+  const r = await runNode(args, timeoutMs);
+  if (r.code !== 0) return { error: failure(r), stderr: tail(r.stderr) };
+  const last = r.stdout.toString('utf8').trim().split('\n').pop();
+  try {
+    return { ...JSON.parse(last), wallMs: Math.round(r.wallMs) };
+  } catch {
+    return { error: 'no JSON line on stdout', stderr: tail(r.stderr || r.stdout.toString('utf8')) };
+  }
+}
+
+const median = (xs) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function summarise(runs, gen) {
+  const ok = runs.filter((r) => !r.error);
+  if (!ok.length) return null;
+  const ms = ok.map((r) => r.ms);
+  // Fall back to what the generator wrote when the summary lacks a field.
+  const files = (r) => r.dagFiles ?? gen.dagFiles;
+  const bytes = (r) => r.bytes ?? gen.dagBytes;
+  return {
+    runs: ok.length,
+    medianMs: median(ms),
+    minMs: Math.min(...ms),
+    maxMs: Math.max(...ms),
+    medianWallMs: median(ok.map((r) => r.wallMs)),
+    filesPerSec: median(ok.map((r) => files(r) / (r.ms / 1000))),
+    mbPerSec: median(ok.map((r) => bytes(r) / MB / (r.ms / 1000))),
+    peakRssMB: Math.max(...ok.map((r) => r.maxRssMB ?? 0)),
+    dagFiles: ok[0].dagFiles ?? null,
+    dags: ok[0].dags ?? null,
+    tasks: ok[0].tasks ?? null,
+    bytes: ok[0].bytes ?? null,
+  };
+}
+
+async function phase(label, count, run) {
+  const runs = [];
+  for (let i = 0; i < count; i++) {
+    const r = await run();
+    runs.push(r);
+    if (r.error) {
+      console.log(`  ${label} run ${i + 1}/${count}: FAILED (${r.error})${r.stderr ? `\n${r.stderr.replace(/^/gm, '    | ')}` : ''}`);
+      break; // later runs would fail the same way
+    }
+    console.log(`  ${label} run ${i + 1}/${count}: ${r.ms.toFixed(0)} ms scan, ${r.wallMs} ms wall, ${r.maxRssMB} MB peak RSS, ${r.dagFiles} DAG files, ${r.dags} DAGs, ${r.tasks} tasks`);
+  }
+  return runs;
+}
+
+async function runCli(home, timeoutMs) {
+  const r = await runNode([CLI, 'scan', home, '--json', '--no-cache'], timeoutMs);
+  const res = { wallMs: Math.round(r.wallMs), exitCode: r.code, signal: r.signal, timedOut: r.timedOut, stdoutBytes: r.stdout.length, json: false };
+  try {
+    const inv = JSON.parse(r.stdout.toString('utf8'));
+    res.json = true;
+    res.dagFiles = inv?.summary?.dagFiles ?? null;
+    res.dags = inv?.summary?.dags ?? null;
+    res.tasks = inv?.summary?.tasks ?? null;
+  } catch (e) {
+    res.jsonError = e.message.slice(0, 200);
+  }
+  res.ok = r.code === 0 && res.json;
+  if (!res.ok) res.stderr = tail(r.stderr);
+  return res;
+}
+
+function table(rows, headers) {
+  const cells = [headers, ...rows].map((r) => r.map((c) => String(c)));
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  return cells.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n');
+}
+
+const fmt = (n, d = 0) => (n == null || Number.isNaN(n) ? '-' : n.toFixed(d));
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      files: { type: 'string', default: String(DEFAULT_FILES) },
+      runs: { type: 'string', default: '5' },
+      seed: { type: 'string', default: String(DEFAULT_SEED) },
+      timeout: { type: 'string', default: '600' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage());
+    return 0;
+  }
+  const files = positiveInt('files', values.files);
+  const runs = positiveInt('runs', values.runs);
+  const timeoutMs = positiveInt('timeout', values.timeout) * 1000;
+
+  if (!existsSync(path.join(ROOT, 'dist', 'home', 'scan.js'))) {
+    console.error('build first: npm run build (dist/home/scan.js is missing)');
+    return 1;
+  }
+
+  const cpus = os.cpus();
+  const machine = {
+    node: process.version,
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    platform: `${process.platform}-${process.arch}`,
+    totalMemMB: Math.round(os.totalmem() / MB),
+  };
+  console.log(`node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.platform}, ${machine.totalMemMB} MB RAM`);
+
+  const gen = generateHome({ files, seed: values.seed, log: (m) => console.log(m) });
+  console.log(formatStats(gen));
+  const home = gen.outDir;
+  const cacheDir = path.join(OUT, `cache-${files}`);
+
+  console.log(`\ncold scans (fresh process each, no cache), ${runs} runs`);
+  const cold = await phase('cold', runs, () => scanOnce(home, null, timeoutMs));
+
+  console.log(`\nwarm re-scans (cache in ${rel(cacheDir)}), 1 fill + ${runs} runs`);
+  rmSync(cacheDir, { recursive: true, force: true });
+  const fill = await phase('fill', 1, () => scanOnce(home, cacheDir, timeoutMs));
+  const warm = fill.some((r) => r.error) ? [] : await phase('warm', runs, () => scanOnce(home, cacheDir, timeoutMs));
+
+  console.log('\nend-to-end CLI: mwaa-migrate scan HOME --json --no-cache');
+  const cli = await runCli(home, timeoutMs);
+  console.log(
+    cli.ok
+      ? `  ${cli.wallMs} ms wall, exit 0, ${(cli.stdoutBytes / MB).toFixed(1)} MB of JSON${cli.dagFiles != null ? `, ${cli.dagFiles} DAG files` : ''}`
+      : `  FAILED: exit ${cli.exitCode}${cli.signal ? ` (${cli.signal})` : ''}${cli.timedOut ? ' (timed out)' : ''}, JSON ${cli.json ? 'ok' : `invalid: ${cli.jsonError}`}${cli.stderr ? `\n${cli.stderr.replace(/^/gm, '    | ')}` : ''}`,
+  );
+
+  const sCold = summarise(cold, gen);
+  const sFill = summarise(fill, gen);
+  const sWarm = summarise(warm, gen);
+  const row = (name, s) =>
+    s
+      ? [name, s.runs, fmt(s.medianMs), fmt(s.minMs), fmt(s.maxMs), fmt(s.medianWallMs), fmt(s.filesPerSec), fmt(s.mbPerSec, 1), fmt(s.peakRssMB)]
+      : [name, 0, '-', '-', '-', '-', '-', '-', '-'];
+  console.log(`\nresults (${files} DAG files, ${(gen.dagBytes / MB).toFixed(1)} MB; ms = scanHome() time, wall = process incl. startup)`);
+  console.log(
+    table(
+      [row('cold', sCold), row('warm fill', sFill), row('warm', sWarm), ['cli --no-cache', 1, '-', '-', '-', cli.ok ? cli.wallMs : 'FAILED', '-', '-', '-']],
+      ['phase', 'runs', 'median ms', 'min ms', 'max ms', 'wall ms', 'files/s', 'MB/s', 'peak RSS MB'],
+    ),
+  );
+
+  const scanned = sCold?.dagFiles ?? sWarm?.dagFiles;
+  if (scanned != null && scanned !== files) {
+    console.log(`note: the scanner counted ${scanned} DAG files; the generator wrote ${files} (+${gen.helperFiles} helper modules, ${gen.ignoredFiles} .airflowignore'd)`);
+  }
+
+  const coldTargetMs = (TARGET_COLD_MS_PER_10K * files) / 10000;
+  const rssValues = [sCold, sFill, sWarm].filter(Boolean).map((s) => s.peakRssMB);
+  const targets = [
+    {
+      name: files === 10000 ? 'cold scan of 10,000 files < 5 s (median)' : `cold scan < ${fmt(coldTargetMs)} ms (5 s per 10,000 files, median)`,
+      value: sCold?.medianMs ?? null,
+      limit: coldTargetMs,
+      unit: 'ms',
+    },
+    { name: `peak RSS < ${TARGET_RSS_MB} MB (max over all scans)`, value: rssValues.length ? Math.max(...rssValues) : null, limit: TARGET_RSS_MB, unit: 'MB' },
+    { name: 'warm re-scan < 1 s (median)', value: sWarm?.medianMs ?? null, limit: TARGET_WARM_MS, unit: 'ms' },
+  ];
+  console.log('\ntargets (informational)');
+  for (const t of targets) {
+    t.status = t.value == null ? 'n/a' : t.value < t.limit ? 'PASS' : 'MISS';
+    console.log(`  ${t.status.padEnd(4)}  ${t.name}: ${t.value == null ? 'no data' : `${fmt(t.value)} ${t.unit}`}`);
+  }
+
+  const crashed = [...cold, ...fill, ...warm].some((r) => r.error) || !cli.ok;
+  const results = {
+    date: new Date().toISOString(),
+    machine,
+    options: { files, runs, seed: String(values.seed) },
+    home: { path: rel(home), ...Object.fromEntries(Object.entries(gen).filter(([k]) => k !== 'outDir')) },
+    cold: { summary: sCold, runs: cold },
+    warm: { cacheDir: rel(cacheDir), fill: fill[0] ?? null, summary: sWarm, runs: warm },
+    cli,
+    targets,
+    ok: !crashed,
+  };
+  mkdirSync(OUT, { recursive: true });
+  const resultsFile = path.join(OUT, 'results.json');
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwrote ${rel(resultsFile)}`);
+  if (crashed) console.error('bench: at least one run failed (see above)');
+  return crashed ? 1 : 0;
+}
+
+process.exitCode = await main();

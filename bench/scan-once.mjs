@@ -1,0 +1,50 @@
+// One scan in a fresh process, printed as one JSON line on stdout.
+//
+//   node bench/scan-once.mjs HOME [--cache-dir DIR]
+//
+// scan-bench.mjs spawns this once per measured run so every run starts cold: no JIT warm-up,
+// no loaded modules, no caches left in the heap by an earlier run. The OS page cache is not
+// cleared, so "cold" means a cold process, not a cold disk.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { 'cache-dir': { type: 'string' } },
+});
+const home = positionals[0];
+if (!home) {
+  console.error('usage: node bench/scan-once.mjs HOME [--cache-dir DIR]');
+  process.exit(2);
+}
+const cacheDir = values['cache-dir'];
+
+const scanUrl = new URL('../dist/home/scan.js', import.meta.url);
+if (!existsSync(fileURLToPath(scanUrl))) {
+  console.error('build first: npm run build (dist/home/scan.js is missing)');
+  process.exit(2);
+}
+const { scanHome } = await import(scanUrl.href);
+if (typeof scanHome !== 'function') {
+  console.error('dist/home/scan.js does not export scanHome; rebuild with npm run build');
+  process.exit(2);
+}
+
+const t0 = performance.now();
+const inv = await scanHome(home, { cacheDir, cache: !!cacheDir });
+const ms = performance.now() - t0;
+const s = inv?.summary ?? {};
+const line = JSON.stringify({
+  ms: Math.round(ms * 10) / 10,
+  dagFiles: s.dagFiles,
+  dags: s.dags,
+  tasks: s.tasks,
+  bytes: s.bytes,
+  problems: s.problems,
+  // maxRSS is in KiB and covers worker threads, which share this process.
+  maxRssMB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
+});
+// Exit explicitly once the line is flushed: an idle worker pool kept alive by the scanner must
+// not stall the benchmark (the end-to-end CLI run in scan-bench.mjs still catches real hangs).
+process.stdout.write(`${line}\n`, () => process.exit(0));

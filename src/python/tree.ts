@@ -1,0 +1,120 @@
+import type Parser from 'tree-sitter';
+
+// A plain JavaScript copy of a tree-sitter syntax tree, made in one cursor pass. The native
+// node API costs a boundary crossing and an allocation per property read; analysing the copy
+// instead is about twice as fast overall on real DAG files (measured: bench/README.md).
+
+// Nodes whose inside the analysis never looks at: their text is enough.
+const OPAQUE = new Set(['string', 'comment', 'integer', 'float', 'identifier', 'dotted_name', 'escape_sequence']);
+// Parents whose anonymous tokens matter: `except E, e` (Python 2), `<>` (Python 2), unary minus.
+const TOKEN_PARENTS = new Set(['except_clause', 'comparison_operator', 'unary_operator']);
+
+export class PyNode {
+  readonly children: PyNode[] = [];
+  parent: PyNode | null = null;
+  missing = false;
+  private named?: PyNode[];
+
+  constructor(
+    private readonly file: SourceFile,
+    readonly type: string,
+    readonly field: string | null,
+    readonly isNamed: boolean,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  get text(): string {
+    return this.file.text.slice(this.start, this.end);
+  }
+
+  get namedChildren(): PyNode[] {
+    return (this.named ??= this.children.filter((c) => c.isNamed));
+  }
+
+  get startPosition(): { row: number; column: number } {
+    return this.file.position(this.start);
+  }
+
+  childForFieldName(field: string): PyNode | null {
+    return this.children.find((c) => c.field === field) ?? null;
+  }
+
+  childrenForFieldName(field: string): PyNode[] {
+    return this.children.filter((c) => c.field === field);
+  }
+
+  /** For dotted_name and friends, whose inside is not copied. */
+  get opaque(): boolean {
+    return OPAQUE.has(this.type);
+  }
+}
+
+class SourceFile {
+  private lineStarts: number[] | null = null;
+  constructor(readonly text: string) {}
+
+  position(index: number): { row: number; column: number } {
+    if (!this.lineStarts) {
+      this.lineStarts = [0];
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+    }
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return { row: lo, column: index - starts[lo]! };
+  }
+}
+
+export interface CopiedTree {
+  root: PyNode;
+  hasError: boolean;
+}
+
+const typeNames: string[] = [];
+const fieldNames: (string | null)[] = [];
+
+export function copyTree(tree: Parser.Tree, text: string): CopiedTree {
+  const file = new SourceFile(text);
+  const hasError = tree.rootNode.hasError;
+  const c = tree.walk();
+  // Anonymous tokens (punctuation, keywords) are kept only where the analysis reads them.
+  const make = (parent: PyNode | null): PyNode | null => {
+    const isNamed = c.nodeIsNamed;
+    const tid = c.nodeTypeId;
+    const type = (typeNames[tid] ??= c.nodeType);
+    const missing = hasError && c.nodeIsMissing;
+    if (!isNamed && !missing && !(parent && TOKEN_PARENTS.has(parent.type))) return null;
+    const fid = c.currentFieldId;
+    const field = fid ? (fieldNames[fid] ??= c.currentFieldName) : null;
+    const n = new PyNode(file, type, field, isNamed, c.startIndex, c.endIndex);
+    n.parent = parent;
+    n.missing = missing;
+    parent?.children.push(n);
+    return n;
+  };
+  const root = make(null)!;
+  const parents: PyNode[] = [];
+  let node: PyNode | null = root;
+  for (;;) {
+    if (node && !node.opaque && c.gotoFirstChild()) {
+      parents.push(node);
+      node = make(node);
+      continue;
+    }
+    for (;;) {
+      if (parents.length === 0) return { root, hasError };
+      if (c.gotoNextSibling()) {
+        node = make(parents[parents.length - 1]!);
+        break;
+      }
+      c.gotoParent();
+      parents.pop();
+    }
+  }
+}
