@@ -127,7 +127,7 @@ async function phase(label, count, run) {
 }
 
 async function runCli(home, timeoutMs) {
-  const r = await runNode([CLI, 'scan', home, '--json', '--no-cache'], timeoutMs);
+  const r = await runNode(['--', CLI, 'scan', home, '--json', '--no-cache'], timeoutMs);
   const res = { wallMs: Math.round(r.wallMs), exitCode: r.code, signal: r.signal, timedOut: r.timedOut, stdoutBytes: r.stdout.length, json: false };
   try {
     const inv = JSON.parse(r.stdout.toString('utf8'));

@@ -25,6 +25,7 @@ export type ProblemCode =
   | 'cfg-interpolation'
   | 'env-malformed'
   | 'dags-folder-fallback'
+  | 'plugins-folder-fallback'
   | 'dags-folder-missing'
   | 'ignore-invalid-pattern'
   | 'unreadable'
@@ -259,8 +260,11 @@ export interface Inventory {
   summary: InventorySummary;
 }
 
+/** Counts of dags, tasks and imports cover DAG files that decode and parse (what Airflow would load). */
 export interface InventorySummary {
   dagFiles: number;
+  /** DAG files that cannot be read, decoded or parsed. */
+  brokenDagFiles: number;
   dags: number;
   tasks: number;
   imports: number;

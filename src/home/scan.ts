@@ -238,7 +238,10 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
     }
     dagFiles.sort((a, b) => a.path.localeCompare(b.path));
   }
-  progress.dags = dagFiles.reduce((n, f) => n + (f.analysis?.dags.length ?? 0), 0);
+  // Counts cover what Airflow would load: files that decode and parse. The facts recovered from
+  // broken files stay on each file for the rules.
+  const loadable = dagFiles.filter((f) => f.analysis?.syntax === 'ok');
+  progress.dags = loadable.reduce((n, f) => n + f.analysis!.dags.length, 0);
 
   // Plugins
   progress.phase = 'plugins';
@@ -270,8 +273,9 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
     summary: {
       dagFiles: dagFiles.length,
       dags: progress.dags,
-      tasks: dagFiles.reduce((n, f) => n + (f.analysis?.tasks.length ?? 0), 0),
-      imports: dagFiles.reduce((n, f) => n + (f.analysis?.imports.length ?? 0), 0),
+      brokenDagFiles: dagFiles.length - loadable.length,
+      tasks: loadable.reduce((n, f) => n + f.analysis!.tasks.length, 0),
+      imports: loadable.reduce((n, f) => n + f.analysis!.imports.length, 0),
       plugins: plugins.plugins.length,
       pluginFiles: plugins.files.length,
       requirements: requirements.requirements.filter((r) => ['requirement', 'url', 'vcs', 'path'].includes(r.kind)).length,
@@ -375,7 +379,7 @@ async function locateFolder(
     if (await isDir(wanted)) return { path: wanted, fellBack: false };
     if (await isDir(fallback)) {
       problems.push({
-        code: 'dags-folder-fallback',
+        code: fallbackName === 'dags' ? 'dags-folder-fallback' : 'plugins-folder-fallback',
         file: 'airflow.cfg',
         message: `[core] ${option} = ${configured} does not exist here (a path on the old host); scanned ${show(fallback)} instead`,
       });

@@ -1,12 +1,41 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { REDACTED } from './inventory.js';
 
-// A per-process salt: fingerprints compare equal within one scan (and one process), yet a
-// fingerprint published in a report cannot be checked against a guessed password offline.
-const SALT = randomBytes(32);
+// Fingerprints are keyed with a random per-user key kept in the user's config folder: they are
+// stable from run to run (reports and plans can be compared), yet a fingerprint in a shared
+// report cannot be checked against a guessed password by anyone without that key.
+let key: Buffer | null = null;
+
+function fingerprintKey(): Buffer {
+  if (key) return key;
+  const dir = join(process.env['XDG_CONFIG_HOME'] || join(homedir(), '.config'), 'mwaa-migrate');
+  const file = join(dir, 'fingerprint.key');
+  const read = () => {
+    try {
+      const k = readFileSync(file);
+      return k.length >= 32 ? k : null;
+    } catch {
+      return null;
+    }
+  };
+  key = read();
+  if (key) return key;
+  const fresh = randomBytes(32);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, fresh, { mode: 0o600, flag: 'wx' });
+  } catch {
+    // Another process won the race, or the folder is read-only: use theirs, else this run's.
+  }
+  key = read() ?? fresh;
+  return key;
+}
 
 export function fingerprint(value: string): string {
-  return 'hmac-sha256:' + createHmac('sha256', SALT).update(value, 'utf8').digest('hex').slice(0, 24);
+  return 'hmac-sha256:' + createHmac('sha256', fingerprintKey()).update(value, 'utf8').digest('hex').slice(0, 24);
 }
 
 // scheme://user:password@host — the password part, also in a URL inside a longer string.

@@ -78,7 +78,9 @@ function fingerprintConfig(keys: string[], allowed: (v: string) => boolean): Ver
   if (!best || best.coverage < 0.5) return null;
   const runnerUp = scores[1];
   const margin = runnerUp ? best.score - runnerUp.score : 1;
-  const confidence = best.coverage > 0.97 && margin >= 0.02 ? 'high' : margin >= 0.01 ? 'medium' : 'low';
+  // A handful of hand-written options can only narrow the range; a generated airflow.cfg
+  // (hundreds of options) names its version.
+  const confidence = written.length < 10 ? 'low' : best.coverage > 0.97 && margin >= 0.02 && written.length >= 30 ? 'high' : margin >= 0.01 ? 'medium' : 'low';
   const evidence = [`${Math.round(best.coverage * 100)}% of the ${written.length} options in airflow.cfg exist in Airflow ${best.version}'s catalogue`];
   if (best.missing.length) evidence.push(`unknown to ${best.version}: ${best.missing.slice(0, 5).join(', ')}${best.missing.length > 5 ? ', ...' : ''}`);
   if (confidence === 'low') evidence.push('several versions fit about as well; pass --airflow-version to be sure');

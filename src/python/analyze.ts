@@ -396,6 +396,7 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
       case 'import_from_statement':
         return visitImportFrom(node, ctx);
       case 'future_import_statement':
+        for (const n of node.childrenForFieldName('name')) recordImport(n, '__future__', `__future__.${n.text}`, null, 0, ctx);
         return;
       case 'class_definition':
         return visitClass(node, ctx);
@@ -447,7 +448,10 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
         else if (/^[uU][rR]/.test(node.text)) markPython2(node, "Python 2 'ur' string prefix");
         return;
       case 'ERROR':
-        if (out.syntaxErrors.length < 5) out.syntaxErrors.push({ ...pos(node), message: `invalid syntax near '${snippet(node).slice(0, 40)}'` });
+        // tree-sitter may wrap most of a file in one ERROR around the real, nested one: report the innermost.
+        if (out.syntaxErrors.length < 5 && !node.children.some(containsError)) {
+          out.syntaxErrors.push({ ...pos(node), message: `invalid syntax near '${snippet(node).slice(0, 40)}'` });
+        }
         out.syntax = 'error';
         break;
     }
@@ -468,6 +472,10 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
   // Tasks outside any `with DAG`/@dag/dag= belong to the file's only DAG when there is one.
   if (out.dags.length === 1) for (const t of out.tasks) t.dag ??= 0;
   return out;
+}
+
+function containsError(node: PyNode): boolean {
+  return node.type === 'ERROR' || node.children.some(containsError);
 }
 
 function findMissing(node: PyNode): PyNode | null {

@@ -9,6 +9,11 @@ import { isSensitiveName, redactUriPasswords } from '../home/secrets.js';
 
 const NOT_LITERAL = undefined;
 
+// Long literals (embedded SQL, shell scripts) are cut: rules need their start, not their bulk,
+// and an inventory of thousands of DAGs must stay small enough to cache and re-read quickly.
+export const MAX_LITERAL_LENGTH = 500;
+const clip = (s: string) => (s.length > MAX_LITERAL_LENGTH ? `${s.slice(0, MAX_LITERAL_LENGTH)}…` : s);
+
 const SIMPLE_ESCAPES: Record<string, string> = {
   '\n': '',
   '\\': '\\',
@@ -45,7 +50,7 @@ export function literal(node: PyNode | null | undefined): LiteralValue | undefin
   switch (node.type) {
     case 'string': {
       const v = stringValue(node.text);
-      return v === undefined ? NOT_LITERAL : redactUriPasswords(v);
+      return v === undefined ? NOT_LITERAL : clip(redactUriPasswords(v));
     }
     case 'concatenated_string': {
       let out = '';
@@ -54,7 +59,7 @@ export function literal(node: PyNode | null | undefined): LiteralValue | undefin
         if (v === undefined) return NOT_LITERAL;
         out += v;
       }
-      return redactUriPasswords(out);
+      return clip(redactUriPasswords(out));
     }
     case 'integer': {
       const t = node.text.replace(/_/g, '').replace(/[lL]$/, '');

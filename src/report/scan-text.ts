@@ -34,7 +34,7 @@ export function renderScanText(inv: Inventory, opts: { color: boolean; width: nu
   row('folder', `${d.path}${d.fellBack ? ` (configured ${d.configured} does not exist here)` : ''}`);
   row('.airflowignore', `${d.ignoreSyntax} syntax, ${d.ignoredFiles.length} path(s) ignored`);
   row('safe mode', d.safeMode ? `on, ${d.skippedBySafeMode.length} file(s) without "dag" and "airflow" skipped` : 'off');
-  row('DAG files', `${inv.summary.dagFiles}${d.zips.length ? ` (${d.zips.length} zip package(s))` : ''}`);
+  row('DAG files', `${inv.summary.dagFiles}${d.zips.length ? ` (${d.zips.length} zip package(s))` : ''}${inv.summary.brokenDagFiles ? `, ${inv.summary.brokenDagFiles} unreadable or broken (not counted below)` : ''}`);
   row('DAGs', inv.summary.dags);
   const tasks = inv.dagFiles.flatMap((f) => f.analysis?.tasks ?? []);
   row('tasks', `${inv.summary.tasks} (${tasks.filter((t) => t.inLoop).length} in loops, ${tasks.filter((t) => t.mapped).length} mapped)`);

@@ -33,6 +33,7 @@ describe('imports', () => {
       ['airflow.providers.http.operators.http.SimpleHttpOperator', null, 0, 'try', 7],
       ['airflow.operators.http_operator.SimpleHttpOperator', null, 0, 'try', 9],
       ['airflow.utils.context.Context', null, 0, 'type-checking', 11],
+      ['__future__.annotations', null, 0, 'none', 12],
     ]);
     expect(a.imports[0]).toMatchObject({ line: 1, col: 8 });
   });

@@ -1,0 +1,35 @@
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Shared by the end-to-end tests: the real CLI binary, the fixtures, and the canary secrets.
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = join(ROOT, 'bin', 'mwaa-migrate.js');
+export const HOMES = join(ROOT, 'fixtures', 'homes');
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI with the Node that runs the tests (the project's pinned Node 22). */
+export function cli(args: string[], options: SpawnSyncOptions = {}): Run {
+  const r = spawnSync(process.execPath, ['--', BIN, ...args], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], NO_COLOR: '1', ...(options.env ?? {}) },
+    maxBuffer: 256 * 1024 * 1024,
+    ...options,
+  });
+  return { code: r.status, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+}
+
+export const canaries: string[] = (JSON.parse(readFileSync(join(ROOT, 'fixtures', 'canaries.json'), 'utf8')) as { canaries: string[] }).canaries;
+
+/** The canaries found in a text (none, when all is well). */
+export function leakedCanaries(text: string): string[] {
+  return canaries.filter((c) => text.includes(c));
+}
