@@ -150,9 +150,12 @@ export function buildConfig(
       known,
       differsFromDefault: win.value === null || def === undefined ? null : !sameAsDefault(win.value, def, home),
     };
-    if (secret && win.value !== null) {
-      option.fingerprint = fingerprint(win.value);
-      secrets.push({ what: `[${win.section}] ${win.key}`, source: win.source, fingerprint: option.fingerprint });
+    if (secret && win.value !== null) option.fingerprint = fingerprint(win.value);
+    // Overridden values are secrets too: they still sit in the file that moves to the new host.
+    for (const c of list) {
+      if (c.form === 'literal' && c.value !== null && c.value.trim() !== '' && isSecretOption(c.section, c.key, c.value)) {
+        secrets.push({ what: `[${c.section}] ${c.key}`, source: c.source, fingerprint: c === win ? option.fingerprint! : fingerprint(c.value) });
+      }
     }
     if (list.length > 1) option.overridden = list.slice(1).map((c) => c.source);
     options.push(option);

@@ -123,6 +123,18 @@ describe.each(Object.keys(expected))('scan fixtures/homes/%s', (home) => {
     expect(got.sort()).toEqual(want.problems.map((p) => `${p.code} ${p.file}`).sort());
   });
 
+  it('knows where every planted secret is, without its value', () => {
+    const planted = (expected[home] as unknown as { secrets: { file: string; what: string }[] }).secrets;
+    for (const s of planted.filter((x) => x.file === 'airflow.cfg')) {
+      const what = /^\[\w+\] \w+/.exec(s.what)![0];
+      expect(inv.secrets.filter((x) => x.source.kind === 'file' && x.what === what).length, what).toBeGreaterThan(0);
+    }
+    for (const s of planted.filter((x) => x.file === '.env')) {
+      const name = /^AIRFLOW_(CONN|VAR)_(\w+)/.exec(s.what)!;
+      expect(inv.secrets.map((x) => x.what), s.what).toContain(`${name[1] === 'CONN' ? 'connection' : 'variable'} ${name[2]!.toLowerCase()}`);
+    }
+  });
+
   it('never prints a canary secret, as JSON or as text', () => {
     expect(text.code).toBe(0);
     expect(leakedCanaries(json.stdout + json.stderr + text.stdout + text.stderr)).toEqual([]);
