@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { FileOutcome } from '../python/pool.js';
@@ -20,10 +20,17 @@ export class ScanCache {
   private entries: Record<string, Entry> = {};
   private dirty = false;
   private readonly file: string;
+  private loaded = false;
 
   constructor(dir: string, home: string, toolVersion: string) {
     const key = createHash('sha256').update(`${home}\0${toolVersion}\0${ANALYZER_VERSION}`).digest('hex').slice(0, 32);
     this.file = join(dir, `${key}.json`);
+  }
+
+  /** Reads the cache once, on first use (a scan that finds no Python file never pays for it). */
+  load(): void {
+    if (this.loaded) return;
+    this.loaded = true;
     try {
       this.entries = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, Entry>;
     } catch {
@@ -54,7 +61,18 @@ export class ScanCache {
     try {
       mkdirSync(join(this.file, '..'), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(this.entries));
+      // Entry by entry: one JSON string of the whole cache would double the scan's peak memory.
+      const fd = openSync(tmp, 'w');
+      try {
+        let sep = '{';
+        for (const [k, v] of Object.entries(this.entries)) {
+          writeSync(fd, `${sep}${JSON.stringify(k)}:${JSON.stringify(v)}`);
+          sep = ',';
+        }
+        writeSync(fd, sep === '{' ? '{}' : '}');
+      } finally {
+        closeSync(fd);
+      }
       renameSync(tmp, this.file);
     } catch {
       // A read-only or full cache folder only costs speed.

@@ -144,6 +144,7 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
   const cacheKeep = new Set<string>();
   const workers = options.workers ?? defaultWorkers();
   const analyze = async (files: { abs: string; size: number; mtimeMs: number }[], safe: boolean): Promise<FileOutcome[]> => {
+    cache?.load();
     const out = new Array<FileOutcome>(files.length);
     const todo: number[] = [];
     files.forEach((f, i) => {
