@@ -149,7 +149,18 @@ export interface PyTask extends Position {
 export interface PyCall extends Position {
   /** Qualified callee, e.g. airflow.models.Variable.get. */
   callee: string;
-  category: 'variable' | 'connection' | 'database' | 'network' | 'subprocess' | 'file';
+  category: 'variable' | 'connection' | 'database' | 'network' | 'subprocess' | 'file' | 'syspath';
+}
+
+/** A dotted name used through an imported module, e.g. `operators.bash_operator.BashOperator`. */
+export interface PyReference extends Position {
+  name: string; // qualified, e.g. airflow.operators.bash_operator.BashOperator
+}
+
+export interface PyFunction extends Position {
+  name: string;
+  params: string[]; // as written: 'x', '*args', '**kwargs'
+  decorators: string[]; // qualified where resolvable
 }
 
 export interface PyClass extends Position {
@@ -168,6 +179,15 @@ export interface PyAnalysis {
   tasks: PyTask[];
   parseTimeCalls: PyCall[];
   classes: PyClass[];
+  functions: PyFunction[];
+  /** airflow.* names reached through attribute access on an imported module. */
+  references: PyReference[];
+  /** `name["literal"]` lookups, e.g. context["execution_date"]. */
+  subscripts: (Position & { object: string; key: string })[];
+  /** String literals that look like absolute or home-relative file paths. */
+  paths: (Position & { value: string })[];
+  /** `# mwaa-migrate: ignore[ID,...]` comments; ids ['*'] for a bare `ignore`. */
+  suppressions: { line: number; ids: string[] }[];
 }
 
 export interface PyFile {

@@ -24,6 +24,9 @@ interface Ctx {
   guard: PyImport['guarded'];
 }
 
+// `# mwaa-migrate: ignore[ID, ...]` (or bare `ignore`) silences findings on its line.
+const SUPPRESSION = /mwaa-migrate:\s*ignore(?:\[([^\]]*)\])?/;
+
 const SKIP = new Set(['comment', 'string', 'concatenated_string', 'integer', 'float', 'identifier', 'true', 'false', 'none']);
 const LOOPS = new Set(['for_statement', 'while_statement', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
@@ -44,7 +47,11 @@ const PARSE_TIME_CALLS: [RegExp, PyCall['category']][] = [
   [/Hook\.(get_records|get_first|get_pandas_df|get_df|run|get_conn|get_connection|get_sqlalchemy_engine)$/, 'database'],
   [/^subprocess\.(run|call|check_call|check_output|Popen|getoutput|getstatusoutput)$|^os\.(system|popen)$/, 'subprocess'],
   [/^open$|^io\.open$/, 'file'],
+  [/^sys\.path\.(append|insert|extend)$/, 'syspath'],
 ];
+
+// A file-system path in a string literal: absolute or home-relative, at least two segments.
+const PATH_LITERAL = /^(~|\/)[\w.@+-]*\/[\w.@+\-/]*$/;
 
 export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
   const tree = copyTree(getParser().parse(text), text);
@@ -56,6 +63,11 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     tasks: [],
     parseTimeCalls: [],
     classes: [],
+    functions: [],
+    references: [],
+    subscripts: [],
+    paths: [],
+    suppressions: [],
   };
   const names = new Map<string, string>(); // local binding -> qualified name
   const dagVars = new Map<string, number>(); // variable -> index in out.dags
@@ -282,6 +294,14 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
       return;
     }
     const fname = def.childForFieldName('name')?.text ?? null;
+    recordFunction(
+      def,
+      node.namedChildren.filter((d) => d.type === 'decorator').map((d) => {
+        const e = d.namedChildren[0];
+        return (e && resolve(e.type === 'call' ? e.childForFieldName('function') : e)) ?? (e ? snippet(e) : '');
+      }),
+      node,
+    );
     let dagIndex: number | null = null;
     let taskDecorator: { q: string; call: PyNode | null } | null = null;
     for (const dec of node.namedChildren) {
@@ -343,6 +363,17 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     walk(node.childForFieldName('body'), inner);
   };
 
+  const recordFunction = (def: PyNode, decorators: string[], at: PyNode = def) => {
+    const params: string[] = [];
+    for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+      if (p.type === 'identifier') params.push(p.text);
+      else if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') params.push(p.text);
+      else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') params.push(p.childForFieldName('name')?.text ?? p.text);
+      else if (p.type === 'typed_parameter') params.push(p.namedChildren[0]?.text ?? p.text);
+    }
+    out.functions.push({ ...pos(at), name: def.childForFieldName('name')?.text ?? '', params, decorators });
+  };
+
   const walkArgs = (call: PyNode, ctx: Ctx) => {
     walk(call.childForFieldName('function'), ctx);
     walk(call.childForFieldName('arguments'), ctx);
@@ -401,7 +432,24 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
       case 'class_definition':
         return visitClass(node, ctx);
       case 'function_definition':
+        recordFunction(node, []);
         return walk(node.childForFieldName('body'), { ...ctx, runtime: true });
+      case 'attribute': {
+        // The outermost dotted name through an imported module; its inside needs no visit.
+        const q = resolve(node);
+        if (q) {
+          const root = node.text.split('.')[0]!;
+          if (names.has(root.trim()) && q.startsWith('airflow.')) out.references.push({ ...pos(node), name: q });
+          return;
+        }
+        break;
+      }
+      case 'subscript': {
+        const value = node.childForFieldName('value');
+        const key = literal(node.childForFieldName('subscript'));
+        if (value?.type === 'identifier' && typeof key === 'string') out.subscripts.push({ ...pos(node), object: value.text, key });
+        break;
+      }
       case 'decorated_definition':
         return visitDecorated(node, ctx);
       case 'with_statement':
@@ -427,6 +475,11 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
         if (!ctx.runtime && left?.type === 'identifier' && right && literal(right) !== undefined) constants.set(left.text, right);
         break;
       }
+      case 'comment': {
+        const m = SUPPRESSION.exec(node.text);
+        if (m) out.suppressions.push({ line: pos(node).line, ids: m[1] ? m[1].split(',').map((x) => x.trim()).filter(Boolean) : ['*'] });
+        return;
+      }
       case 'print_statement':
         markPython2(node, 'Python 2 print statement');
         break;
@@ -443,10 +496,13 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
       case 'integer':
         if (/^0[0-7]+[lL]?$|^\d+[lL]$/.test(node.text)) markPython2(node, `Python 2 integer literal ${node.text}`);
         return;
-      case 'string':
+      case 'string': {
+        const v = literal(node);
+        if (typeof v === 'string' && PATH_LITERAL.test(v)) out.paths.push({ ...pos(node), value: v });
         if (node.text.startsWith('`')) markPython2(node, 'Python 2 backtick repr');
         else if (/^[uU][rR]/.test(node.text)) markPython2(node, "Python 2 'ur' string prefix");
         return;
+      }
       case 'ERROR':
         // tree-sitter may wrap most of a file in one ERROR around the real, nested one: report the innermost.
         if (out.syntaxErrors.length < 5 && !node.children.some(containsError)) {

@@ -1,0 +1,69 @@
+import ignore from 'ignore';
+import type { Inventory } from '../home/inventory.js';
+import { MATCHERS } from './matchers/index.js';
+import { emptyProject, type ProjectFile } from './project.js';
+import type { Catalog } from './catalog.js';
+import type { CheckResult, Finding, RuleDef, SuppressedFinding } from './types.js';
+import { defaultTarget, detectedVersion, inRange, makeContext } from './versions.js';
+
+// Inventory + target -> findings. Pure: the catalogue and project file come in as values.
+
+export interface CheckOptions {
+  target?: string;
+  /** Only these rule ids (or family prefixes); all when empty. */
+  select?: string[];
+  ignore?: string[];
+  project?: ProjectFile;
+}
+
+const picks = (id: string, list: string[]) => list.some((p) => id === p || id.startsWith(p));
+
+export function check(inv: Inventory, catalog: Catalog, options: CheckOptions = {}): CheckResult {
+  const target = options.target ?? defaultTarget();
+  const detected = detectedVersion(inv.airflowVersion);
+  const ctx = makeContext(detected, target);
+  const project = options.project ?? emptyProject();
+  const ignoredPaths = ignore().add(project.ignore.paths);
+  const suppressionsByFile = new Map<string, Map<number, string[]>>();
+  for (const f of [...inv.dagFiles, ...inv.plugins.files]) {
+    if (f.analysis?.suppressions.length) suppressionsByFile.set(f.path, new Map(f.analysis.suppressions.map((s) => [s.line, s.ids])));
+  }
+
+  const applies = (r: RuleDef) =>
+    (!options.select?.length || picks(r.id, options.select)) &&
+    !(options.ignore?.length && picks(r.id, options.ignore)) &&
+    (!r.since || ctx.crosses(r.since)) &&
+    (!r.target || inRange(target, r.target)) &&
+    (!r.detected || detected === null || inRange(detected, r.detected));
+
+  const findings: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  for (const rule of catalog.rules.filter(applies)) {
+    for (const hit of MATCHERS[rule.match.kind]!(inv, ctx, rule.match)) {
+      const fill = (t: string) => t.replace(/\{(\w+)\}/g, (all, k: string) => hit.vars?.[k] ?? all);
+      const finding: Finding = {
+        ruleId: rule.id,
+        family: rule.family,
+        severity: hit.severity ?? rule.severity,
+        title: rule.title,
+        file: hit.file,
+        line: hit.line,
+        col: hit.col,
+        text: hit.text,
+        message: fill(rule.message),
+        fix: fill(rule.fix),
+        docs: rule.docs,
+      };
+      const inline = suppressionsByFile.get(hit.file)?.get(hit.line);
+      const byProject =
+        project.ignore.rules.includes(rule.id) ||
+        (hit.file !== '' && !hit.file.startsWith('/') && ignoredPaths.ignores(hit.file)) ||
+        project.ignore.findings.some((f) => f.rule === rule.id && f.path === hit.file);
+      if (inline && (inline.includes('*') || inline.includes(rule.id))) suppressed.push({ ...finding, suppressedBy: 'comment' });
+      else if (byProject) suppressed.push({ ...finding, suppressedBy: 'project-file' });
+      else findings.push(finding);
+    }
+  }
+  const order = (a: Finding, b: Finding) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.ruleId.localeCompare(b.ruleId);
+  return { target, detected, findings: findings.sort(order), suppressed: suppressed.sort(order) };
+}

@@ -1,0 +1,75 @@
+import type { Inventory } from '../home/inventory.js';
+
+// The rules engine's vocabulary. A rule is data (rules/*.yaml); what it matches is one of a
+// fixed set of matchers (src/check/matchers/), each a pure function of the Inventory.
+
+export type Severity = 'error' | 'warning' | 'info';
+export const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
+
+export interface RuleDef {
+  id: string; // e.g. IMP001: family prefix + number, never reused
+  family: string; // IMP, ARG, CFG, SEC, REQ, PLG, MWAA, CODE
+  title: string;
+  severity: Severity;
+  /** The Airflow version where the change happens: the rule applies when detected < since <= target. */
+  since?: string;
+  /** PEP 440 ranges the detected and the target version must satisfy. */
+  detected?: string;
+  target?: string;
+  match: { kind: string } & Record<string, unknown>;
+  /** Templates: {name} is replaced by the matcher's variables for each hit. */
+  message: string;
+  fix: string;
+  docs: string;
+  why?: string;
+  /** Where the rule was read from, for error messages. */
+  source?: string;
+}
+
+export interface Hit {
+  file: string; // relative to the home
+  line: number;
+  col: number;
+  /** The matched text, never a secret. */
+  text: string;
+  vars?: Record<string, string>;
+  /** Overrides the rule's severity for this hit (table rows that still work vs are gone). */
+  severity?: Severity;
+}
+
+export interface CheckContext {
+  /** The detected version (or the lower bound of the detected family), null when unknown. */
+  detected: string | null;
+  target: string;
+  /** detected < version <= target: the change lies on the way. */
+  crosses(version: string): boolean;
+  /** True when a PEP 440 range holds for the target. */
+  targetIn(range: string): boolean;
+}
+
+export type Matcher = (inv: Inventory, ctx: CheckContext, params: Record<string, unknown>) => Hit[];
+
+export interface Finding {
+  ruleId: string;
+  family: string;
+  severity: Severity;
+  title: string;
+  file: string;
+  line: number;
+  col: number;
+  text: string;
+  message: string;
+  fix: string;
+  docs: string;
+}
+
+export interface SuppressedFinding extends Finding {
+  suppressedBy: 'comment' | 'project-file';
+}
+
+export interface CheckResult {
+  target: string;
+  detected: string | null;
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+}
