@@ -4,6 +4,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { valid } from '@renovatebot/pep440';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './exit.js';
 import { ScanInputError, scanHome } from './home/scan.js';
+import { loadCatalog, RuleFileError, RULES_DIR } from './check/catalog.js';
+import { renderRule, renderRuleList } from './report/rules-text.js';
 import { renderScanText } from './report/scan-text.js';
 import { useColor } from './report/style.js';
 import { TOOL_VERSION } from './version.js';
@@ -12,6 +14,7 @@ const USAGE = `mwaa-migrate ${TOOL_VERSION}: move a self-hosted Apache Airflow t
 
 Usage:
   mwaa-migrate scan [AIRFLOW_HOME] [options]   read an Airflow home into an inventory
+  mwaa-migrate rules [ID] [--json]             list the rule catalogue, or explain one rule
 
 Scan options:
   --json                   print the inventory as JSON (schema: schema/inventory.schema.json)
@@ -54,7 +57,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   try {
     return await dispatch(argv, io);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ScanInputError) {
+    if (e instanceof UsageError || e instanceof ScanInputError || e instanceof RuleFileError) {
       io.stderr(`mwaa-migrate: ${e.message}\n`);
       return EXIT_USAGE;
     }
@@ -75,6 +78,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   if (command === 'scan') return scanCommand(rest, io);
+  if (command === 'rules') return rulesCommand(rest, io);
   throw new UsageError(`unknown command '${command}' (try: mwaa-migrate --help)`);
 }
 
@@ -110,5 +114,30 @@ async function scanCommand(args: string[], io: CliIO): Promise<number> {
     cache: !values['no-cache'],
   });
   io.stdout(values.json ? `${JSON.stringify(inventory, null, 2)}\n` : renderScanText(inventory, { color: useColor(io), width: 100 }));
+  return EXIT_OK;
+}
+
+const RULES_OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+async function rulesCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, RULES_OPTIONS);
+  if (values.help) {
+    io.stdout(USAGE);
+    return EXIT_OK;
+  }
+  if (positionals.length > 1) throw new UsageError(`rules takes at most one rule id, got ${positionals.length}`);
+  const { rules } = loadCatalog();
+  const strip = ({ source: _source, ...r }: (typeof rules)[number]) => r;
+  const id = positionals[0]?.toUpperCase();
+  if (id) {
+    const rule = rules.find((r) => r.id === id);
+    if (!rule) throw new UsageError(`no rule ${positionals[0]} (list them with: mwaa-migrate rules)`);
+    io.stdout(values.json ? `${JSON.stringify(strip(rule), null, 2)}\n` : renderRule(rule, join(RULES_DIR, 'fixtures'), { color: useColor(io) }));
+    return EXIT_OK;
+  }
+  io.stdout(values.json ? `${JSON.stringify(rules.map(strip), null, 2)}\n` : renderRuleList(rules, { color: useColor(io), width: 120 }));
   return EXIT_OK;
 }

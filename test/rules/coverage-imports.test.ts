@@ -8,6 +8,7 @@ import { loadCatalog } from '../../src/check/catalog.js';
 import { check } from '../../src/check/engine.js';
 import { importRows } from '../../src/check/matchers/imports.js';
 import { scanHome } from '../../src/home/scan.js';
+import { ROOT } from '../helpers.js';
 
 // Every row of the reference table (../shared/reference/airflow/imports-changes.yml, via the
 // generated rules/data/imports.json) is caught by the IMP rule of its group, on a generated DAG
@@ -32,7 +33,7 @@ describe('imports-changes.yml coverage', () => {
   const rows = importRows();
 
   it('covers every row of the reference table', async () => {
-    const reference = parse(readFileSync(join(__dirname, '../../../shared/reference/airflow/imports-changes.yml'), 'utf8')) as { changes: unknown[] };
+    const reference = parse(readFileSync(join(ROOT, '..', 'shared', 'reference', 'airflow', 'imports-changes.yml'), 'utf8')) as { changes: unknown[] };
     expect(rows).toHaveLength(reference.changes.length);
     mkdirSync(join(tmp, 'dags'));
     rows.forEach((row, i) => {
