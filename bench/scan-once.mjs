@@ -34,9 +34,17 @@ if (typeof scanHome !== 'function') {
 const t0 = performance.now();
 const inv = await scanHome(home, { cacheDir, cache: !!cacheDir });
 const ms = performance.now() - t0;
+// The rules check runs on the finished inventory; timed apart so the report can compare the two.
+const { loadCatalog } = await import(new URL('../dist/check/catalog.js', import.meta.url).href);
+const { check } = await import(new URL('../dist/check/engine.js', import.meta.url).href);
+const t1 = performance.now();
+const result = check(inv, loadCatalog());
+const checkMs = performance.now() - t1;
 const s = inv?.summary ?? {};
 const line = JSON.stringify({
   ms: Math.round(ms * 10) / 10,
+  checkMs: Math.round(checkMs * 10) / 10,
+  findings: result.findings.length,
   dagFiles: s.dagFiles,
   dags: s.dags,
   tasks: s.tasks,
