@@ -196,20 +196,7 @@ function parseLine(raw: string, file: string, line: number, out: ParsedRequireme
     const excerpt = text.length > 100 ? text.slice(0, 100) + '...' : text;
     out.problems.push({ code: 'requirements-malformed', file, line, message: `${reason}: ${JSON.stringify(excerpt)}` });
   };
-  const base: Requirement = {
-    file,
-    line,
-    kind: 'requirement',
-    text,
-    name: null,
-    extras: [],
-    specifier: null,
-    marker: null,
-    url: null,
-    hashes: [],
-    target: null,
-    pinned: null,
-  };
+  const base = requirementAt(file, line, text);
 
   // pip's break_args_options: the requirement runs up to the first word starting with '-'.
   const dash = /(?:^|\s)-/.exec(text);
@@ -682,4 +669,9 @@ function markerProblem(marker: string): string | null {
     return true;
   };
   return expression(0) && pos === tokens.length ? null : 'invalid environment marker';
+}
+
+/** A requirement line with every optional field empty; parsers and tests fill in the rest. */
+export function requirementAt(file: string, line: number, text: string, fields: Partial<Requirement> = {}): Requirement {
+  return { file, line, kind: 'requirement', text, name: null, extras: [], specifier: null, marker: null, url: null, hashes: [], target: null, pinned: null, ...fields };
 }

@@ -8,6 +8,7 @@ import { nodeIO, type ScanIO } from '../../src/home/fs.js';
 import { addIgnoreFile, emptyRules, isIgnored } from '../../src/home/ignore.js';
 import type { Requirement } from '../../src/home/inventory.js';
 import { wrappingFolder } from '../../src/home/plugins.js';
+import { requirementAt } from '../../src/home/requirements.js';
 import { scanHome } from '../../src/home/scan.js';
 import { decideVersion } from '../../src/home/version.js';
 
@@ -113,21 +114,7 @@ describe('configuration', () => {
 });
 
 describe('version detection', () => {
-  const req = (over: Partial<Requirement>): Requirement => ({
-    file: 'requirements.txt',
-    line: 1,
-    kind: 'requirement',
-    text: '',
-    name: null,
-    extras: [],
-    specifier: null,
-    marker: null,
-    url: null,
-    hashes: [],
-    target: null,
-    pinned: null,
-    ...over,
-  });
+  const req = (over: Partial<Requirement>): Requirement => requirementAt('requirements.txt', 1, '', over);
 
   it('prefers the flag, then a pin, then a constraints URL', () => {
     const pin = req({ name: 'apache-airflow', specifier: '==2.8.1', pinned: '2.8.1', line: 3 });

@@ -1,25 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import type { Requirement } from '../../src/home/inventory.js';
-import { collectRequirements, parseRequirements } from '../../src/home/requirements.js';
+import { collectRequirements, parseRequirements, requirementAt } from '../../src/home/requirements.js';
 
 const FILE = 'requirements.txt';
 
 function entry(line: number, text: string, fields: Partial<Requirement>): Requirement {
-  return {
-    file: FILE,
-    line,
-    kind: 'requirement',
-    text,
-    name: null,
-    extras: [],
-    specifier: null,
-    marker: null,
-    url: null,
-    hashes: [],
-    target: null,
-    pinned: null,
-    ...fields,
-  };
+  return requirementAt(FILE, line, text, fields);
 }
 
 /** Parses one line and expects exactly one entry and no problem. */
