@@ -180,6 +180,8 @@ export interface PyAnalysis {
   parseTimeCalls: PyCall[];
   classes: PyClass[];
   functions: PyFunction[];
+  /** Calls of airflow.* functions and methods (not operators or DAGs), anywhere in the file, with their keyword names. */
+  calls: (Position & { callee: string; kwargs: string[] })[];
   /** airflow.* names reached through attribute access on an imported module. */
   references: PyReference[];
   /** `name["literal"]` lookups, e.g. context["execution_date"]. */

@@ -64,6 +64,7 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     parseTimeCalls: [],
     classes: [],
     functions: [],
+    calls: [],
     references: [],
     subscripts: [],
     paths: [],
@@ -405,6 +406,8 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
         }
       } else if (isOperatorName(q) && !/\.(partial|expand)$/.test(q)) {
         addTask(node, q, ctx, false);
+      } else if (q.startsWith('airflow.')) {
+        out.calls.push({ ...pos(node), callee: q, kwargs: [...args(node).keywords.keys()] });
       }
       if (!ctx.runtime) {
         const hit = PARSE_TIME_CALLS.find(([re]) => re.test(q));

@@ -1,7 +1,16 @@
 import type { Matcher } from '../types.js';
+import { argumentsMatchers } from './arguments.js';
+import { codeMatchers } from './code.js';
+import { configMatchers } from './config.js';
 import { importMatchers } from './imports.js';
+import { requirementsMatchers } from './requirements.js';
 
-// Every match kind a rule may name. One module per family.
+// Every match kind a rule may name. One module per family (config also serves MWAA and SEC,
+// requirements also serves PLG).
 export const MATCHERS: Record<string, Matcher> = {
+  ...argumentsMatchers,
+  ...codeMatchers,
+  ...configMatchers,
   ...importMatchers,
+  ...requirementsMatchers,
 };
