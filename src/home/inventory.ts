@@ -5,10 +5,10 @@
 export const INVENTORY_SCHEMA_VERSION = 1;
 export const REDACTED = '<redacted>';
 
-/** Where a value came from: a file position (paths relative to the home) or a variable. */
+/** Where a value came from: a file position (paths relative to the home) or a variable (with its env-file line). */
 export type Source =
   | { kind: 'file'; file: string; line: number }
-  | { kind: 'env'; name: string; origin: 'env-file' | 'process' };
+  | { kind: 'env'; name: string; origin: 'env-file' | 'process'; file?: string; line?: number };
 
 export interface Position {
   line: number; // 1-based
@@ -166,6 +166,8 @@ export interface PyFunction extends Position {
 export interface PyClass extends Position {
   name: string;
   bases: string[]; // qualified where resolvable
+  /** Keyword arguments of the class statement, e.g. ['metaclass']. */
+  keywords: string[];
   /** Class-level assignments: attribute -> element texts (for lists) or the value text. */
   attributes: Record<string, string[]>;
 }
@@ -184,6 +186,8 @@ export interface PyAnalysis {
   calls: (Position & { callee: string; kwargs: string[] })[];
   /** airflow.* names reached through attribute access on an imported module. */
   references: PyReference[];
+  /** `dag >> task` / `task << dag`: a DAG object used in a dependency chain. */
+  dagChains: Position[];
   /** `name["literal"]` lookups, e.g. context["execution_date"]. */
   subscripts: (Position & { object: string; key: string })[];
   /** String literals that look like absolute or home-relative file paths. */

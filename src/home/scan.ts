@@ -101,9 +101,10 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
     } catch (e) {
       throw new ScanInputError(`--env-file ${options.envFile}: ${ioReason(e)}`);
     }
-    const parsed = parseDotenv(Buffer.from(bytes).toString('utf8'), show(path));
+    const shown = show(path);
+    const parsed = parseDotenv(Buffer.from(bytes).toString('utf8'), shown);
     problems.push(...parsed.problems);
-    for (const e of parsed.entries) envVars.set(e.name, { name: e.name, value: e.value, source: { kind: 'env', name: e.name, origin: 'env-file' } });
+    for (const e of parsed.entries) envVars.set(e.name, { name: e.name, value: e.value, source: { kind: 'env', name: e.name, origin: 'env-file', file: shown, line: e.line } });
   }
   if (options.useEnv) {
     for (const [name, value] of Object.entries(env)) {

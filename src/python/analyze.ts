@@ -65,6 +65,7 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
     classes: [],
     functions: [],
     calls: [],
+    dagChains: [],
     references: [],
     subscripts: [],
     paths: [],
@@ -265,8 +266,12 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
   const visitClass = (node: PyNode, ctx: Ctx) => {
     const name = node.childForFieldName('name')?.text ?? '';
     const bases: string[] = [];
+    const keywords: string[] = [];
     const supers = node.childForFieldName('superclasses');
-    for (const b of supers?.namedChildren ?? []) if (b.type !== 'keyword_argument') bases.push(resolve(b) ?? snippet(b));
+    for (const b of supers?.namedChildren ?? []) {
+      if (b.type === 'keyword_argument') keywords.push(b.childForFieldName('name')?.text ?? '');
+      else bases.push(resolve(b) ?? snippet(b));
+    }
     if (bases.some((b) => isOperatorName(b) || /BaseOperator$/.test(b))) operatorClasses.add(name);
     const attributes: Record<string, string[]> = {};
     const body = node.childForFieldName('body');
@@ -281,7 +286,7 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
           ? right.namedChildren.filter((c) => c.type !== 'comment').map(describe)
           : [describe(right)];
     }
-    const cls: PyClass = { ...pos(node), name, bases, attributes };
+    const cls: PyClass = { ...pos(node), name, bases, keywords, attributes };
     out.classes.push(cls);
     // A class body runs when the module is imported.
     walk(body, ctx);
@@ -445,6 +450,14 @@ export function analyzePython(text: string): Omit<PyAnalysis, 'encoding'> {
           if (names.has(root.trim()) && q.startsWith('airflow.')) out.references.push({ ...pos(node), name: q });
           return;
         }
+        break;
+      }
+      case 'binary_operator': {
+        // A DAG on either side of >> or << (Airflow 1.10 let `dag >> task` assign the task).
+        const [left, right] = [node.childForFieldName('left'), node.childForFieldName('right')];
+        const op = left && right ? node.text.slice(left.end - node.start, right.start - node.start).trim() : '';
+        const isDag = (n: PyNode | null) => n?.type === 'identifier' && dagVars.has(n.text);
+        if ((op === '>>' || op === '<<') && (isDag(left) || isDag(right))) out.dagChains.push(pos(node));
         break;
       }
       case 'subscript': {

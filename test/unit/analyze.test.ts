@@ -139,6 +139,7 @@ describe('classes and plugins', () => {
         col: 1,
         name: 'MyPlugin',
         bases: ['airflow.plugins_manager.AirflowPlugin'],
+        keywords: [],
         attributes: { name: ['my_plugin'], operators: ['my_ops.HelloOperator'], macros: ['lambda: 1'] },
       },
     ]);

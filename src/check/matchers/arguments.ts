@@ -408,7 +408,24 @@ const argumentDefaultChanged: Matcher = (inv, _ctx, raw) => {
   return hits;
 };
 
+// --- dag-chain: `dag >> task`, which Airflow 1.10 read as "add task to dag" and 2.0 refuses ----
+
+const dagChain: Matcher = (inv) =>
+  analysed(inv).flatMap((file) => file.analysis.dagChains.map((at) => ({ file: file.path, line: at.line, col: at.col, text: 'dag >> task' })));
+
+// --- operator-metaclass: custom operators with their own metaclass (2.0 requires BaseOperatorMeta) -
+
+const operatorMetaclass: Matcher = (inv) =>
+  analysed(inv).flatMap((file) => {
+    const local = localClasses(file.analysis);
+    return file.analysis.classes
+      .filter((c) => c.keywords.includes('metaclass') && c.bases.some((b) => airflowAncestors(b, local).some((a) => /Operator$|Sensor$/.test(a))))
+      .map((c) => ({ file: file.path, line: c.line, col: c.col, text: `class ${c.name}(..., metaclass=...)`, vars: { name: c.name } }));
+  });
+
 export const argumentsMatchers: Record<string, Matcher> = {
+  'dag-chain': dagChain,
+  'operator-metaclass': operatorMetaclass,
   'argument-table': argumentTable,
   'context-table': contextTable,
   'signature-table': signatureTable,

@@ -132,7 +132,9 @@ function sameValue(a: string, b: string): boolean {
 }
 
 function at(source: Source): Pick<Hit, 'file' | 'line' | 'col'> {
-  return source.kind === 'file' ? { file: source.file, line: source.line, col: 1 } : { file: source.name, line: 0, col: 0 };
+  if (source.kind === 'file') return { file: source.file, line: source.line, col: 1 };
+  // A variable from --env-file points at its line there; one from the process has no place.
+  return source.file ? { file: source.file, line: source.line ?? 0, col: 1 } : { file: source.name, line: 0, col: 0 };
 }
 const unsetAt = (inv: Inventory): Pick<Hit, 'file' | 'line' | 'col'> => ({ file: inv.config.file ?? 'airflow.cfg', line: 0, col: 0 });
 

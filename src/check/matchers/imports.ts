@@ -66,6 +66,8 @@ interface Params {
   /** Leave a name to these groups when their rules apply (target in `deferWhen`). */
   deferTo?: string[];
   deferWhen?: string;
+  /** When the matched row names no replacement (a whole package removed), take it from these groups. */
+  replacementFrom?: string[];
 }
 
 const moduleOf = (path: string | null) => (path ? path.slice(0, path.lastIndexOf('.')) : null);
@@ -97,11 +99,14 @@ const importTable: Matcher = (inv: Inventory, ctx: CheckContext, raw) => {
   const groups = new Set(p.groups);
   const deferTo = p.deferTo && (!p.deferWhen || ctx.targetIn(p.deferWhen)) ? new Set(p.deferTo) : null;
   const severity = Object.entries(p.severityByTarget ?? {}).find(([range]) => ctx.targetIn(range))?.[1];
+  const replacementFrom = p.replacementFrom ? new Set(p.replacementFrom) : null;
   const hits: Hit[] = [];
   const match = (file: PyFile, name: string, line: number, col: number) => {
     const row = lookup(t, name, groups) ?? (p.modules ? t.modules.get(name)?.find((r) => groups.has(r.group) && moduleOf(r.new) !== name) : undefined);
     if (!row || (deferTo && lookup(t, name, deferTo))) return;
-    hits.push({ file: file.path, line, col, text: name, vars: vars(name, row), ...(severity ? { severity } : {}) });
+    const better = !row.new && replacementFrom ? t.exact.get(name)?.find((r) => replacementFrom.has(r.group) && r.new) : undefined;
+    const v = vars(name, better ? { ...row, new: better.new, provider: better.provider } : row);
+    hits.push({ file: file.path, line, col, text: name, vars: v, ...(severity ? { severity } : {}) });
   };
   for (const file of [...inv.dagFiles, ...inv.plugins.files]) {
     const a = file.analysis;
@@ -116,4 +121,17 @@ const importTable: Matcher = (inv: Inventory, ctx: CheckContext, raw) => {
   return hits;
 };
 
-export const importMatchers: Record<string, Matcher> = { 'import-table': importTable };
+// import-name: a short list of names a rule names itself (not in the big table), imported or
+// reached through a module, in DAG and plugin code.
+const importName: Matcher = (inv, _ctx, raw) => {
+  const names = new Set((raw as unknown as { names: string[] }).names);
+  const hits: Hit[] = [];
+  for (const file of [...inv.dagFiles, ...inv.plugins.files]) {
+    for (const use of [...(file.analysis?.imports ?? []), ...(file.analysis?.references ?? [])]) {
+      if (names.has(use.name)) hits.push({ file: file.path, line: use.line, col: use.col, text: use.name, vars: { name: use.name } });
+    }
+  }
+  return hits;
+};
+
+export const importMatchers: Record<string, Matcher> = { 'import-table': importTable, 'import-name': importName };
