@@ -1,41 +1,72 @@
+import { writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { valid } from '@renovatebot/pep440';
-import { EXIT_OK, EXIT_USAGE, UsageError } from './exit.js';
+import wrapAnsi from 'wrap-ansi';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './exit.js';
 import { ScanInputError, scanHome } from './home/scan.js';
 import { loadCatalog, RuleFileError, RULES_DIR } from './check/catalog.js';
+import { check } from './check/engine.js';
+import { loadProject } from './check/project.js';
+import type { RuleDef } from './check/types.js';
+import { defaultTarget, targetVersions } from './check/versions.js';
+import { readSources } from './report/excerpts.js';
+import { buildReport, countsLabel, severitiesFrom } from './report/model.js';
+import { isReportFormat, renderReport, REPORT_FORMATS } from './report/render.js';
 import { renderRule, renderRuleList } from './report/rules-text.js';
 import { renderScanText } from './report/scan-text.js';
 import { useColor } from './report/style.js';
 import { TOOL_VERSION } from './version.js';
 
-const USAGE = `mwaa-migrate ${TOOL_VERSION}: move a self-hosted Apache Airflow to Amazon MWAA
+// A function, so that the MWAA versions are read only when someone asks for help.
+const usage = () => `mwaa-migrate ${TOOL_VERSION}: move a self-hosted Apache Airflow to Amazon MWAA
 
 Usage:
-  mwaa-migrate scan [AIRFLOW_HOME] [options]   read an Airflow home into an inventory
-  mwaa-migrate rules [ID] [--json]             list the rule catalogue, or explain one rule
+  mwaa-migrate scan [AIRFLOW_HOME] [options]     read an Airflow home into an inventory
+  mwaa-migrate report [AIRFLOW_HOME] [options]   check it for a move to MWAA and report the findings
+  mwaa-migrate rules [ID] [--json]               list the rule catalogue, or explain one rule
 
-Scan options:
-  --json                   print the inventory as JSON (schema: schema/inventory.schema.json)
+Options of scan and report:
   --env-file FILE          overlay AIRFLOW__*, AIRFLOW_CONN_*, AIRFLOW_VAR_* from a dotenv file
-  --use-env                also overlay them from this process's environment
   --airflow-version X      the Airflow version in use (skips detection)
   --no-cache               do not read or write the scan cache
   --debug                  show stack traces for unexpected errors
 
+Scan options:
+  --json                   print the inventory as JSON (schema: schema/inventory.schema.json)
+  --use-env                also overlay those variables from this process's environment
+
+Report options (never prompts, never calls AWS):
+  --target-version V       the MWAA Airflow version to move to (default ${defaultTarget()}), one of:
+${wrapAnsi(targetVersions().map((v) => v.version).join(', '), 70).replace(/^/gm, ' '.repeat(27))}
+  --format F               text (default), json, markdown, sarif or html
+  --output FILE            write the report to FILE instead of standard output
+  --fail-on LEVEL          exit 1 on findings at or above LEVEL: error (default), warning,
+                           info, or never
+  --select IDS             only these rules: comma-separated ids or family prefixes (IMP, IMP001)
+  --ignore IDS             leave these rules out, same form
+  --project-file FILE      suppressions (default: AIRFLOW_HOME/.mwaa-migrate.yaml if present)
+  --timestamp              record when the report was made (without it, the same input gives
+                           byte-identical output)
+
 AIRFLOW_HOME defaults to $AIRFLOW_HOME, then ~/airflow.
-Exit codes: 0 ok, 1 findings at or above the threshold, 2 usage or input error.
+Exit codes: 0 ok, 1 findings at or above the --fail-on level, 2 usage or input error.
 `;
 
-const SCAN_OPTIONS = {
-  json: { type: 'boolean' },
+// What scan and report both take to read a home.
+const HOME_OPTIONS = {
   'env-file': { type: 'string' },
-  'use-env': { type: 'boolean' },
   'airflow-version': { type: 'string' },
   'no-cache': { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+const SCAN_OPTIONS = {
+  ...HOME_OPTIONS,
+  json: { type: 'boolean' },
+  'use-env': { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 export interface CliIO {
@@ -43,6 +74,8 @@ export interface CliIO {
   stderr: (s: string) => void;
   env: Record<string, string | undefined>;
   isTTY: boolean;
+  /** The terminal's width, when stdout is one. */
+  columns?: number;
 }
 
 const processIO: CliIO = {
@@ -50,6 +83,7 @@ const processIO: CliIO = {
   stderr: (s) => void process.stderr.write(s),
   env: process.env,
   isTTY: Boolean(process.stdout.isTTY),
+  columns: process.stdout.columns,
 };
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
@@ -70,7 +104,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
 async function dispatch(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    (command === undefined ? io.stderr : io.stdout)(USAGE);
+    (command === undefined ? io.stderr : io.stdout)(usage());
     return command === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (command === '--version' || command === '-V') {
@@ -78,6 +112,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   if (command === 'scan') return scanCommand(rest, io);
+  if (command === 'report') return reportCommand(rest, io);
   if (command === 'rules') return rulesCommand(rest, io);
   throw new UsageError(`unknown command '${command}' (try: mwaa-migrate --help)`);
 }
@@ -91,30 +126,110 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[]
   }
 }
 
-function defaultHome(env: CliIO['env']): string {
-  return env['AIRFLOW_HOME'] || join(homedir(), 'airflow');
+/** The home to read, and how to name it: as given, so that reports do not depend on the machine. */
+function homeArg(command: string, positionals: string[], env: CliIO['env']): { path: string; given: string } {
+  if (positionals.length > 1) throw new UsageError(`${command} takes one AIRFLOW_HOME, got ${positionals.length}: ${positionals.join(' ')}`);
+  const given = positionals[0] ?? env['AIRFLOW_HOME'];
+  return given ? { path: given, given } : { path: join(homedir(), 'airflow'), given: '~/airflow' };
+}
+
+function airflowVersionFlag(version: string | undefined): string | undefined {
+  if (version !== undefined && (!valid(version) || !/^[123]\.\d+/.test(version))) {
+    throw new UsageError(`--airflow-version ${version}: not an Airflow version (expected e.g. 2.7.2)`);
+  }
+  return version;
 }
 
 async function scanCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, SCAN_OPTIONS);
   if (values.help) {
-    io.stdout(USAGE);
+    io.stdout(usage());
     return EXIT_OK;
   }
-  if (positionals.length > 1) throw new UsageError(`scan takes one AIRFLOW_HOME, got ${positionals.length}: ${positionals.join(' ')}`);
-  const version = values['airflow-version'];
-  if (version !== undefined && (!valid(version) || !/^[123]\.\d+/.test(version))) {
-    throw new UsageError(`--airflow-version ${version}: not an Airflow version (expected e.g. 2.7.2)`);
-  }
-  const inventory = await scanHome(positionals[0] ?? defaultHome(io.env), {
+  const home = homeArg('scan', positionals, io.env);
+  const inventory = await scanHome(home.path, {
     envFile: values['env-file'],
     useEnv: values['use-env'],
     env: io.env,
-    airflowVersion: version,
+    airflowVersion: airflowVersionFlag(values['airflow-version']),
     cache: !values['no-cache'],
   });
   io.stdout(values.json ? `${JSON.stringify(inventory, null, 2)}\n` : renderScanText(inventory, { color: useColor(io), width: 100 }));
   return EXIT_OK;
+}
+
+const REPORT_OPTIONS = {
+  ...HOME_OPTIONS,
+  'target-version': { type: 'string' },
+  format: { type: 'string', default: 'text' },
+  output: { type: 'string' },
+  'fail-on': { type: 'string', default: 'error' },
+  select: { type: 'string', multiple: true },
+  ignore: { type: 'string', multiple: true },
+  'project-file': { type: 'string' },
+  timestamp: { type: 'boolean' },
+} satisfies ParseArgsConfig['options'];
+
+const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
+
+async function reportCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, REPORT_OPTIONS);
+  if (values.help) {
+    io.stdout(usage());
+    return EXIT_OK;
+  }
+  // Every flag is checked before the (possibly long) scan starts.
+  const format = values.format;
+  if (!isReportFormat(format)) throw new UsageError(`--format ${format}: not one of ${REPORT_FORMATS.join(', ')}`);
+  const failOn = FAIL_ON.find((level) => level === values['fail-on']);
+  if (!failOn) throw new UsageError(`--fail-on ${values['fail-on']}: not one of ${FAIL_ON.join(', ')}`);
+  const offered = targetVersions().map((v) => v.version);
+  const target = values['target-version'] ?? defaultTarget();
+  if (!offered.includes(target)) throw new UsageError(`--target-version ${target}: MWAA does not offer it; choose one of ${offered.join(', ')}`);
+  const catalog = loadCatalog();
+  const select = ruleIds('--select', values.select, catalog.rules);
+  const ignore = ruleIds('--ignore', values.ignore, catalog.rules);
+  const airflowVersion = airflowVersionFlag(values['airflow-version']);
+  const home = homeArg('report', positionals, io.env);
+  const project = loadProject(resolve(home.path), values['project-file']);
+
+  const envFile = values['env-file'];
+  const inventory = await scanHome(home.path, { envFile, env: io.env, airflowVersion, cache: !values['no-cache'] });
+  const result = check(inventory, catalog, { target, select, ignore, project });
+  const report = buildReport({
+    inventory,
+    result,
+    catalog,
+    home: home.given,
+    targetIsDefault: values['target-version'] === undefined,
+    filters: { select, ignore },
+    sources: readSources(inventory, [...result.findings, ...result.suppressed]),
+    timestamp: values.timestamp ? new Date().toISOString() : undefined,
+  });
+
+  const output = values.output;
+  const toTerminal = output === undefined && io.isTTY;
+  const text = renderReport(report, format, { color: output === undefined && useColor(io), width: toTerminal ? (io.columns ?? 100) : 100 });
+  if (output === undefined) io.stdout(text);
+  else {
+    try {
+      writeFileSync(output, text);
+    } catch (e) {
+      throw new UsageError(`--output ${output}: ${(e as Error).message.split(',')[0]}`);
+    }
+    io.stderr(`mwaa-migrate: wrote ${output} (${countsLabel(report.counts.bySeverity)})\n`);
+  }
+  const failing = failOn === 'never' ? 0 : severitiesFrom(failOn).reduce((n, s) => n + report.counts.bySeverity[s], 0);
+  return failing ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** Comma-separated rule ids or family prefixes, each matching at least one rule. */
+function ruleIds(flag: string, values: string[] | undefined, rules: RuleDef[]): string[] {
+  const ids = (values ?? []).flatMap((v) => v.split(',')).map((id) => id.trim().toUpperCase()).filter(Boolean);
+  for (const id of ids) {
+    if (!rules.some((r) => r.id.startsWith(id))) throw new UsageError(`${flag} ${id}: no rule has this id or prefix (list them with: mwaa-migrate rules)`);
+  }
+  return [...new Set(ids)];
 }
 
 const RULES_OPTIONS = {
@@ -125,7 +240,7 @@ const RULES_OPTIONS = {
 async function rulesCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, RULES_OPTIONS);
   if (values.help) {
-    io.stdout(USAGE);
+    io.stdout(usage());
     return EXIT_OK;
   }
   if (positionals.length > 1) throw new UsageError(`rules takes at most one rule id, got ${positionals.length}`);

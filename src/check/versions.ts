@@ -1,7 +1,7 @@
 import { satisfies, valid } from '@renovatebot/pep440';
-import { readFileSync } from 'node:fs';
 import type { VersionDecision } from '../home/inventory.js';
 import { compareVersions } from '../refdata/airflow-config.js';
+import { dataTable } from '../refdata/data.js';
 import type { CheckContext } from './types.js';
 
 // Which Airflow versions MWAA offers (rules/data/mwaa.json) and the version arithmetic rules use.
@@ -18,11 +18,7 @@ interface MwaaData {
   defaultTarget: string;
 }
 
-let data: MwaaData | null = null;
-export function mwaaData(): MwaaData {
-  data ??= JSON.parse(readFileSync(new URL('../../rules/data/mwaa.json', import.meta.url), 'utf8')) as MwaaData;
-  return data;
-}
+export const mwaaData = dataTable<MwaaData>('mwaa.json');
 
 /** Versions a user may target: those the MWAA API accepts, plus newer runtime images. */
 export function targetVersions(): MwaaVersion[] {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { dataTable } from './data.js';
 
 // Airflow's option catalogue per version, generated into rules/data/ by rules/data/generate.mjs.
 
@@ -17,12 +17,7 @@ export interface AirflowConfigCatalog {
   options: Record<string, CatalogOption>;
 }
 
-let cached: AirflowConfigCatalog | null = null;
-
-export function airflowConfigCatalog(): AirflowConfigCatalog {
-  cached ??= JSON.parse(readFileSync(new URL('../../rules/data/airflow-config.json', import.meta.url), 'utf8')) as AirflowConfigCatalog;
-  return cached;
-}
+export const airflowConfigCatalog = dataTable<AirflowConfigCatalog>('airflow-config.json');
 
 // From 2.7 these sections live in provider packages' provider.yaml, not in core config.yml:
 // their absence from the 2.7+ catalogues is not a removal.

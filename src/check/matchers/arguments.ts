@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Inventory, LiteralValue, PyAnalysis, PyDag, PyFile, PyFunction, PyTask } from '../../home/inventory.js';
+import { dataTable } from '../../refdata/data.js';
 import type { CheckContext, Hit, Matcher, Severity } from '../types.js';
 
 // Renamed and removed arguments, argument values, method signatures and task-context variables,
@@ -37,11 +37,8 @@ export interface ArgumentRow {
   callee?: string;
 }
 
-let rows: ArgumentRow[] | null = null;
-export function argumentRows(): ArgumentRow[] {
-  rows ??= (JSON.parse(readFileSync(new URL('../../../rules/data/arguments.json', import.meta.url), 'utf8')) as { rows: ArgumentRow[] }).rows;
-  return rows;
-}
+const argumentData = dataTable<{ rows: ArgumentRow[] }>('arguments.json');
+export const argumentRows = (): ArgumentRow[] => argumentData().rows;
 
 const rowsIn = (scope: ArgumentScope) => argumentRows().filter((r) => r.scope === scope);
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { dataTable } from '../../refdata/data.js';
 import type { ConfigOption, Inventory, Source } from '../../home/inventory.js';
 import { airflowConfigCatalog, catalogVersionFor, compareVersions, defaultIn, PROVIDER_SECTIONS, type CatalogOption } from '../../refdata/airflow-config.js';
 import type { CheckContext, Hit, Matcher, Severity } from '../types.js';
@@ -80,20 +80,10 @@ interface ChangeIndex {
   patterns: Map<ChangeRow, RegExp>;
 }
 
-const dataFile = (file: string) => new URL(`../../../rules/data/${file}`, import.meta.url);
-let rows: ChangeRow[] | null = null;
-let mwaaOwned: MwaaOptions | null = null;
+const changeData = dataTable<{ rows: ChangeRow[] }>('config-changes.json');
+export const changeRows = (): ChangeRow[] => changeData().rows;
+export const mwaaOptions = dataTable<MwaaOptions>('mwaa-options.json');
 let index: ChangeIndex | null = null;
-
-export function changeRows(): ChangeRow[] {
-  rows ??= (JSON.parse(readFileSync(dataFile('config-changes.json'), 'utf8')) as { rows: ChangeRow[] }).rows;
-  return rows;
-}
-
-export function mwaaOptions(): MwaaOptions {
-  mwaaOwned ??= JSON.parse(readFileSync(dataFile('mwaa-options.json'), 'utf8')) as MwaaOptions;
-  return mwaaOwned;
-}
 
 function changeIndex(): ChangeIndex {
   if (index) return index;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { dataTable } from '../../refdata/data.js';
 import type { Inventory, PyFile } from '../../home/inventory.js';
 import type { CheckContext, Hit, Matcher, Severity } from '../types.js';
 
@@ -26,9 +26,8 @@ interface Table {
 
 let table: Table | null = null;
 
-export function importRows(): ImportRow[] {
-  return (JSON.parse(readFileSync(new URL('../../../rules/data/imports.json', import.meta.url), 'utf8')) as { rows: ImportRow[] }).rows;
-}
+const importData = dataTable<{ rows: ImportRow[] }>('imports.json');
+export const importRows = (): ImportRow[] => importData().rows;
 
 /** `**` stands for any sub-path: `airflow.contrib.**` is the package and everything in it. */
 export function patternRegExp(old: string): RegExp {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { dataTable, once } from '../../refdata/data.js';
 import { satisfies } from '@renovatebot/pep440';
 import { REDACTED, type Inventory, type PluginDef, type PyFile, type PyImport, type Requirement } from '../../home/inventory.js';
 import { compareVersions } from '../../refdata/airflow-config.js';
@@ -10,11 +10,6 @@ import { importRows } from './imports.js';
 // generated tables in rules/data/ (constraints.json, providers.json, os-libraries.json), loaded
 // once, and indexes what it needs per call so a 10,000-file home stays linear.
 
-const readData = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../../../rules/data/${name}`, import.meta.url), 'utf8')) as T;
-const once = <T>(load: () => T): (() => T) => {
-  let value: T | undefined;
-  return () => (value ??= load());
-};
 
 // ---------------------------------------------------------------------------------------------
 // Data
@@ -30,9 +25,11 @@ interface OsLibrary {
   reason: string;
 }
 
-const constraintsData = once(() => readData<ConstraintsData>('constraints.json'));
-const preinstalledData = once(() => readData<{ preinstalled: Record<string, string[]> }>('providers.json').preinstalled);
-const osLibraries = once(() => new Map(Object.entries(readData<{ packages: Record<string, OsLibrary> }>('os-libraries.json').packages)));
+const constraintsData = dataTable<ConstraintsData>('constraints.json');
+const providersData = dataTable<{ preinstalled: Record<string, string[]> }>('providers.json');
+const preinstalledData = () => providersData().preinstalled;
+const osLibraryData = dataTable<{ packages: Record<string, OsLibrary> }>('os-libraries.json');
+const osLibraries = once(() => new Map(Object.entries(osLibraryData().packages)));
 
 const AIRFLOW = 'apache-airflow';
 const PROVIDER_PREFIX = 'apache-airflow-providers-';

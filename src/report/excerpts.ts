@@ -1,0 +1,146 @@
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Finding } from '../check/types.js';
+import { isSecretOption } from '../home/config.js';
+import { REDACTED, type Inventory } from '../home/inventory.js';
+import { isSensitiveName, redactUriPasswords } from '../home/secrets.js';
+import { decodePython } from '../python/decode.js';
+import { excerptKey, type ExcerptLine, type SourceLines } from './model.js';
+
+// The report's only reads besides writing --output: the lines around each finding, for the
+// people who fix them. Reports get pasted into tickets and PR comments, so nothing that could
+// hold a secret is quoted as is: configuration values the inventory calls secret and every
+// value in an env file are replaced by `<redacted>`, as are URL passwords and literals under
+// credential-like names in code. Files inside zips are not quoted (they are not on disk).
+
+const CONTEXT = 1;
+const MAX_LINE = 240;
+const MAX_FILE = 10 * 1024 * 1024;
+
+type Kind = 'python' | 'requirements' | 'cfg' | 'env';
+
+/** The excerpts of the findings, keyed by excerptKey(file, line). */
+export function readSources(inv: Inventory, findings: Finding[]): SourceLines {
+  const kinds = new Map<string, Kind>();
+  for (const f of [...inv.dagFiles, ...inv.plugins.files]) if (f.zip === null) kinds.set(f.path, 'python');
+  for (const f of inv.requirements.files) kinds.set(f, 'requirements');
+  if (inv.config.file) kinds.set(inv.config.file, 'cfg');
+  // The env file (--env-file) is named by the sources of what it set.
+  for (const { source } of [...inv.config.options, ...inv.connections, ...inv.variables]) if (source.kind === 'env' && source.file) kinds.set(source.file, 'env');
+
+  const files = new Map<string, SafeLines | null>();
+  const excerpts = new Map<string, ExcerptLine[]>();
+  for (const { file, line } of findings) {
+    const kind = kinds.get(file);
+    const key = excerptKey(file, line);
+    if (!kind || line < 1 || excerpts.has(key)) continue;
+    if (!files.has(file)) files.set(file, readSafeLines(resolve(inv.home, file), kind, inv));
+    const lines = files.get(file);
+    if (!lines || line > lines.count) continue;
+    const excerpt: ExcerptLine[] = [];
+    // Redacted before clipping, so a cut can never split a secret from the name that hides it.
+    for (let n = Math.max(1, line - CONTEXT); n <= Math.min(lines.count, line + CONTEXT); n++) excerpt.push({ line: n, text: clip(lines.get(n)) });
+    excerpts.set(key, excerpt);
+  }
+  return { excerpts };
+}
+
+interface SafeLines {
+  count: number;
+  /** Line n (1-based) with secrets replaced. */
+  get(n: number): string;
+}
+
+const clip = (s: string) => (s.length > MAX_LINE ? `${s.slice(0, MAX_LINE - 1)}…` : s);
+
+/** The file's lines with secrets replaced, or null when it cannot be read or decoded. */
+function readSafeLines(path: string, kind: Kind, inv: Inventory): SafeLines | null {
+  let bytes: Buffer;
+  try {
+    // The scanner does not read files this large either.
+    if (statSync(path).size > MAX_FILE) return null;
+    bytes = readFileSync(path);
+  } catch {
+    return null;
+  }
+  let text: string;
+  if (kind === 'python') {
+    const decoded = decodePython(bytes);
+    if (!decoded.ok) return null;
+    text = decoded.text;
+  } else text = bytes.toString('utf8');
+  // Universal newlines, as Python and configparser read files.
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  if (kind === 'cfg') {
+    // Sections and continuation lines need the whole file; the other kinds go line by line.
+    const safe = redactCfg(lines, secretOptions(inv));
+    return { count: lines.length, get: (n) => safe[n - 1]! };
+  }
+  const redact = kind === 'python' ? redactCode : kind === 'env' ? redactEnvLine : redactUriPasswords;
+  return { count: lines.length, get: (n) => redact(lines[n - 1]!) };
+}
+
+// `name = "..."`, `name="..."` and `"name": "..."` where the name looks like a credential.
+const NAMED_LITERAL = /(["']?)([A-Za-z_][\w-]*)\1(\s*[:=]\s*)([rRbBuUfF]{0,2})("""|'''|"|')((?:\\.|(?!\5)[^\\])*)\5/g;
+
+export function redactCode(line: string): string {
+  return redactUriPasswords(line).replace(NAMED_LITERAL, (all, q: string, name: string, sep: string, prefix: string, quote: string, body: string) =>
+    isSensitiveName(name) && body !== '' ? `${q}${name}${q}${sep}${prefix}${quote}${REDACTED}${quote}` : all,
+  );
+}
+
+const ENV_ASSIGNMENT = /^(\s*(?:export\s+)?)([A-Za-z_][\w.-]*)\s*=/;
+
+export function redactEnvLine(line: string): string {
+  if (line.trim() === '') return line;
+  const m = ENV_ASSIGNMENT.exec(line);
+  return m ? `${m[1]}${m[2]}=${REDACTED}` : REDACTED;
+}
+
+/** "section.key" of every option the inventory calls secret. */
+function secretOptions(inv: Inventory): Set<string> {
+  return new Set(inv.config.options.filter((o) => o.secret).map((o) => `${o.section}.${o.key}`));
+}
+
+const CFG_OPTION = /^(\s*)([^=:\s][^=:]*?)\s*[=:]\s*(.*)$/;
+
+/**
+ * airflow.cfg with secret values replaced: an option is secret when the inventory says so, or
+ * when Airflow's rules would (a sensitive option, a credential-like name, a URL with a password),
+ * which also covers duplicates and commented-out copies the inventory does not keep.
+ * Indented continuation lines belong to the option above them, as configparser reads them.
+ */
+export function redactCfg(lines: string[], secret: Set<string>): string[] {
+  let section = '';
+  let hiding = false;
+  let indent = 0;
+  const isSecret = (key: string, value: string) => {
+    const k = key.trim().toLowerCase();
+    const base = k.replace(/_(cmd|secret)$/, '');
+    return secret.has(`${section}.${k}`) || secret.has(`${section}.${base}`) || isSecretOption(section, k, value);
+  };
+  return lines.map((line) => {
+    const trimmed = line.trim();
+    if (trimmed === '') return line;
+    const lead = line.length - line.trimStart().length;
+    if (hiding && lead > indent && !/^[#;]/.test(trimmed)) return `${line.slice(0, lead)}${REDACTED}`;
+    hiding = false;
+    const comment = /^([#;]\s*)(.*)$/.exec(trimmed);
+    if (comment) {
+      const option = CFG_OPTION.exec(comment[2]!);
+      if (option && isSecret(option[2]!, option[3]!)) return `${line.slice(0, lead)}${comment[1]}${option[2]} = ${REDACTED}`;
+      return redactUriPasswords(line);
+    }
+    const header = /^\[(.+)\]/.exec(trimmed);
+    if (header) {
+      section = header[1]!.toLowerCase();
+      return line;
+    }
+    const option = CFG_OPTION.exec(line);
+    if (!option) return redactUriPasswords(line);
+    indent = lead;
+    if (!isSecret(option[2]!, option[3]!)) return line;
+    hiding = true;
+    return `${option[1]}${option[2]} = ${REDACTED}`;
+  });
+}

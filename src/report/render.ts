@@ -1,0 +1,27 @@
+import type { Report } from './model.js';
+import { renderReportHtml } from './report-html.js';
+import { renderReportMarkdown } from './report-markdown.js';
+import { renderReportSarif } from './report-sarif.js';
+import { renderReportText } from './report-text.js';
+
+// Every format of `report`, each a pure function of the report model.
+
+export const REPORT_FORMATS = ['text', 'json', 'markdown', 'sarif', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export const isReportFormat = (f: string): f is ReportFormat => (REPORT_FORMATS as readonly string[]).includes(f);
+
+export function renderReport(r: Report, format: ReportFormat, opts: { color: boolean; width: number }): string {
+  switch (format) {
+    case 'text':
+      return renderReportText(r, opts);
+    case 'json':
+      return `${JSON.stringify(r, null, 2)}\n`;
+    case 'markdown':
+      return renderReportMarkdown(r);
+    case 'sarif':
+      return renderReportSarif(r);
+    case 'html':
+      return renderReportHtml(r);
+  }
+}

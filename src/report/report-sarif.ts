@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as Sarif from 'sarif';
+import type { Severity } from '../check/types.js';
+import type { ExcerptLine, Report, ReportFinding, ReportSuppressedFinding } from './model.js';
+
+// `report --format sarif`: SARIF 2.1.0 as GitHub code scanning takes it. Locations are relative
+// to the Airflow home (uriBaseId AIRFLOW_HOME), which originalUriBaseIds ties to the home as
+// given on the command line, so the log names no path of the machine that made it.
+
+const LEVELS: Record<Severity, Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', info: 'note' };
+// GitHub code scanning sorts and filters non-security alerts by this property.
+const PROBLEM_SEVERITY: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'recommendation' };
+const HOME_BASE = 'AIRFLOW_HOME';
+const FINGERPRINT = 'mwaaMigrateFinding/v1';
+const PLACEHOLDER = /\{(\w+)\}/g;
+
+export function renderReportSarif(r: Report): string {
+  const ruleIndex = new Map(r.rules.map((rule, i) => [rule.id, i]));
+  // A finding is the same finding from run to run while its rule, file and matched text stay;
+  // the line is left out so that an edit above it does not make a new alert.
+  const seen = new Map<string, number>();
+  const fingerprint = (f: ReportFinding) => {
+    const hash = createHash('sha256').update(`${f.ruleId}\0${f.file}\0${f.text}`).digest('hex').slice(0, 32);
+    const n = seen.get(hash) ?? 0;
+    seen.set(hash, n + 1);
+    return `${hash}:${n}`;
+  };
+  const result = (f: ReportFinding | ReportSuppressedFinding): Sarif.Result => ({
+    ruleId: f.ruleId,
+    ruleIndex: ruleIndex.get(f.ruleId)!,
+    level: LEVELS[f.severity],
+    message: { text: f.message },
+    ...(f.file ? { locations: [location(f)] } : {}),
+    partialFingerprints: { [FINGERPRINT]: fingerprint(f) },
+    ...('suppressedBy' in f
+      ? { suppressions: [{ kind: f.suppressedBy === 'comment' ? 'inSource' : 'external', justification: `suppressed by ${f.suppressedBy === 'comment' ? 'a # mwaa-migrate: ignore comment' : 'the project file'}` }] }
+      : {}),
+  });
+
+  const log: Sarif.Log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: r.tool.name,
+            version: r.tool.version,
+            semanticVersion: r.tool.version,
+            rules: r.rules.map((rule) => ({
+              id: rule.id,
+              name: pascalCase(rule.title),
+              shortDescription: { text: sentence(rule.title) },
+              fullDescription: { text: sentence(rule.why ?? rule.title) },
+              // The fix is a template; its {placeholders} are filled in each result's message.
+              help: {
+                text: `${sentence(rule.title)} Fix: ${sentence(rule.fix.replace(PLACEHOLDER, '<$1>'))} See ${rule.docs}`,
+                markdown: `**${rule.title}**\n\nFix: ${rule.fix.replace(PLACEHOLDER, '`<$1>`')}\n\n[Documentation](${rule.docs})`,
+              },
+              helpUri: rule.docs,
+              defaultConfiguration: { level: LEVELS[rule.severity] },
+              properties: { tags: ['mwaa-migration', rule.family], 'problem.severity': PROBLEM_SEVERITY[rule.severity] },
+            })),
+          },
+        },
+        originalUriBaseIds: homeBase(r.home),
+        invocations: [
+          {
+            executionSuccessful: true,
+            ...(r.timestamp ? { endTimeUtc: r.timestamp } : {}),
+            // What the scanner could not read: the results may be missing findings there.
+            toolExecutionNotifications: r.problems.map((p) => ({
+              level: 'warning' as const,
+              message: { text: sentence(p.message) },
+              descriptor: { id: p.code },
+              ...(p.file && !isAbsolute(p.file) ? { locations: [location({ file: p.file, line: p.line ?? 0, col: 0 })] } : {}),
+            })),
+          },
+        ],
+        results: [...r.findings.map(result), ...r.suppressed.map(result)],
+        properties: {
+          airflowVersion: r.airflowVersion.detected ?? r.airflowVersion.family,
+          targetVersion: r.target.version,
+          catalogVersion: r.catalogVersion,
+          inputFingerprint: r.inputFingerprint,
+        },
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function location(f: { file: string; line: number; col: number; excerpt?: ExcerptLine[] }): Sarif.Location {
+  const artifactLocation: Sarif.ArtifactLocation = isAbsolute(f.file)
+    ? { uri: pathToFileURL(f.file).href }
+    : { uri: f.file.split('/').map(encodeURIComponent).join('/'), uriBaseId: HOME_BASE };
+  if (!f.line) return { physicalLocation: { artifactLocation } };
+  const hit = f.excerpt?.find((l) => l.line === f.line);
+  const region: Sarif.Region = { startLine: f.line, ...(f.col ? { startColumn: f.col } : {}), ...(hit ? { snippet: { text: hit.text } } : {}) };
+  const context = f.excerpt && { startLine: f.excerpt[0]!.line, endLine: f.excerpt.at(-1)!.line, snippet: { text: f.excerpt.map((l) => l.text).join('\n') } };
+  return { physicalLocation: { artifactLocation, region, ...(context ? { contextRegion: context } : {}) } };
+}
+
+/**
+ * AIRFLOW_HOME is the home as given: an absolute one becomes a file URI; a relative one is
+ * relative to SRCROOT, the folder the report was made in (a consumer such as GitHub knows it as
+ * the checkout), which SARIF lets a log leave undefined.
+ */
+function homeBase(home: string): Record<string, Sarif.ArtifactLocation> {
+  const description = { text: 'The Airflow home the report was made for.' };
+  if (isAbsolute(home)) return { [HOME_BASE]: { uri: pathToFileURL(home).href.replace(/\/?$/, '/'), description } };
+  const rel = home.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/*$/, '/');
+  return {
+    [HOME_BASE]: { ...(rel === '/' || rel === './' ? {} : { uri: rel.split('/').map(encodeURIComponent).join('/') }), uriBaseId: 'SRCROOT', description },
+    SRCROOT: { description: { text: 'The folder the report was made in.' } },
+  };
+}
+
+/** "Option MWAA sets itself" -> "OptionMwaaSetsItself": SARIF's friendly rule name, in Pascal case. */
+const pascalCase = (t: string) =>
+  t
+    .replace(/'/g, '')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w && !/^(a|an|the)$/i.test(w))
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase())
+    .join('');
+
+/** SARIF messages are sentences: a period at the end. */
+const sentence = (t: string) => (/[.!?]$/.test(t.trim()) ? t.trim() : `${t.trim()}.`);

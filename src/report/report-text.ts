@@ -1,0 +1,75 @@
+import wrapAnsi from 'wrap-ansi';
+import { SEVERITIES, type Severity } from '../check/types.js';
+import { byFile, countsLabel, detectedLabel, locationLabel, NO_FILE, plural, VERSION_SOURCES, type Report, type SeverityCounts } from './model.js';
+import { style, type Style } from './style.js';
+
+// `report --format text`: findings grouped by file then line, then a table of counts. Plain
+// columns that survive a pipe, `less` and a CI log; colour only when style.ts allows it.
+
+export function renderReportText(r: Report, opts: { color: boolean; width: number }): string {
+  const s = style(opts.color);
+  // Narrower than this, the columns leave no room for the message; lines then overflow instead.
+  const width = Math.max(60, opts.width);
+  const out: string[] = [];
+  const paint: Record<Severity, (t: string) => string> = { error: s.red, warning: s.yellow, info: s.cyan };
+  /** A paragraph wrapped to the width: `indent` spaces before the first line, two more after. */
+  const para = (text: string, indent = 2) => {
+    const lines = wrapAnsi(text, width - indent - 2, { hard: true, trim: true }).split('\n');
+    return [' '.repeat(indent) + lines[0], ...lines.slice(1).map((l) => ' '.repeat(indent + 2) + l)];
+  };
+
+  out.push(...para(s.bold(`mwaa-migrate report: ${r.home}`), 0));
+  const v = r.airflowVersion;
+  out.push(...para(`${detectedLabel(r)} (from ${VERSION_SOURCES[v.source]}, confidence ${v.confidence}) -> MWAA Airflow ${r.target.version}${r.target.isDefault ? ' (default target)' : ''}`));
+  out.push(...para(`${plural(r.counts.bySeverity.total, 'finding')}: ${countsLabel(r.counts.bySeverity)}${r.counts.suppressed ? `; ${r.counts.suppressed} suppressed` : ''}`));
+  if (r.filters.select.length || r.filters.ignore.length) {
+    const only = [r.filters.select.length && `only ${r.filters.select.join(',')}`, r.filters.ignore.length && `not ${r.filters.ignore.join(',')}`];
+    out.push(...para(s.dim(`rules: ${only.filter(Boolean).join('; ')}`)));
+  }
+
+  const loc = (f: { line: number; col: number }) => (f.line ? `${f.line}:${f.col}` : '-');
+  const locWidth = Math.max(1, ...r.findings.map((f) => loc(f).length));
+  const idWidth = Math.max(0, ...r.findings.map((f) => f.ruleId.length));
+  const sevWidth = Math.max(...SEVERITIES.map((x) => x.length));
+  const hang = 2 + locWidth + 2 + sevWidth + 2 + idWidth + 2;
+  // Too narrow a column for the message reads worse than starting it on the next line.
+  const inline = width - hang >= 40;
+  const textIndent = inline ? hang : 6;
+  const wrap = (t: string) => wrapAnsi(t, width - textIndent, { hard: true, trim: true }).split('\n');
+
+  for (const [file, findings] of byFile(r.findings)) {
+    out.push('', ...para(s.bold(file || NO_FILE), 0));
+    for (const f of findings) {
+      const head = `  ${loc(f).padStart(locWidth)}  ${paint[f.severity](f.severity.padEnd(sevWidth))}  ${s.dim(f.ruleId.padEnd(idWidth))}`;
+      const body = [...wrap(f.message), ...wrap(`fix: ${f.fix}`).map((l, i) => (i === 0 ? s.green('fix:') + l.slice(4) : l))];
+      if (inline) out.push(`${head}  ${body[0]}`, ...body.slice(1).map((l) => ' '.repeat(textIndent) + l));
+      else out.push(head, ...body.map((l) => ' '.repeat(textIndent) + l));
+    }
+  }
+  if (!r.findings.length) out.push('', s.green('No findings: nothing in this home needs changing for the target version.'));
+
+  out.push('', s.bold('Summary'), ...countsTable(r, s));
+  if (r.counts.suppressed) {
+    out.push(...para(s.dim(`${plural(r.counts.suppressed, 'suppressed finding')} (by # mwaa-migrate: ignore comments or the project file) not counted above.`)));
+  }
+
+  if (r.problems.length) {
+    out.push('', s.bold(`Scan problems (${r.problems.length})`));
+    for (const p of r.problems) {
+      const where = p.file ? `${locationLabel({ file: p.file, line: p.line ?? 0 })}: ` : '';
+      out.push(...para(`${s.yellow(p.code)} ${where}${p.message}`));
+    }
+  }
+
+  out.push('', ...para(s.dim(`mwaa-migrate ${r.tool.version}, rules ${r.catalogVersion}, input ${r.inputFingerprint.slice(0, 19)}${r.timestamp ? `, ${r.timestamp}` : ''}`), 0));
+  return out.join('\n') + '\n';
+}
+
+function countsTable(r: Report, s: Style): string[] {
+  const head = ['family', ...SEVERITIES, 'total'];
+  const row = (name: string, c: SeverityCounts) => [name, ...SEVERITIES.map((x) => String(c[x])), String(c.total)];
+  const rows = [...Object.entries(r.counts.byFamily).map(([family, c]) => row(family, c)), row('total', r.counts.bySeverity)];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i]!.length)));
+  const line = (cells: string[]) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`;
+  return [s.dim(line(head)), ...rows.slice(0, -1).map(line), s.bold(line(rows.at(-1)!))];
+}
