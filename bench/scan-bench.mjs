@@ -145,6 +145,18 @@ async function runCli(home, timeoutMs) {
   return res;
 }
 
+/** `report --format json` end to end (no cache), with its peak memory, through bench/cli-once.mjs. */
+async function runReport(home, timeoutMs) {
+  const args = [path.join(ROOT, 'bench', 'cli-once.mjs'), 'report', home, '--format', 'json', '--output', os.devNull, '--no-cache', '--fail-on', 'never'];
+  const r = await runNode(args, timeoutMs);
+  try {
+    const last = JSON.parse(r.stdout.toString('utf8').trim().split('\n').at(-1));
+    return { ok: r.code === 0 && last.exitCode === 0, wallMs: Math.round(r.wallMs), ms: last.ms, maxRssMB: last.maxRssMB };
+  } catch {
+    return { ok: false, wallMs: Math.round(r.wallMs), stderr: tail(r.stderr), error: failure(r) };
+  }
+}
+
 function table(rows, headers) {
   const cells = [headers, ...rows].map((r) => r.map((c) => String(c)));
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
@@ -207,6 +219,10 @@ async function main() {
       : `  FAILED: exit ${cli.exitCode}${cli.signal ? ` (${cli.signal})` : ''}${cli.timedOut ? ' (timed out)' : ''}, JSON ${cli.json ? 'ok' : `invalid: ${cli.jsonError}`}${cli.stderr ? `\n${cli.stderr.replace(/^/gm, '    | ')}` : ''}`,
   );
 
+  console.log('\nend-to-end report: mwaa-migrate report HOME --format json --no-cache');
+  const report = await runReport(home, timeoutMs);
+  console.log(report.ok ? `  ${report.wallMs} ms wall (${report.ms} ms in the command), ${report.maxRssMB} MB peak RSS` : `  FAILED: ${report.error}\n${report.stderr ?? ''}`);
+
   const sCold = summarise(cold, gen);
   const sFill = summarise(fill, gen);
   const sWarm = summarise(warm, gen);
@@ -253,7 +269,7 @@ async function main() {
     console.log(`  ${t.status.padEnd(4)}  ${t.name}: ${t.value == null ? 'no data' : `${fmt(t.value, t.digits ?? 0)} ${t.unit}`}`);
   }
 
-  const crashed = [...cold, ...fill, ...warm].some((r) => r.error) || !cli.ok;
+  const crashed = [...cold, ...fill, ...warm].some((r) => r.error) || !cli.ok || !report.ok;
   const results = {
     date: new Date().toISOString(),
     machine,
@@ -262,6 +278,7 @@ async function main() {
     cold: { summary: sCold, runs: cold },
     warm: { cacheDir: rel(cacheDir), fill: fill[0] ?? null, summary: sWarm, runs: warm },
     cli,
+    report,
     targets,
     ok: !crashed,
   };
