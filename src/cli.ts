@@ -16,7 +16,9 @@ import { buildReport, countsLabel, severitiesFrom } from './report/model.js';
 import { isReportFormat, renderReport, REPORT_FORMATS } from './report/render.js';
 import { renderRule, renderRuleList } from './report/rules-text.js';
 import { renderScanText } from './report/scan-text.js';
-import { useColor } from './report/style.js';
+import { style, useColor } from './report/style.js';
+import { renderSizingText } from './sizing/render.js';
+import { defaultRegion, knownRegions, regionPrices, sizeEnvironment } from './sizing/sizing.js';
 import { TOOL_VERSION } from './version.js';
 
 // A function, so that the MWAA versions are read only when someone asks for help.
@@ -25,9 +27,10 @@ const usage = () => `mwaa-migrate ${TOOL_VERSION}: move a self-hosted Apache Air
 Usage:
   mwaa-migrate scan [AIRFLOW_HOME] [options]     read an Airflow home into an inventory
   mwaa-migrate report [AIRFLOW_HOME] [options]   check it for a move to MWAA and report the findings
+  mwaa-migrate size [AIRFLOW_HOME] [options]     recommend an MWAA environment size and its monthly cost
   mwaa-migrate rules [ID] [--json]               list the rule catalogue, or explain one rule
 
-Options of scan and report:
+Options of scan, report and size:
   --env-file FILE          overlay AIRFLOW__*, AIRFLOW_CONN_*, AIRFLOW_VAR_* from a dotenv file
   --airflow-version X      the Airflow version in use (skips detection)
   --no-cache               do not read or write the scan cache
@@ -37,9 +40,16 @@ Scan options:
   --json                   print the inventory as JSON (schema: schema/inventory.schema.json)
   --use-env                also overlay those variables from this process's environment
 
-Report options (never prompts, never calls AWS):
+Options of report and size (never prompt, never call AWS):
   --target-version V       the MWAA Airflow version to move to (default ${defaultTarget()}), one of:
 ${wrapAnsi(targetVersions().map((v) => v.version).join(', '), 70).replace(/^/gm, ' '.repeat(27))}
+  --region R               the AWS region to price the environment in (default ${defaultRegion()}),
+                           one of: ${knownRegions().join(', ')}
+
+Size options:
+  --json                   print the sizing as JSON
+
+Report options:
   --format F               text (default), json, markdown, sarif or html
   --output FILE            write the report to FILE instead of standard output
   --fail-on LEVEL          exit 1 on findings at or above LEVEL: error (default), warning,
@@ -51,7 +61,7 @@ ${wrapAnsi(targetVersions().map((v) => v.version).join(', '), 70).replace(/^/gm,
                            byte-identical output)
 
 AIRFLOW_HOME defaults to $AIRFLOW_HOME, then ~/airflow.
-Exit codes: 0 ok, 1 findings at or above the --fail-on level, 2 usage or input error.
+Exit codes: 0 ok (size: always, when the home was read), 1 findings at or above the --fail-on level, 2 usage or input error.
 `;
 
 // What scan and report both take to read a home.
@@ -113,6 +123,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
   }
   if (command === 'scan') return scanCommand(rest, io);
   if (command === 'report') return reportCommand(rest, io);
+  if (command === 'size') return sizeCommand(rest, io);
   if (command === 'rules') return rulesCommand(rest, io);
   throw new UsageError(`unknown command '${command}' (try: mwaa-migrate --help)`);
 }
@@ -158,9 +169,46 @@ async function scanCommand(args: string[], io: CliIO): Promise<number> {
   return EXIT_OK;
 }
 
-const REPORT_OPTIONS = {
+// What report and size both take to size an environment.
+const SIZE_OPTIONS = {
   ...HOME_OPTIONS,
   'target-version': { type: 'string' },
+  region: { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
+/** The target version and region, checked before any scan. */
+function sizingFlags(values: { 'target-version'?: string; region?: string }): { target: string; region: string } {
+  const offered = targetVersions().map((v) => v.version);
+  const target = values['target-version'] ?? defaultTarget();
+  if (!offered.includes(target)) throw new UsageError(`--target-version ${target}: MWAA does not offer it; choose one of ${offered.join(', ')}`);
+  const region = values.region ?? defaultRegion();
+  regionPrices(region);
+  return { target, region };
+}
+
+async function sizeCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, { ...SIZE_OPTIONS, json: { type: 'boolean' } });
+  if (values.help) {
+    io.stdout(usage());
+    return EXIT_OK;
+  }
+  const { target, region } = sizingFlags(values);
+  const airflowVersion = airflowVersionFlag(values['airflow-version']);
+  const home = homeArg('size', positionals, io.env);
+  const inventory = await scanHome(home.path, { envFile: values['env-file'], env: io.env, airflowVersion, cache: !values['no-cache'] });
+  const sizing = sizeEnvironment(inventory, { target, region });
+  if (values.json) io.stdout(`${JSON.stringify(sizing, null, 2)}\n`);
+  else {
+    const s = style(useColor(io));
+    const width = io.isTTY ? Math.max(60, io.columns ?? 100) : 100;
+    const wrap = (t: string) => wrapAnsi(t, width - 2, { hard: true, trim: true }).split('\n');
+    io.stdout(`${[s.bold(`mwaa-migrate size: ${home.given}`), ...renderSizingText(sizing, wrap)].join('\n')}\n`);
+  }
+  return EXIT_OK;
+}
+
+const REPORT_OPTIONS = {
+  ...SIZE_OPTIONS,
   format: { type: 'string', default: 'text' },
   output: { type: 'string' },
   'fail-on': { type: 'string', default: 'error' },
@@ -183,9 +231,7 @@ async function reportCommand(args: string[], io: CliIO): Promise<number> {
   if (!isReportFormat(format)) throw new UsageError(`--format ${format}: not one of ${REPORT_FORMATS.join(', ')}`);
   const failOn = FAIL_ON.find((level) => level === values['fail-on']);
   if (!failOn) throw new UsageError(`--fail-on ${values['fail-on']}: not one of ${FAIL_ON.join(', ')}`);
-  const offered = targetVersions().map((v) => v.version);
-  const target = values['target-version'] ?? defaultTarget();
-  if (!offered.includes(target)) throw new UsageError(`--target-version ${target}: MWAA does not offer it; choose one of ${offered.join(', ')}`);
+  const { target, region } = sizingFlags(values);
   const catalog = loadCatalog();
   const select = ruleIds('--select', values.select, catalog.rules);
   const ignore = ruleIds('--ignore', values.ignore, catalog.rules);
@@ -205,6 +251,7 @@ async function reportCommand(args: string[], io: CliIO): Promise<number> {
     filters: { select, ignore },
     sources: readSources(inventory, [...result.findings, ...result.suppressed]),
     timestamp: values.timestamp ? new Date().toISOString() : undefined,
+    sizing: sizeEnvironment(inventory, { target, region }),
   });
 
   const output = values.output;

@@ -3,6 +3,7 @@ import { isAbsolute, relative } from 'node:path';
 import type { Catalog } from '../check/catalog.js';
 import { SEVERITIES, type CheckResult, type Finding, type Severity, type SuppressedFinding } from '../check/types.js';
 import type { Inventory, InventorySummary, Problem, VersionSource } from '../home/inventory.js';
+import type { Sizing } from '../sizing/sizing.js';
 import { TOOL_VERSION } from '../version.js';
 
 // The report: one versioned value that every renderer (text, json, markdown, sarif, html) reads.
@@ -79,6 +80,8 @@ export interface Report {
   /** The rules that findings (suppressed ones too) refer to, by id. */
   rules: ReportRule[];
   counts: ReportCounts;
+  /** The recommended MWAA environment and its monthly cost (see `size`). */
+  sizing?: Sizing;
   /** When the report was made (ISO 8601, UTC): only with --timestamp, so reports stay comparable. */
   timestamp?: string;
 }
@@ -92,6 +95,7 @@ export interface ReportInput {
   filters: Report['filters'];
   sources: SourceLines;
   timestamp?: string;
+  sizing?: Sizing;
 }
 
 /** What the report quotes from the home (see excerpts.ts). */
@@ -158,6 +162,7 @@ export function buildReport(input: ReportInput): Report {
       byFamily: Object.fromEntries(Object.entries(byFamily).sort(([a], [b]) => cmp(a, b))),
       suppressed: suppressed.length,
     },
+    ...(input.sizing ? { sizing: input.sizing } : {}),
     ...(input.timestamp ? { timestamp: input.timestamp } : {}),
   };
 }

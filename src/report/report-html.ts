@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { SEVERITIES, type Severity } from '../check/types.js';
 import { escapeHtml as h } from './escape.js';
+import { COST_HEAD, costCells, costNotes, costTitle, money, sizingInputs } from '../sizing/render.js';
+import type { Sizing } from '../sizing/sizing.js';
 import { byFile, countsLabel, detectedLabel, locationLabel, NO_FILE, plural, VERSION_SOURCES, type ExcerptLine, type Report, type ReportFinding } from './model.js';
 
 // `report --format html`: one self-contained page to open or attach. Its Content-Security-Policy
@@ -187,6 +189,7 @@ export function renderReportHtml(r: Report): string {
           r.rules.map((x) => [`<a class="rule" href="${h(x.docs)}" rel="noopener noreferrer">${h(x.id)}</a>`, h(x.family), h(x.severity), h(x.title)]),
         )}</details></section>`
       : '',
+    r.sizing ? sizingPanel(r.sizing) : '',
     `<section class="panel"><h2>Inventory</h2><dl class="facts">${facts(r)}</dl></section>`,
     `</main>`,
     `<footer class="wrap">mwaa-migrate ${h(r.tool.version)} · rules ${h(r.catalogVersion)} · input ${h(r.inputFingerprint)}${r.timestamp ? ` · ${h(r.timestamp)}` : ''}</footer>`,
@@ -207,6 +210,35 @@ ${body.filter(Boolean).join('\n')}
 </body>
 </html>
 `;
+}
+
+/** The recommendation as cards, then the reasoning, options and costs. */
+function sizingPanel(s: Sizing): string {
+  const rec = s.recommendation;
+  const chosen = s.cost.rows.find((x) => x.role === 'recommended');
+  const card = (n: string | number, label: string) => `<div class="card"><div class="num">${h(String(n))}</div><div class="label">${h(label)}</div></div>`;
+  const list = (items: string[]) => `<ul>${items.map((x) => `<li>${h(x)}</li>`).join('')}</ul>`;
+  return [
+    `<section class="panel" id="sizing"><h2>MWAA sizing: Airflow ${h(s.target)} in ${h(s.region)}</h2>`,
+    `<div class="cards">`,
+    card(rec.environmentClass.value, 'Environment class'),
+    card(`${rec.minWorkers.value}-${rec.maxWorkers.value}`, 'Workers'),
+    card(rec.schedulers.value, 'Schedulers'),
+    card(`${rec.minWebservers.value}-${rec.maxWebservers.value}`, 'Web servers'),
+    card(s.load.peak.value, 'Peak concurrent tasks'),
+    card(money(chosen?.expected ?? null), `Expected ${s.cost.currency} a month`),
+    `</div>`,
+    list(rec.reasons),
+    `<p>${h(sizingInputs(s))}</p>`,
+    `<h3>Configuration options to carry over</h3>`,
+    table(['Option', 'Value', 'Why'], s.options.map((o) => [`<code>${h(o.key)}</code>`, `<code>${h(o.value)}</code>`, h(o.reason)])),
+    `<h3>${h(costTitle(s))}</h3>`,
+    table(COST_HEAD, s.cost.rows.map((x) => costCells(x).map(h))),
+    list(costNotes(s)),
+    `<h3>What would change the answer</h3>`,
+    list([...s.whatWouldChange, ...s.notes]),
+    `</section>`,
+  ].join('\n');
 }
 
 function finding(r: Report, f: ReportFinding): string {

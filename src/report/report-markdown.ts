@@ -1,5 +1,7 @@
 import { SEVERITIES, type Severity } from '../check/types.js';
 import { escapeHtml } from './escape.js';
+import { COST_HEAD, costCells, costTitle, costNotes, sizingHeadline, sizingInputs } from '../sizing/render.js';
+import type { Sizing } from '../sizing/sizing.js';
 import { byFile, countsLabel, detectedLabel, locationLabel, NO_FILE, plural, VERSION_SOURCES, type ExcerptLine, type Report, type SeverityCounts } from './model.js';
 
 // `report --format markdown`, written for a pull-request comment: the summary first, a table per
@@ -57,6 +59,8 @@ export function renderReportMarkdown(r: Report, budget = MARKDOWN_BUDGET): strin
       ].join('\n'),
     );
   } else add('No findings: nothing in this home needs changing for the target version.\n');
+
+  if (r.sizing) add(sizingMarkdown(r.sizing));
 
   // Once a table is cut, less severe findings are not shown before it.
   let cut = false;
@@ -116,4 +120,32 @@ function fence(excerpt: ExcerptLine[], line: number): string[] {
   const ticks = '`'.repeat(Math.max(3, ...excerpt.flatMap((l) => (l.text.match(/`+/g) ?? []).map((x) => x.length + 1))));
   const width = String(excerpt.at(-1)!.line).length;
   return [ticks, ...excerpt.map((l) => `${l.line === line ? '>' : ' '} ${String(l.line).padStart(width)} | ${l.text}`), ticks];
+}
+
+/** The sizing, collapsed: the recommendation in the summary line, the reasoning and costs inside. */
+function sizingMarkdown(s: Sizing): string {
+  const row = (cells: string[]) => `| ${cells.map(md).join(' | ')} |`;
+  return [
+    `<details>\n<summary>MWAA sizing: ${escapeHtml(sizingHeadline(s))}</summary>\n`,
+    ...s.recommendation.reasons.map((x) => `- ${md(x)}`),
+    '',
+    md(sizingInputs(s)),
+    '',
+    '**Configuration options to carry over**',
+    '',
+    ...s.options.map((o) => `- ${code(`${o.key}=${o.value}`)}: ${md(o.reason)}`),
+    '',
+    `**${md(costTitle(s))}**`,
+    '',
+    row(COST_HEAD),
+    `|${' --- |'.repeat(3)}${' ---: |'.repeat(COST_HEAD.length - 3)}`,
+    ...s.cost.rows.map((x) => row(costCells(x))),
+    '',
+    ...costNotes(s).map((x) => `- ${md(x)}`),
+    '',
+    '**What would change the answer**',
+    '',
+    ...[...s.whatWouldChange, ...s.notes].map((x) => `- ${md(x)}`),
+    '\n</details>\n',
+  ].join('\n');
 }

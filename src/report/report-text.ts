@@ -1,6 +1,7 @@
 import wrapAnsi from 'wrap-ansi';
 import { SEVERITIES, type Severity } from '../check/types.js';
 import { byFile, countsLabel, detectedLabel, locationLabel, NO_FILE, plural, VERSION_SOURCES, type Report, type SeverityCounts } from './model.js';
+import { renderSizingText } from '../sizing/render.js';
 import { style, type Style } from './style.js';
 
 // `report --format text`: findings grouped by file then line, then a table of counts. Plain
@@ -60,6 +61,8 @@ export function renderReportText(r: Report, opts: { color: boolean; width: numbe
       out.push(...para(`${s.yellow(p.code)} ${where}${p.message}`));
     }
   }
+
+  if (r.sizing) out.push('', s.bold('MWAA sizing'), ...renderSizingText(r.sizing, (t) => (t ? para(t) : [''])));
 
   out.push('', ...para(s.dim(`mwaa-migrate ${r.tool.version}, rules ${r.catalogVersion}, input ${r.inputFingerprint.slice(0, 19)}${r.timestamp ? `, ${r.timestamp}` : ''}`), 0));
   return out.join('\n') + '\n';
