@@ -18,7 +18,9 @@ import { renderRule, renderRuleList } from './report/rules-text.js';
 import { renderScanText } from './report/scan-text.js';
 import { style, useColor } from './report/style.js';
 import { renderSizingText } from './sizing/render.js';
-import { defaultRegion, knownRegions, regionPrices, sizeEnvironment } from './sizing/sizing.js';
+import { fetchRegionPrices, PRICE_LIST_URL_ENV } from './sizing/live-prices.js';
+import { readLoadFile } from './sizing/load-file.js';
+import { defaultRegion, knownRegions, regionPrices, sizeEnvironment, type SizingOptions } from './sizing/sizing.js';
 import { TOOL_VERSION } from './version.js';
 
 // A function, so that the MWAA versions are read only when someone asks for help.
@@ -40,11 +42,18 @@ Scan options:
   --json                   print the inventory as JSON (schema: schema/inventory.schema.json)
   --use-env                also overlay those variables from this process's environment
 
-Options of report and size (never prompt, never call AWS):
+Options of report and size (never prompt; no AWS call but --live-prices):
   --target-version V       the MWAA Airflow version to move to (default ${defaultTarget()}), one of:
 ${wrapAnsi(targetVersions().map((v) => v.version).join(', '), 70).replace(/^/gm, ' '.repeat(27))}
   --region R               the AWS region to price the environment in (default ${defaultRegion()}),
                            one of: ${knownRegions().join(', ')}
+                           (any region with --live-prices)
+  --load-file FILE         measured load (concurrent task instances per hour of the day, CSV
+                           or JSON; README says how to get it from the metadata DB) in place
+                           of the schedule estimate
+  --live-prices            read the region's prices from the public AWS Price List offer
+                           file instead of the bundled table (no credentials; the base URL
+                           can be set in $${PRICE_LIST_URL_ENV})
 
 Size options:
   --json                   print the sizing as JSON
@@ -174,16 +183,25 @@ const SIZE_OPTIONS = {
   ...HOME_OPTIONS,
   'target-version': { type: 'string' },
   region: { type: 'string' },
+  'load-file': { type: 'string' },
+  'live-prices': { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
-/** The target version and region, checked before any scan. */
-function sizingFlags(values: { 'target-version'?: string; region?: string }): { target: string; region: string } {
+/** The sizing options from the flags: all checked, the load file read and live prices fetched, before any scan. */
+async function sizingFlags(
+  values: { 'target-version'?: string; region?: string; 'load-file'?: string; 'live-prices'?: boolean },
+  env: CliIO['env'],
+): Promise<SizingOptions> {
   const offered = targetVersions().map((v) => v.version);
   const target = values['target-version'] ?? defaultTarget();
   if (!offered.includes(target)) throw new UsageError(`--target-version ${target}: MWAA does not offer it; choose one of ${offered.join(', ')}`);
   const region = values.region ?? defaultRegion();
-  regionPrices(region);
-  return { target, region };
+  // The region becomes part of the offer file URL: only a region's shape may go there.
+  if (values['live-prices'] && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new UsageError(`--region ${region}: not an AWS region name`);
+  const prices = values['live-prices'] ? await fetchRegionPrices(region, env) : regionPrices(region);
+  const loadFile = values['load-file'];
+  const load = loadFile === undefined ? undefined : readLoadFile(loadFile).hourly;
+  return { target, region, prices, ...(load ? { load, loadFile } : {}) };
 }
 
 async function sizeCommand(args: string[], io: CliIO): Promise<number> {
@@ -192,11 +210,11 @@ async function sizeCommand(args: string[], io: CliIO): Promise<number> {
     io.stdout(usage());
     return EXIT_OK;
   }
-  const { target, region } = sizingFlags(values);
+  const sizingOptions = await sizingFlags(values, io.env);
   const airflowVersion = airflowVersionFlag(values['airflow-version']);
   const home = homeArg('size', positionals, io.env);
   const inventory = await scanHome(home.path, { envFile: values['env-file'], env: io.env, airflowVersion, cache: !values['no-cache'] });
-  const sizing = sizeEnvironment(inventory, { target, region });
+  const sizing = sizeEnvironment(inventory, sizingOptions);
   if (values.json) io.stdout(`${JSON.stringify(sizing, null, 2)}\n`);
   else {
     const s = style(useColor(io));
@@ -231,7 +249,8 @@ async function reportCommand(args: string[], io: CliIO): Promise<number> {
   if (!isReportFormat(format)) throw new UsageError(`--format ${format}: not one of ${REPORT_FORMATS.join(', ')}`);
   const failOn = FAIL_ON.find((level) => level === values['fail-on']);
   if (!failOn) throw new UsageError(`--fail-on ${values['fail-on']}: not one of ${FAIL_ON.join(', ')}`);
-  const { target, region } = sizingFlags(values);
+  const sizingOptions = await sizingFlags(values, io.env);
+  const { target } = sizingOptions;
   const catalog = loadCatalog();
   const select = ruleIds('--select', values.select, catalog.rules);
   const ignore = ruleIds('--ignore', values.ignore, catalog.rules);
@@ -251,7 +270,7 @@ async function reportCommand(args: string[], io: CliIO): Promise<number> {
     filters: { select, ignore },
     sources: readSources(inventory, [...result.findings, ...result.suppressed]),
     timestamp: values.timestamp ? new Date().toISOString() : undefined,
-    sizing: sizeEnvironment(inventory, { target, region }),
+    sizing: sizeEnvironment(inventory, sizingOptions),
   });
 
   const output = values.output;

@@ -17,7 +17,12 @@ export function sizingInputs(s: Sizing): string {
   const kinds = Object.entries(i.schedules)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
-  const peak = s.load.overlappingCount ? `, when ${s.load.overlappingCount} DAG(s) overlap (${s.load.overlapping.map((d) => `${d.dagId} ${d.tasks}`).join(', ')})` : '';
+  const peak =
+    s.load.source === 'load-file'
+      ? `, the busiest hour measured${s.load.file ? ` in ${s.load.file}` : ''}${s.load.unbounded > s.load.peak.value ? ` (${s.load.unbounded}, bounded by parallelism)` : ''}, in place of the schedule estimate`
+      : s.load.overlappingCount
+        ? `, when ${s.load.overlappingCount} DAG(s) overlap (${s.load.overlapping.map((d) => `${d.dagId} ${d.tasks}`).join(', ')})`
+        : '';
   return (
     `${i.dags} DAGs in ${i.dagFiles} files (${i.parseBytes} bytes), ${i.tasks.total} tasks (${i.tasks.estimated} in loops or mapped, x${i.tasks.expansionFactor}); schedules: ${kinds || 'none'}; ` +
     `about ${i.runsPerDay} scheduled runs a day. Concurrency today: parallelism ${i.parallelism.value} (${i.parallelism.source}), ` +

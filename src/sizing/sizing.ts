@@ -44,6 +44,8 @@ export interface RegionPrices {
   additionalSchedulerPerHour: Rates;
   additionalWebserverPerHour: Rates;
   metadataGbMonth: Fact<number | null>;
+  /** Set when the prices were read from the AWS Price List at run time (--live-prices). */
+  live?: { url: string; published: string };
 }
 
 interface SizingData {
@@ -76,6 +78,10 @@ export interface SizingOptions {
   region: string;
   /** Concurrent task instances per hour of the day (24 values, e.g. from the metadata DB), replacing the schedule estimate. */
   load?: number[];
+  /** Where load came from, for the output (the --load-file name). */
+  loadFile?: string;
+  /** The region's prices when not the bundled table's (--live-prices). */
+  prices?: RegionPrices;
 }
 
 export interface DagLoad {
@@ -126,6 +132,8 @@ export interface Sizing {
   };
   load: {
     source: 'schedules' | 'load-file';
+    /** The load file, when source is load-file. */
+    file?: string;
     /** Concurrent tasks estimated for each hour of the day (UTC as the crons say), bounded by parallelism. */
     hourly: number[];
     peak: Fact<number>;
@@ -157,6 +165,8 @@ export interface Sizing {
     confidence: string;
     source: string[];
     priceListUrl: string;
+    /** The offer file read, when the prices are live. */
+    live?: { url: string; published: string };
     rows: CostRow[];
     notes: string[];
   };
@@ -316,7 +326,7 @@ export function regionPrices(region: string): RegionPrices {
 
 export function sizeEnvironment(inv: Inventory, opts: SizingOptions): Sizing {
   const data = sizingData();
-  const prices = regionPrices(opts.region);
+  const prices = opts.prices ?? regionPrices(opts.region);
   const { target } = opts;
 
   const executor = configFact(inv, target, ['core.executor']) ?? { value: 'SequentialExecutor', source: 'no [core] executor; assumed Airflow 2 default' };
@@ -352,7 +362,7 @@ export function sizeEnvironment(inv: Inventory, opts: SizingOptions): Sizing {
   const schedulers = chosen.schedulers.default ?? chosen.schedulers.min;
   const webservers = chosen.webservers.default ?? chosen.webservers.min;
 
-  const peakSource = opts.load ? 'derived: --load-file, bounded by [core] parallelism' : 'derived: DAGs starting runs in the busiest hour x min(tasks, max_active_tasks_per_dag), bounded by [core] parallelism';
+  const peakSource = opts.load ? `derived: measured load${opts.loadFile ? ` (--load-file ${opts.loadFile})` : ''}, bounded by [core] parallelism` : 'derived: DAGs starting runs in the busiest hour x min(tasks, max_active_tasks_per_dag), bounded by [core] parallelism';
   const slots = chosen.tasksPerWorker.value;
   const reasons = [
     fits
@@ -391,7 +401,9 @@ export function sizeEnvironment(inv: Inventory, opts: SizingOptions): Sizing {
   const whatWouldChange = [
     ...(unknown.length ? [`${unknown.length} DAG(s) run on datasets, assets, timetables or schedules computed in code, which the estimate leaves out; if they run at the busiest hour they add up to ${unknownTasks} concurrent tasks (a peak of ${Math.min(parallelism.value, peak + unknownTasks)}).`] : []),
     ...(estimatedDags ? [`${estimatedDags} DAG(s) create tasks in loops or by dynamic task mapping, counted as ${EXPANSION_FACTOR} tasks each; the real fan-out changes the peak.`] : []),
-    `Runs that outlast their hour, or that overlap themselves (up to max_active_runs_per_dag = ${maxActiveRunsPerDag.value}), raise the peak; the real per-hour load from the metadata DB would replace this estimate.`,
+    opts.load
+      ? `The measured load stands for the days it was taken from: new DAGs, more data or a busier season raise the peak (the schedules alone give ${Math.min(Math.max(...fromSchedules), parallelism.value)} concurrent tasks).`
+      : `Runs that outlast their hour, or that overlap themselves (up to max_active_runs_per_dag = ${maxActiveRunsPerDag.value}), raise the peak; the real per-hour load from the metadata DB would replace this estimate.`,
     `Each ${slots} more concurrent tasks at the peak need one more worker; past ${slots * chosen.workers.max.value} the next class up is needed.`,
     `More than ${chosen.dagCapacity.value} DAGs need the next class up; heavy top-level code in DAG files (${inv.summary.dagFiles} files, ${dagBytes(inv)} bytes to parse) may need it sooner.`,
     `Many people using the UI: MWAA adds web servers up to MaxWebservers (class limit ${chosen.webservers.max.value}), billed while they run.`,
@@ -399,7 +411,9 @@ export function sizeEnvironment(inv: Inventory, opts: SizingOptions): Sizing {
 
   const notes = [
     `Executor today: ${executor.value} (${executor.source}); MWAA runs the CeleryExecutor.`,
-    ...(opts.load ? [] : ['Hours are those the cron expressions name (UTC unless the DAG sets a timezone); every day is assumed as busy as the busiest.']),
+    opts.load
+      ? 'Hours are UTC hours of the day, each at the most task instances measured running at once in it.'
+      : 'Hours are those the cron expressions name (UTC unless the DAG sets a timezone); every day is assumed as busy as the busiest.',
   ];
 
   return {
@@ -422,6 +436,7 @@ export function sizeEnvironment(inv: Inventory, opts: SizingOptions): Sizing {
     },
     load: {
       source: opts.load ? 'load-file' : 'schedules',
+      ...(opts.loadFile ? { file: opts.loadFile } : {}),
       hourly,
       peak: { value: peak, source: peakSource },
       peakHour,
@@ -448,12 +463,15 @@ export function sizeEnvironment(inv: Inventory, opts: SizingOptions): Sizing {
       asOf: prices.asOf,
       confidence: prices.confidence,
       source: prices.source,
-      priceListUrl: data.pricing.priceListUrl.value.replace('<region>', opts.region),
+      priceListUrl: prices.live?.url ?? data.pricing.priceListUrl.value.replace('<region>', opts.region),
+      ...(prices.live ? { live: prices.live } : {}),
       rows,
       notes: [
         `Floor: min workers all month; expected: plus the extra workers the hourly estimate needs, every day; ceiling: max workers all month. ${HOURS_PER_MONTH} hours a month.`,
         `Metadata database storage (${prices.metadataGbMonth.value ?? 'price unknown'} ${data.pricing.currency}/GB-month, ${prices.metadataGbMonth.source}) is not included: its size is not in the inventory.`,
-        `Prices as of ${prices.asOf} (confidence: ${prices.confidence}); the current ones are in the AWS Price List.`,
+        prices.live
+          ? `Prices from the AWS Price List offer file published ${prices.live.published} (${prices.live.url}), read at run time.`
+          : `Prices as of ${prices.asOf} (confidence: ${prices.confidence}); the current ones are in the AWS Price List.`,
       ],
     },
     whatWouldChange,
