@@ -123,7 +123,7 @@ async function phase(label, count, run) {
       console.log(`  ${label} run ${i + 1}/${count}: FAILED (${r.error})${r.stderr ? `\n${r.stderr.replace(/^/gm, '    | ')}` : ''}`);
       break; // later runs would fail the same way
     }
-    console.log(`  ${label} run ${i + 1}/${count}: ${r.ms.toFixed(0)} ms scan + ${r.checkMs?.toFixed(0)} ms rules (${r.findings} findings), ${r.wallMs} ms wall, ${r.maxRssMB} MB peak RSS, ${r.dagFiles} DAG files, ${r.dags} DAGs, ${r.tasks} tasks`);
+    console.log(`  ${label} run ${i + 1}/${count}: ${r.ms.toFixed(0)} ms scan + ${r.checkMs?.toFixed(0)} ms rules (${r.findings} findings), ${r.wallMs} ms wall, ${r.maxRssMB} MB peak RSS (${r.withRulesRssMB} MB with rules), ${r.dagFiles} DAG files, ${r.dags} DAGs, ${r.tasks} tasks`);
   }
   return runs;
 }
