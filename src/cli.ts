@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { valid } from '@renovatebot/pep440';
 import wrapAnsi from 'wrap-ansi';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './exit.js';
+import { EXIT_CHANGES, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './exit.js';
 import { ScanInputError, scanHome } from './home/scan.js';
 import { loadCatalog, RuleFileError, RULES_DIR } from './check/catalog.js';
 import { check } from './check/engine.js';
@@ -22,6 +22,10 @@ import { fetchRegionPrices, PRICE_LIST_URL_ENV } from './sizing/live-prices.js';
 import { readLoadFile } from './sizing/load-file.js';
 import { defaultRegion, knownRegions, regionPrices, sizeEnvironment, type SizingOptions } from './sizing/sizing.js';
 import { TOOL_VERSION } from './version.js';
+import { readBucketState, s3Client } from './aws/s3-state.js';
+import { buildArtifacts, PLUGINS_KEY, REQUIREMENTS_KEY } from './plan/artifacts.js';
+import { buildPlan, hasChanges, type PlanSettings } from './plan/plan.js';
+import { renderPlanText } from './plan/render.js';
 
 // A function, so that the MWAA versions are read only when someone asks for help.
 const usage = () => `mwaa-migrate ${TOOL_VERSION}: move a self-hosted Apache Airflow to Amazon MWAA
@@ -31,6 +35,9 @@ Usage:
   mwaa-migrate report [AIRFLOW_HOME] [options]   check it for a move to MWAA and report the findings
   mwaa-migrate size [AIRFLOW_HOME] [options]     recommend an MWAA environment size and its monthly cost
   mwaa-migrate rules [ID] [--json]               list the rule catalogue, or explain one rule
+  mwaa-migrate plan [AIRFLOW_HOME] --name N --bucket B --execution-role-arn ARN
+                    --subnet-ids S1,S2 --security-group-ids SG [options]
+                                                 what a move would upload and create (reads S3, writes nothing)
 
 Options of scan, report and size:
   --env-file FILE          overlay AIRFLOW__*, AIRFLOW_CONN_*, AIRFLOW_VAR_* from a dotenv file
@@ -69,8 +76,20 @@ Report options:
   --timestamp              record when the report was made (without it, the same input gives
                            byte-identical output)
 
+Plan options (also --target-version, --region, --env-file, --airflow-version, --no-cache):
+  --dags-prefix P          the bucket folder for DAGs, owned by the tool (default dags)
+  --class C                environment class (default: the size recommendation)
+  --webserver-access M     PRIVATE_ONLY (default) or PUBLIC_ONLY
+  --maintenance-window W   weekly maintenance start, e.g. SUN:03:00
+  --kms-key ARN            customer KMS key
+  --tag K=V                extra environment tag (repeatable)
+  --delete                 delete objects under the DAG prefix that are no longer in the home
+  --out FILE               write the plan as JSON (schema: schema/plan.schema.json)
+  --endpoint-url URL       S3 endpoint (default $AWS_ENDPOINT_URL, else AWS's)
+
 AIRFLOW_HOME defaults to $AIRFLOW_HOME, then ~/airflow.
-Exit codes: 0 ok (size: always, when the home was read), 1 findings at or above the --fail-on level, 2 usage or input error.
+Exit codes: 0 ok (size: always, when the home was read; plan: nothing to do), 1 findings at or
+above the --fail-on level (plan: blocking findings), 2 usage or input error, 3 plan: changes pending.
 `;
 
 // What scan and report both take to read a home.
@@ -134,6 +153,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
   if (command === 'report') return reportCommand(rest, io);
   if (command === 'size') return sizeCommand(rest, io);
   if (command === 'rules') return rulesCommand(rest, io);
+  if (command === 'plan') return planCommand(rest, io);
   throw new UsageError(`unknown command '${command}' (try: mwaa-migrate --help)`);
 }
 
@@ -321,4 +341,111 @@ async function rulesCommand(args: string[], io: CliIO): Promise<number> {
   }
   io.stdout(values.json ? `${JSON.stringify(rules.map(strip), null, 2)}\n` : renderRuleList(rules, { color: useColor(io), width: 120 }));
   return EXIT_OK;
+}
+
+const PLAN_OPTIONS = {
+  ...HOME_OPTIONS,
+  'target-version': { type: 'string' },
+  region: { type: 'string' },
+  name: { type: 'string' },
+  bucket: { type: 'string' },
+  'execution-role-arn': { type: 'string' },
+  'subnet-ids': { type: 'string' },
+  'security-group-ids': { type: 'string' },
+  class: { type: 'string' },
+  'dags-prefix': { type: 'string', default: 'dags' },
+  'webserver-access': { type: 'string', default: 'PRIVATE_ONLY' },
+  'maintenance-window': { type: 'string' },
+  'kms-key': { type: 'string' },
+  tag: { type: 'string', multiple: true },
+  delete: { type: 'boolean' },
+  out: { type: 'string' },
+  'endpoint-url': { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
+function required(flag: string, value: string | undefined, shape: RegExp, example: string): string {
+  if (value === undefined) throw new UsageError(`plan needs --${flag} (e.g. --${flag} ${example})`);
+  if (!shape.test(value)) throw new UsageError(`--${flag} ${value}: not a valid value (e.g. ${example})`);
+  return value;
+}
+
+const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
+async function planCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, PLAN_OPTIONS);
+  if (values.help) {
+    io.stdout(usage());
+    return EXIT_OK;
+  }
+  // Every flag is checked before the scan and before any AWS call.
+  const offered = targetVersions().map((v) => v.version);
+  const target = values['target-version'] ?? defaultTarget();
+  if (!offered.includes(target)) throw new UsageError(`--target-version ${target}: MWAA does not offer it; choose one of ${offered.join(', ')}`);
+  const region = values.region ?? io.env['AWS_REGION'] ?? io.env['AWS_DEFAULT_REGION'];
+  if (!region || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new UsageError(`plan needs an AWS region: --region or AWS_REGION${region ? ` (${region} is not one)` : ''}`);
+  const subnetIds = list(values['subnet-ids']);
+  if (subnetIds.length !== 2 || !subnetIds.every((s) => /^subnet-[0-9a-f]+$/.test(s))) throw new UsageError('--subnet-ids: MWAA needs exactly two private subnets, e.g. --subnet-ids subnet-0a1b,subnet-2c3d');
+  const securityGroupIds = list(values['security-group-ids']);
+  if (securityGroupIds.length < 1 || securityGroupIds.length > 5 || !securityGroupIds.every((s) => /^sg-[0-9a-f]+$/.test(s))) {
+    throw new UsageError('--security-group-ids: one to five security groups, e.g. --security-group-ids sg-0a1b');
+  }
+  const access = values['webserver-access'];
+  if (access !== 'PRIVATE_ONLY' && access !== 'PUBLIC_ONLY') throw new UsageError(`--webserver-access ${access}: PRIVATE_ONLY or PUBLIC_ONLY`);
+  const dagsPrefix = values['dags-prefix'].replace(/^\/+|\/+$/g, '');
+  if (!dagsPrefix || dagsPrefix === PLUGINS_KEY || dagsPrefix === REQUIREMENTS_KEY) throw new UsageError(`--dags-prefix ${values['dags-prefix']}: a folder in the bucket, e.g. dags`);
+  const tags: Record<string, string> = {};
+  for (const t of values.tag ?? []) {
+    const at = t.indexOf('=');
+    if (at < 1) throw new UsageError(`--tag ${t}: expected KEY=VALUE`);
+    tags[t.slice(0, at)] = t.slice(at + 1);
+  }
+  const maintenance = values['maintenance-window'];
+  if (maintenance !== undefined && !/^(MON|TUE|WED|THU|FRI|SAT|SUN):([01]\d|2[0-3]):(00|30)$/.test(maintenance)) throw new UsageError(`--maintenance-window ${maintenance}: DAY:HH:MM on the hour or half hour, e.g. SUN:03:00`);
+  const airflowVersion = airflowVersionFlag(values['airflow-version']);
+  const home = homeArg('plan', positionals, io.env);
+  const settings: PlanSettings = {
+    home: home.given,
+    target,
+    region,
+    name: required('name', values.name, /^[a-zA-Z][0-9a-zA-Z_-]{0,79}$/, 'airflow-prod'),
+    bucket: required('bucket', values.bucket, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'acme-airflow-dags'),
+    dagsPrefix,
+    executionRoleArn: required('execution-role-arn', values['execution-role-arn'], /^arn:aws(-[a-z]+)?:iam::\d{12}:role\/?[\w+=,.@\-/]+$/, 'arn:aws:iam::123456789012:role/mwaa-exec'),
+    subnetIds,
+    securityGroupIds,
+    ...(values.class ? { environmentClass: values.class } : {}),
+    webserverAccessMode: access,
+    ...(maintenance ? { maintenanceWindow: maintenance } : {}),
+    ...(values['kms-key'] ? { kmsKey: values['kms-key'] } : {}),
+    tags,
+    delete: Boolean(values.delete),
+  };
+
+  const inventory = await scanHome(home.path, { envFile: values['env-file'], env: io.env, airflowVersion, cache: !values['no-cache'] });
+  const { findings } = check(inventory, loadCatalog(), { target, project: loadProject(resolve(home.path)) });
+  // Sizing is priced only for display elsewhere: any region in the table will do for the counts.
+  const sizing = sizeEnvironment(inventory, { target, region: knownRegions().includes(region) ? region : defaultRegion() });
+  const artifacts = await buildArtifacts(inventory, target, dagsPrefix);
+  const s3 = s3Client({ region, endpoint: values['endpoint-url'] ?? io.env['AWS_ENDPOINT_URL'] });
+  let bucket;
+  try {
+    bucket = await readBucketState(s3, settings.bucket, dagsPrefix, [...(artifacts.plugins ? [PLUGINS_KEY] : []), ...(artifacts.requirements ? [REQUIREMENTS_KEY] : [])]);
+  } catch (e) {
+    throw new UsageError(`reading s3://${settings.bucket}: ${(e as Error).name}: ${(e as Error).message}`);
+  } finally {
+    s3.destroy();
+  }
+  const plan = buildPlan({ inventory, findings, sizing, settings, artifacts, bucket });
+  if (values.out === undefined) io.stdout(renderPlanText(plan));
+  else {
+    try {
+      writeFileSync(values.out, `${JSON.stringify(plan, null, 2)}\n`);
+    } catch (e) {
+      throw new UsageError(`--out ${values.out}: ${(e as Error).message.split(',')[0]}`);
+    }
+    const c = plan.counts;
+    io.stderr(`mwaa-migrate: wrote ${values.out} (${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged)\n`);
+  }
+  if (plan.blocking.length) return EXIT_FINDINGS;
+  return hasChanges(plan) ? EXIT_CHANGES : EXIT_OK;
 }

@@ -4,6 +4,11 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 /** Usage or input error: bad flags, a home that cannot be read. */
 export const EXIT_USAGE = 2;
+/**
+ * plan: changes pending. terraform plan -detailed-exitcode uses 2, taken here by usage errors,
+ * so 0 = nothing to do, 1 = blocking findings, 2 = error, 3 = changes pending.
+ */
+export const EXIT_CHANGES = 3;
 
 /** An error whose message is the whole story: printed on one line, no stack. */
 export class UsageError extends Error {}

@@ -8,6 +8,7 @@ import { ROOT } from '../helpers.js';
 it.each([
   ['schema/inventory.schema.json', 'src/home/inventory.ts', 'Inventory'],
   ['schema/report.schema.json', 'src/report/model.ts', 'Report'],
+  ['schema/plan.schema.json', 'src/plan/plan.ts', 'Plan'],
 ])('%s is up to date with its type', (file, path, type) => {
   const schema = createGenerator({ path: join(ROOT, path), type, tsconfig: join(ROOT, 'tsconfig.json'), skipTypeCheck: true }).createSchema(type);
   const committed = JSON.parse(readFileSync(join(ROOT, file), 'utf8'));

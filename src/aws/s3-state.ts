@@ -1,0 +1,79 @@
+import {
+  GetBucketVersioningCommand,
+  GetPublicAccessBlockCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+
+// What plan needs to know about the source bucket, read with read-only calls. Nothing here writes.
+
+export interface S3ClientOptions {
+  region: string;
+  /** A custom endpoint (a test server, an S3-compatible store); AWS's own when omitted. */
+  endpoint?: string;
+}
+
+export function s3Client({ region, endpoint }: S3ClientOptions): S3Client {
+  // Custom endpoints (loopback, IPs) have no per-bucket host names.
+  return new S3Client({ region, endpoint, forcePathStyle: endpoint !== undefined });
+}
+
+export interface RemoteObject {
+  key: string;
+  /** Without the quotes S3 puts around it. */
+  etag: string;
+  size: number;
+}
+
+export interface BucketState {
+  exists: boolean;
+  versioning: boolean;
+  /** All four public-access-block settings on. */
+  publicAccessBlocked: boolean;
+  /** Objects under the owned DAG prefix. */
+  dagObjects: RemoteObject[];
+  /** The other owned keys (plugins.zip, requirements.txt) that exist. */
+  others: RemoteObject[];
+}
+
+const statusOf = (e: unknown) => (e instanceof S3ServiceException ? e.$metadata.httpStatusCode : undefined);
+const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
+
+/** The bucket's settings and the objects plan owns: the DAG prefix and the named keys. */
+export async function readBucketState(s3: S3Client, bucket: string, dagPrefix: string, keys: string[]): Promise<BucketState> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch (e) {
+    if (statusOf(e) === 404) return { exists: false, versioning: false, publicAccessBlocked: false, dagObjects: [], others: [] };
+    throw e;
+  }
+  const versioning = (await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status === 'Enabled';
+  let publicAccessBlocked = false;
+  try {
+    const c = (await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))).PublicAccessBlockConfiguration;
+    publicAccessBlocked = Boolean(c?.BlockPublicAcls && c.IgnorePublicAcls && c.BlockPublicPolicy && c.RestrictPublicBuckets);
+  } catch (e) {
+    // No configuration at all is a 404 (NoSuchPublicAccessBlockConfiguration): not blocked.
+    if (statusOf(e) !== 404) throw e;
+  }
+  const dagObjects: RemoteObject[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${dagPrefix}/`, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) dagObjects.push({ key: o.Key!, etag: unquote(o.ETag), size: o.Size ?? 0 });
+    token = page.NextContinuationToken;
+  } while (token);
+  const others: RemoteObject[] = [];
+  for (const key of keys) {
+    try {
+      const h = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      others.push({ key, etag: unquote(h.ETag), size: h.ContentLength ?? 0 });
+    } catch (e) {
+      if (statusOf(e) !== 404) throw e;
+    }
+  }
+  return { exists: true, versioning, publicAccessBlocked, dagObjects, others };
+}

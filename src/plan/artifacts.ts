@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, posix, relative, resolve } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { zipSync, type Zippable } from 'fflate';
+import { nodeIO } from '../home/fs.js';
+import type { Inventory, Requirement } from '../home/inventory.js';
+import { wrappingFolder } from '../home/plugins.js';
+import { redactUriPasswords } from '../home/secrets.js';
+import { walkFolder } from '../home/walk.js';
+import { mwaaData } from '../check/versions.js';
+
+// What plan puts in the bucket, built deterministically from the scanned home: the same home
+// gives the same keys, bytes and hashes on any machine. Reading files happens here at the edge;
+// the zip, layout and requirements logic are pure functions of contents.
+
+export const PLUGINS_KEY = 'plugins.zip';
+export const REQUIREMENTS_KEY = 'requirements.txt';
+
+export interface ObjectArtifact {
+  key: string;
+  /** The file it is made from, relative to the home (absolute when outside it). */
+  source: string;
+  size: number;
+  /** Hex MD5: what S3 answers as the ETag of a single-part upload. */
+  md5: string;
+}
+
+export interface FileFingerprint {
+  path: string;
+  sha256: string;
+}
+
+export interface BuiltArtifact extends ObjectArtifact {
+  bytes: Uint8Array;
+}
+
+const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
+export const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+
+/** The files Airflow would see in a folder (honouring .airflowignore), read once, in path order. */
+async function readFolder(inv: Inventory, folder: string, keep: (rel: string) => boolean): Promise<{ rel: string; shown: string; bytes: Uint8Array }[]> {
+  const root = resolve(inv.home, folder);
+  const show = (rel: string) => {
+    const abs = join(root, rel);
+    const inside = relative(inv.home, abs);
+    return inside.startsWith('..') || isAbsolute(inside) ? abs : inside.split('\\').join('/');
+  };
+  const walked = await walkFolder(nodeIO, root, { syntax: inv.dagFolder.ignoreSyntax, display: show, accept: () => true, skipDirs: new Set(['__pycache__']) });
+  const files = walked.files.filter((f) => keep(f.rel)).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return Promise.all(files.map(async (f) => ({ rel: f.rel, shown: show(f.rel), bytes: await readFile(f.abs) })));
+}
+
+/** Editor and OS droppings never go to MWAA. */
+const isJunk = (rel: string) => /(^|\/)(\.DS_Store|\.airflowignore)$/.test(rel) || rel.endsWith('.pyc');
+
+/**
+ * One object per file in the DAG folder (zip packages as their .zip), keyed by its path under
+ * the folder; non-Python files (SQL templates, helpers safe mode skipped) go too, since DAGs read them.
+ */
+export async function dagObjects(inv: Inventory, prefix: string): Promise<{ objects: ObjectArtifact[]; fingerprints: FileFingerprint[] }> {
+  const files = await readFolder(inv, inv.dagFolder.path, (rel) => !isJunk(rel));
+  return {
+    objects: files.map((f) => ({ key: `${prefix}/${f.rel}`, source: f.shown, size: f.bytes.length, md5: md5(f.bytes) })),
+    fingerprints: files.map((f) => ({ path: f.shown, sha256: sha256(f.bytes) })),
+  };
+}
+
+// DOS timestamps are local time: built from local fields, the stored value is 1980-01-01 00:00 everywhere.
+const ZIP_EPOCH = new Date(1980, 0, 1, 0, 0, 0);
+
+/** A zip of the files (path -> bytes) at its root, entries sorted, timestamps fixed: same files, same bytes. */
+export function buildZip(files: Record<string, Uint8Array>): Uint8Array {
+  const tree: Zippable = {};
+  for (const path of Object.keys(files).sort()) tree[path] = [files[path]!, { mtime: ZIP_EPOCH }];
+  return zipSync(tree, { level: 9, mtime: ZIP_EPOCH });
+}
+
+/** How many folders deep a plugin module may sit before MWAA's import path is unlikely to reach it as meant. */
+const MAX_PY_DEPTH = 3;
+
+/** What is wrong with a plugins.zip's entry list for MWAA (empty when nothing). */
+export function pluginsLayoutProblems(entries: string[]): string[] {
+  const problems: string[] = [];
+  const wrapper = wrappingFolder(entries);
+  if (wrapper !== null) problems.push(`every entry sits under ${wrapper}/: MWAA would unpack it to plugins/${wrapper}/ and the imports would miss`);
+  for (const e of entries.filter((e) => e.endsWith('.py') && e.split('/').length - 1 > MAX_PY_DEPTH)) {
+    problems.push(`${e} is more than ${MAX_PY_DEPTH} folders deep`);
+  }
+  return problems;
+}
+
+export interface PluginsZip extends BuiltArtifact {
+  entries: string[];
+  layoutProblems: string[];
+  fingerprints: FileFingerprint[];
+}
+
+/** plugins.zip from the contents of the plugins folder (no wrapping folder), or null when there is none or it is empty. */
+export async function pluginsZip(inv: Inventory): Promise<PluginsZip | null> {
+  if (inv.plugins.folder === null) return null;
+  const files = await readFolder(inv, inv.plugins.folder, (rel) => !isJunk(rel));
+  if (files.length === 0) return null;
+  const bytes = buildZip(Object.fromEntries(files.map((f) => [f.rel, f.bytes])));
+  const entries = files.map((f) => f.rel);
+  return {
+    key: PLUGINS_KEY,
+    source: inv.plugins.folder,
+    size: bytes.length,
+    md5: md5(bytes),
+    bytes,
+    entries,
+    layoutProblems: pluginsLayoutProblems(entries),
+    fingerprints: files.map((f) => ({ path: f.shown, sha256: sha256(f.bytes) })),
+  };
+}
+
+export interface CleanRequirements {
+  text: string;
+  /** What was dropped or replaced, and why. */
+  notes: string[];
+  /** Unified diff from the original (credentials redacted) to the cleaned file. */
+  diff: string;
+}
+
+export function constraintUrl(target: string): string {
+  const python = mwaaData().versions.find((v) => v.version === target)?.python;
+  if (!python) throw new Error(`no Python version is known for Airflow ${target}`);
+  return `https://raw.githubusercontent.com/apache/airflow/constraints-${target}/constraints-${python}.txt`;
+}
+
+/** The line as pip should read it, or why it is dropped. */
+function cleanLine(r: Requirement): { line: string } | { dropped: string } {
+  const where = `${r.file}:${r.line}`;
+  if (r.kind === 'include') return { dropped: `${where} ${r.text}: inlined` };
+  if (r.kind === 'constraint') return { dropped: `${where} ${r.text}: replaced by the target's constraints` };
+  if (r.name === 'apache-airflow') return { dropped: `${where} ${r.text}: MWAA installs Airflow itself` };
+  // The inventory holds credentials only as <redacted>: such a line cannot be written usefully, nor should the secret be.
+  if (r.text.includes('<redacted>')) return { dropped: `${where}: holds a credential; use a CodeArtifact repository or wheels in plugins.zip instead` };
+  // One hash per continuation line, as pip-compile writes them.
+  return { line: r.text.replace(/\s+(--hash=)/g, ' \\\n    $1') };
+}
+
+/**
+ * requirements.txt for MWAA: the target's constraint line first, includes inlined, Airflow pins
+ * and credentials dropped. `original` is the top requirements file as read (for the diff only).
+ */
+export function cleanRequirements(inv: Inventory, target: string, original: string): CleanRequirements {
+  const lines = [`--constraint "${constraintUrl(target)}"`];
+  const notes: string[] = [];
+  for (const r of inv.requirements.requirements) {
+    const out = cleanLine(r);
+    if ('line' in out) lines.push(out.line);
+    else notes.push(out.dropped);
+  }
+  const text = `${lines.join('\n')}\n`;
+  const before = redactUriPasswords(original);
+  const diff = createTwoFilesPatch(`a/${REQUIREMENTS_KEY}`, `b/${REQUIREMENTS_KEY}`, before.endsWith('\n') || before === '' ? before : `${before}\n`, text, 'original', 'for MWAA');
+  return { text, notes, diff };
+}
+
+/** The cleaned requirements.txt as an object, or null when the home has none. */
+export async function requirementsObject(inv: Inventory, target: string): Promise<{ artifact: BuiltArtifact; clean: CleanRequirements; fingerprints: FileFingerprint[] } | null> {
+  const [root, ...included] = inv.requirements.files;
+  if (root === undefined) return null;
+  const read = (f: string) => readFile(resolve(inv.home, f));
+  const original = await read(root);
+  const clean = cleanRequirements(inv, target, original.toString('utf8'));
+  const bytes = new TextEncoder().encode(clean.text);
+  const fingerprints = [{ path: root, sha256: sha256(original) }];
+  for (const f of included) fingerprints.push({ path: f, sha256: sha256(await read(f)) });
+  return { artifact: { key: REQUIREMENTS_KEY, source: posix.normalize(root), size: bytes.length, md5: md5(bytes), bytes }, clean, fingerprints };
+}
+
+export interface Artifacts {
+  dags: ObjectArtifact[];
+  plugins: PluginsZip | null;
+  requirements: BuiltArtifact | null;
+  /** Every input file's hash: DAG files, plugin files, requirements files, airflow.cfg. */
+  fingerprints: FileFingerprint[];
+  notes: string[];
+  requirementsDiff: string | null;
+}
+
+/** Everything plan would upload, read from the home once. */
+export async function buildArtifacts(inv: Inventory, target: string, dagsPrefix: string): Promise<Artifacts> {
+  const dags = await dagObjects(inv, dagsPrefix);
+  const plugins = await pluginsZip(inv);
+  const requirements = await requirementsObject(inv, target);
+  const cfg = inv.config.file === null ? [] : [{ path: inv.config.file, sha256: sha256(await readFile(resolve(inv.home, inv.config.file))) }];
+  return {
+    dags: dags.objects,
+    plugins,
+    requirements: requirements?.artifact ?? null,
+    fingerprints: [...dags.fingerprints, ...(plugins?.fingerprints ?? []), ...(requirements?.fingerprints ?? []), ...cfg],
+    notes: [...(requirements?.clean.notes ?? []), ...(plugins?.layoutProblems.map((p) => `plugins.zip: ${p}`) ?? [])],
+    requirementsDiff: requirements?.clean.diff ?? null,
+  };
+}

@@ -1,0 +1,241 @@
+import type { BucketState, RemoteObject } from '../aws/s3-state.js';
+import type { Finding } from '../check/types.js';
+import { carryOverOptions } from '../check/matchers/config.js';
+import type { Inventory } from '../home/inventory.js';
+import type { Sizing } from '../sizing/sizing.js';
+import { TOOL_VERSION } from '../version.js';
+import { sha256, type FileFingerprint, type ObjectArtifact } from './artifacts.js';
+
+// The Plan: what apply would do to move one home to MWAA, as one plain, versioned value
+// (schema/plan.schema.json). Built by a pure function from the scanned home, its findings, the
+// artifacts and what the bucket holds, so the same inputs always give the same plan.
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export type Change = 'create' | 'update' | 'delete' | 'unchanged';
+
+export type LogLevel = 'CRITICAL' | 'ERROR' | 'WARNING' | 'INFO' | 'DEBUG';
+
+export interface ModuleLogging {
+  Enabled: boolean;
+  LogLevel: LogLevel;
+}
+
+/** The CreateEnvironment request (API 2020-07-01), less the object versions apply learns when it uploads. */
+export interface CreateEnvironmentInput {
+  Name: string;
+  SourceBucketArn: string;
+  DagS3Path: string;
+  PluginsS3Path?: string;
+  RequirementsS3Path?: string;
+  ExecutionRoleArn: string;
+  NetworkConfiguration: { SubnetIds: string[]; SecurityGroupIds: string[] };
+  AirflowVersion: string;
+  EnvironmentClass: string;
+  MinWorkers: number;
+  MaxWorkers: number;
+  Schedulers: number;
+  MinWebservers: number;
+  MaxWebservers: number;
+  AirflowConfigurationOptions?: Record<string, string>;
+  LoggingConfiguration: {
+    DagProcessingLogs: ModuleLogging;
+    SchedulerLogs: ModuleLogging;
+    WebserverLogs: ModuleLogging;
+    WorkerLogs: ModuleLogging;
+    TaskLogs: ModuleLogging;
+  };
+  Tags: Record<string, string>;
+  WebserverAccessMode: 'PUBLIC_ONLY' | 'PRIVATE_ONLY';
+  KmsKey?: string;
+  WeeklyMaintenanceWindowStart?: string;
+}
+
+export type Action =
+  | { kind: 'ensure-bucket'; bucket: string; change: 'create' | 'unchanged' }
+  | { kind: 'enable-versioning'; bucket: string; change: 'update' | 'unchanged' }
+  | { kind: 'block-public-access'; bucket: string; change: 'update' | 'unchanged' }
+  | { kind: 'put-object'; what: 'dag' | 'plugins' | 'requirements'; key: string; source: string; size: number; md5: string; change: 'create' | 'update' | 'unchanged' }
+  | { kind: 'delete-object'; key: string; size: number; change: 'delete' }
+  | { kind: 'create-environment'; change: 'create'; input: CreateEnvironmentInput };
+
+export interface BlockingFinding {
+  ruleId: string;
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface Plan {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  tool: { name: 'mwaa-migrate'; version: string };
+  inputs: {
+    /** As given on the command line. */
+    home: string;
+    target: string;
+    region: string;
+    bucket: string;
+    dagsPrefix: string;
+    /** sha256 of every file the artifacts are made from. */
+    files: FileFingerprint[];
+    /** sha256 over the rule check's findings (rule, place, matched text). */
+    findings: string;
+  };
+  blocking: BlockingFinding[];
+  actions: Action[];
+  /** What the requirements cleaning dropped, and the layout problems of plugins.zip. */
+  notes: string[];
+  requirementsDiff: string | null;
+  counts: Record<Change, number>;
+}
+
+export interface PlanSettings {
+  home: string;
+  target: string;
+  region: string;
+  name: string;
+  bucket: string;
+  dagsPrefix: string;
+  executionRoleArn: string;
+  subnetIds: string[];
+  securityGroupIds: string[];
+  environmentClass?: string;
+  webserverAccessMode: 'PUBLIC_ONLY' | 'PRIVATE_ONLY';
+  maintenanceWindow?: string;
+  kmsKey?: string;
+  tags: Record<string, string>;
+  /** Delete objects under the DAG prefix that are no longer in the source. */
+  delete: boolean;
+}
+
+/** What buildArtifacts makes, less the bytes. */
+export interface PlanArtifacts {
+  dags: ObjectArtifact[];
+  plugins: ObjectArtifact | null;
+  requirements: ObjectArtifact | null;
+  fingerprints: FileFingerprint[];
+  notes: string[];
+  requirementsDiff: string | null;
+}
+
+const LEVELS: Record<string, LogLevel> = { CRITICAL: 'CRITICAL', FATAL: 'CRITICAL', ERROR: 'ERROR', WARNING: 'WARNING', WARN: 'WARNING', INFO: 'INFO', DEBUG: 'DEBUG' };
+
+/** The home's [logging] logging_level ([core] before Airflow 2) as an MWAA level; INFO when unset or unknown. */
+export function logLevel(inv: Inventory): LogLevel {
+  const o = inv.config.options.find((o) => o.key === 'logging_level' && o.section === 'logging') ?? inv.config.options.find((o) => o.key === 'logging_level' && o.section === 'core');
+  return LEVELS[(o?.value ?? '').trim().toUpperCase()] ?? 'INFO';
+}
+
+/** The partition an ARN names for a region. */
+function partition(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+// MWAA's tag pattern: letters, spaces, digits and _ . : / = + - @.
+const tagSafe = (s: string, max: number) => s.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, max) || '_';
+
+export const TOOL_TAG = 'mwaa-migrate:created-by';
+export const HOME_TAG = 'mwaa-migrate:source-home';
+
+export function environmentInput(inv: Inventory, sizing: Sizing, s: PlanSettings, artifacts: Pick<PlanArtifacts, 'plugins' | 'requirements'>): CreateEnvironmentInput {
+  const r = sizing.recommendation;
+  const options = Object.fromEntries(carryOverOptions(inv, s.target).map((o) => [`${o.section}.${o.key}`, o.value]));
+  const level = logLevel(inv);
+  const module = (LogLevel: LogLevel): ModuleLogging => ({ Enabled: true, LogLevel });
+  return {
+    Name: s.name,
+    SourceBucketArn: `arn:${partition(s.region)}:s3:::${s.bucket}`,
+    DagS3Path: s.dagsPrefix,
+    ...(artifacts.plugins ? { PluginsS3Path: artifacts.plugins.key } : {}),
+    ...(artifacts.requirements ? { RequirementsS3Path: artifacts.requirements.key } : {}),
+    ExecutionRoleArn: s.executionRoleArn,
+    NetworkConfiguration: { SubnetIds: s.subnetIds, SecurityGroupIds: s.securityGroupIds },
+    AirflowVersion: s.target,
+    EnvironmentClass: s.environmentClass ?? r.environmentClass.value,
+    MinWorkers: r.minWorkers.value,
+    MaxWorkers: r.maxWorkers.value,
+    Schedulers: r.schedulers.value,
+    MinWebservers: r.minWebservers.value,
+    MaxWebservers: r.maxWebservers.value,
+    ...(Object.keys(options).length ? { AirflowConfigurationOptions: options } : {}),
+    LoggingConfiguration: {
+      DagProcessingLogs: module(level),
+      SchedulerLogs: module(level),
+      WebserverLogs: module(level),
+      WorkerLogs: module(level),
+      TaskLogs: module('INFO'),
+    },
+    Tags: Object.fromEntries(
+      Object.entries({ ...s.tags, [TOOL_TAG]: 'mwaa-migrate', [HOME_TAG]: s.home }).map(([k, v]) => [tagSafe(k, 128), tagSafe(v, 256)]),
+    ),
+    WebserverAccessMode: s.webserverAccessMode,
+    ...(s.kmsKey ? { KmsKey: s.kmsKey } : {}),
+    ...(s.maintenanceWindow ? { WeeklyMaintenanceWindowStart: s.maintenanceWindow } : {}),
+  };
+}
+
+function putObject(what: 'dag' | 'plugins' | 'requirements', a: ObjectArtifact, remote: Map<string, RemoteObject>): Action {
+  const held = remote.get(a.key);
+  const change = !held ? 'create' : held.etag === a.md5 ? 'unchanged' : 'update';
+  return { kind: 'put-object', what, key: a.key, source: a.source, size: a.size, md5: a.md5, change };
+}
+
+/** A stable hash of the findings: what matched where, not how it is worded. */
+export function findingsFingerprint(findings: Finding[]): string {
+  const rows = findings.map((f) => [f.ruleId, f.file, f.line, f.col, f.text]).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return `sha256:${sha256(JSON.stringify(rows))}`;
+}
+
+export interface PlanInput {
+  inventory: Inventory;
+  findings: Finding[];
+  sizing: Sizing;
+  settings: PlanSettings;
+  artifacts: PlanArtifacts;
+  bucket: BucketState;
+}
+
+export function buildPlan({ inventory, findings, sizing, settings: s, artifacts, bucket }: PlanInput): Plan {
+  const remote = new Map([...bucket.dagObjects, ...bucket.others].map((o) => [o.key, o]));
+  const actions: Action[] = [
+    { kind: 'ensure-bucket', bucket: s.bucket, change: bucket.exists ? 'unchanged' : 'create' },
+    { kind: 'enable-versioning', bucket: s.bucket, change: bucket.versioning ? 'unchanged' : 'update' },
+    { kind: 'block-public-access', bucket: s.bucket, change: bucket.publicAccessBlocked ? 'unchanged' : 'update' },
+    ...artifacts.dags.map((a) => putObject('dag', a, remote)),
+    ...(artifacts.plugins ? [putObject('plugins', artifacts.plugins, remote)] : []),
+    ...(artifacts.requirements ? [putObject('requirements', artifacts.requirements, remote)] : []),
+  ];
+  if (s.delete) {
+    const wanted = new Set(artifacts.dags.map((a) => a.key));
+    for (const o of bucket.dagObjects) {
+      // Only what lies under the owned prefix; the listing was made with it, this guards the invariant.
+      if (o.key.startsWith(`${s.dagsPrefix}/`) && !wanted.has(o.key)) actions.push({ kind: 'delete-object', key: o.key, size: o.size, change: 'delete' });
+    }
+  }
+  actions.push({ kind: 'create-environment', change: 'create', input: environmentInput(inventory, sizing, s, artifacts) });
+  const counts: Record<Change, number> = { create: 0, update: 0, delete: 0, unchanged: 0 };
+  for (const a of actions) counts[a.change]++;
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    tool: { name: 'mwaa-migrate', version: TOOL_VERSION },
+    inputs: {
+      home: s.home,
+      target: s.target,
+      region: s.region,
+      bucket: s.bucket,
+      dagsPrefix: s.dagsPrefix,
+      files: [...artifacts.fingerprints].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+      findings: findingsFingerprint(findings),
+    },
+    blocking: findings.filter((f) => f.severity === 'error').map((f) => ({ ruleId: f.ruleId, file: f.file, line: f.line, message: f.message })),
+    actions,
+    notes: artifacts.notes,
+    requirementsDiff: artifacts.requirementsDiff,
+    counts,
+  };
+}
+
+/** Whether applying the plan would change anything. */
+export const hasChanges = (plan: Plan): boolean => plan.actions.some((a) => a.change !== 'unchanged');

@@ -1,0 +1,69 @@
+import type { Action, Change, Plan } from './plan.js';
+
+// The plan for people: terraform-like markers, counts, the environment settings and the
+// requirements diff. Plain text; every value comes from the Plan, which holds no secret.
+
+const MARK: Record<Change, string> = { create: '+', update: '~', delete: '-', unchanged: ' ' };
+const WORD: Record<Change, string> = { create: 'new', update: 'changed', delete: 'deleted', unchanged: 'unchanged' };
+
+type Put = Extract<Action, { kind: 'put-object' }>;
+
+function bucketLine(a: Action): string | null {
+  if (a.kind === 'ensure-bucket') return `${MARK[a.change]} bucket ${a.bucket}: ${a.change === 'create' ? 'create' : 'reuse'}`;
+  if (a.kind === 'enable-versioning') return `${MARK[a.change]} versioning: ${a.change === 'update' ? 'enable' : 'already enabled'}`;
+  if (a.kind === 'block-public-access') return `${MARK[a.change]} block public access: ${a.change === 'update' ? 'turn on' : 'already on'}`;
+  return null;
+}
+
+export function renderPlanText(plan: Plan): string {
+  const out = [`mwaa-migrate plan: ${plan.inputs.home} -> MWAA Airflow ${plan.inputs.target} in ${plan.inputs.region}`, ''];
+  out.push(...plan.actions.map(bucketLine).filter((l): l is string => l !== null), '');
+
+  const dags = plan.actions.filter((a): a is Put => a.kind === 'put-object' && a.what === 'dag');
+  const deletes = plan.actions.filter((a) => a.kind === 'delete-object');
+  const n = (c: Change) => dags.filter((a) => a.change === c).length;
+  out.push(`DAG objects under ${plan.inputs.dagsPrefix}/: ${n('create')} new, ${n('update')} changed, ${n('unchanged')} unchanged, ${deletes.length} deleted`);
+  for (const a of [...dags, ...deletes]) if (a.change !== 'unchanged') out.push(`  ${MARK[a.change]} ${a.key}`);
+  for (const a of plan.actions) {
+    if (a.kind === 'put-object' && a.what !== 'dag') out.push(`${MARK[a.change]} ${a.key}: ${WORD[a.change]} (${a.size} bytes)`);
+  }
+
+  const env = plan.actions.find((a) => a.kind === 'create-environment');
+  if (env) {
+    const i = env.input;
+    out.push('', `+ environment ${i.Name}: create`);
+    const rows: [string, string | number | undefined][] = [
+      ['AirflowVersion', i.AirflowVersion],
+      ['EnvironmentClass', i.EnvironmentClass],
+      ['Workers', `${i.MinWorkers}..${i.MaxWorkers}`],
+      ['Schedulers', i.Schedulers],
+      ['Webservers', `${i.MinWebservers}..${i.MaxWebservers}`],
+      ['WebserverAccessMode', i.WebserverAccessMode],
+      ['SourceBucketArn', i.SourceBucketArn],
+      ['DagS3Path', i.DagS3Path],
+      ['PluginsS3Path', i.PluginsS3Path],
+      ['RequirementsS3Path', i.RequirementsS3Path],
+      ['ExecutionRoleArn', i.ExecutionRoleArn],
+      ['SubnetIds', i.NetworkConfiguration.SubnetIds.join(', ')],
+      ['SecurityGroupIds', i.NetworkConfiguration.SecurityGroupIds.join(', ')],
+      ['KmsKey', i.KmsKey],
+      ['WeeklyMaintenanceWindowStart', i.WeeklyMaintenanceWindowStart],
+      ['Logging', `all five enabled; tasks INFO, others ${i.LoggingConfiguration.SchedulerLogs.LogLevel}`],
+    ];
+    for (const [k, v] of rows) if (v !== undefined) out.push(`    ${k}: ${v}`);
+    const options = Object.entries(i.AirflowConfigurationOptions ?? {});
+    out.push(`    AirflowConfigurationOptions: ${options.length ? '' : '(none)'}`);
+    for (const [k, v] of options) out.push(`      ${k} = ${v}`);
+    out.push(`    Tags: ${Object.entries(i.Tags).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  }
+
+  if (plan.requirementsDiff) out.push('', 'requirements.txt for MWAA:', plan.requirementsDiff.trimEnd());
+  if (plan.notes.length) out.push('', 'Notes:', ...plan.notes.map((s) => `  - ${s}`));
+  if (plan.blocking.length) {
+    out.push('', `Blocking findings (${plan.blocking.length}; fix them before apply, see mwaa-migrate report):`);
+    out.push(...plan.blocking.map((b) => `  ${b.ruleId} ${b.file}${b.line ? `:${b.line}` : ''}: ${b.message}`));
+  }
+  const c = plan.counts;
+  out.push('', `Plan: ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged.`);
+  return `${out.join('\n')}\n`;
+}
