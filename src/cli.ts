@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { valid } from '@renovatebot/pep440';
 import wrapAnsi from 'wrap-ansi';
-import { EXIT_CHANGES, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './exit.js';
+import { EXIT_CHANGES, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './exit.js';
 import { ScanInputError, scanHome } from './home/scan.js';
 import { loadCatalog, RuleFileError, RULES_DIR } from './check/catalog.js';
 import { check } from './check/engine.js';
@@ -26,6 +26,10 @@ import { readBucketState, s3Client } from './aws/s3-state.js';
 import { buildArtifacts, PLUGINS_KEY, REQUIREMENTS_KEY } from './plan/artifacts.js';
 import { buildPlan, hasChanges, type PlanSettings } from './plan/plan.js';
 import { renderPlanText } from './plan/render.js';
+import { applyPlan, type ApplyResult } from './aws/apply.js';
+import { Journal, journalPath } from './aws/journal.js';
+import { mwaaClient } from './aws/mwaa-client.js';
+import { PLAN_FORMAT_VERSION, type Plan } from './plan/plan.js';
 
 // A function, so that the MWAA versions are read only when someone asks for help.
 const usage = () => `mwaa-migrate ${TOOL_VERSION}: move a self-hosted Apache Airflow to Amazon MWAA
@@ -38,6 +42,7 @@ Usage:
   mwaa-migrate plan [AIRFLOW_HOME] --name N --bucket B --execution-role-arn ARN
                     --subnet-ids S1,S2 --security-group-ids SG [options]
                                                  what a move would upload and create (reads S3, writes nothing)
+  mwaa-migrate apply PLAN.json [options]         carry out a plan: bucket, objects, environment (resumable)
 
 Options of scan, report and size:
   --env-file FILE          overlay AIRFLOW__*, AIRFLOW_CONN_*, AIRFLOW_VAR_* from a dotenv file
@@ -87,9 +92,18 @@ Plan options (also --target-version, --region, --env-file, --airflow-version, --
   --out FILE               write the plan as JSON (schema: schema/plan.schema.json)
   --endpoint-url URL       S3 endpoint (default $AWS_ENDPOINT_URL, else AWS's)
 
+Apply options (the region comes from the plan, credentials from the AWS default chain):
+  --endpoint-url URL       S3 endpoint (default $AWS_ENDPOINT_URL, else AWS's)
+  --mwaa-endpoint-url URL  MWAA endpoint (default AWS's)
+  --no-wait                return once the environment's creation has started
+  --poll-seconds N         how often to check the environment's status while waiting (default 30)
+  Progress goes to stderr; PLAN.json.journal.jsonl records each step done, so a re-run resumes.
+
 AIRFLOW_HOME defaults to $AIRFLOW_HOME, then ~/airflow.
-Exit codes: 0 ok (size: always, when the home was read; plan: nothing to do), 1 findings at or
-above the --fail-on level (plan: blocking findings), 2 usage or input error, 3 plan: changes pending.
+Exit codes: 0 ok (size: always, when the home was read; plan: nothing to do; apply: environment
+AVAILABLE, or creation started with --no-wait), 1 findings at or above the --fail-on level (plan:
+blocking findings; apply: CREATE_FAILED), 2 usage, input or AWS error (apply: also a stale plan),
+3 plan: changes pending.
 `;
 
 // What scan and report both take to read a home.
@@ -154,6 +168,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
   if (command === 'size') return sizeCommand(rest, io);
   if (command === 'rules') return rulesCommand(rest, io);
   if (command === 'plan') return planCommand(rest, io);
+  if (command === 'apply') return applyCommand(rest, io);
   throw new UsageError(`unknown command '${command}' (try: mwaa-migrate --help)`);
 }
 
@@ -448,4 +463,71 @@ async function planCommand(args: string[], io: CliIO): Promise<number> {
   }
   if (plan.blocking.length) return EXIT_FINDINGS;
   return hasChanges(plan) ? EXIT_CHANGES : EXIT_OK;
+}
+
+const APPLY_OPTIONS = {
+  'endpoint-url': { type: 'string' },
+  'mwaa-endpoint-url': { type: 'string' },
+  'no-wait': { type: 'boolean' },
+  'poll-seconds': { type: 'string', default: '30' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+function readPlan(file: string): Plan {
+  let plan: Plan;
+  try {
+    plan = JSON.parse(readFileSync(file, 'utf8')) as Plan;
+  } catch (e) {
+    throw new UsageError(`${file}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (plan?.formatVersion !== PLAN_FORMAT_VERSION || !Array.isArray(plan.actions) || typeof plan.inputs?.region !== 'string') {
+    throw new UsageError(`${file}: not a plan of format ${PLAN_FORMAT_VERSION} (make one with: mwaa-migrate plan ... --out ${file})`);
+  }
+  return plan;
+}
+
+const NEXT_STEPS = (name: string) => `Next steps:
+  - sign in to the Airflow UI (or: aws mwaa create-web-login-token --name ${name}) and check for DAG import errors;
+  - recreate connections and variables in the environment's secrets backend (nothing secret was copied);
+  - pause each DAG on the old scheduler before unpausing it here, so no run happens twice.
+`;
+
+function applySummary(r: ApplyResult, wait: boolean): string {
+  const url = r.webserverUrl ? `https://${r.webserverUrl.replace(/^https?:\/\//, '')}` : '(not reported yet)';
+  const head = r.environment === 'existing' ? `Environment ${r.name} already existed (${r.status}); apply did not change it.` : `Environment ${r.name}: ${r.status}.`;
+  if (r.status === 'CREATE_FAILED') return `${head}\n${r.error ?? 'MWAA gave no reason'}\n`;
+  if (!wait && r.environment === 'created' && r.status !== 'AVAILABLE') return `${head}\nCreation continues in AWS; run apply again (without --no-wait) to wait for it.\n`;
+  return `${head}\nAirflow UI: ${url}\n${NEXT_STEPS(r.name)}`;
+}
+
+async function applyCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, APPLY_OPTIONS);
+  if (values.help) {
+    io.stdout(usage());
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1) throw new UsageError(`apply takes one PLAN.json, got ${positionals.length}`);
+  const pollSeconds = Number(values['poll-seconds']);
+  if (!(pollSeconds > 0)) throw new UsageError(`--poll-seconds ${values['poll-seconds']}: a positive number of seconds`);
+  const file = positionals[0]!;
+  const plan = readPlan(file);
+  if (plan.blocking.length > 0) io.stderr(`mwaa-migrate: warning: the plan lists ${plan.blocking.length} blocking finding(s); those DAGs may fail on MWAA\n`);
+  const region = plan.inputs.region;
+  // More attempts than the SDK's default 3: a long apply should ride out throttling and blips.
+  const s3 = s3Client({ region, endpoint: values['endpoint-url'] ?? io.env['AWS_ENDPOINT_URL'], maxAttempts: 6 });
+  const mwaa = mwaaClient({ region, endpoint: values['mwaa-endpoint-url'], maxAttempts: 6 });
+  const wait = !values['no-wait'];
+  try {
+    const result = await applyPlan({ plan, journal: new Journal(journalPath(file)), s3, mwaa, wait, pollMs: pollSeconds * 1000, progress: (l) => io.stderr(`mwaa-migrate: ${l}\n`) });
+    io.stdout(applySummary(result, wait));
+    return result.status === 'CREATE_FAILED' ? EXIT_FAILED : EXIT_OK;
+  } catch (e) {
+    // AWS said no (or could not be reached): the journal keeps what was done, a re-run resumes.
+    if (e instanceof UsageError || !(e instanceof Error) || !('$metadata' in e || 'code' in e)) throw e;
+    throw new UsageError(`apply stopped: ${e.name}: ${e.message} (fix the cause and run apply again to resume)`);
+  } finally {
+    s3.destroy();
+    mwaa.destroy();
+  }
 }

@@ -2,6 +2,8 @@
 export const EXIT_OK = 0;
 /** Findings at or above the --fail-on threshold. */
 export const EXIT_FINDINGS = 1;
+/** apply: the environment ended in CREATE_FAILED. */
+export const EXIT_FAILED = 1;
 /** Usage or input error: bad flags, a home that cannot be read. */
 export const EXIT_USAGE = 2;
 /**

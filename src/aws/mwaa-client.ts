@@ -23,6 +23,8 @@ export interface MwaaClientOptions {
   /** A custom endpoint (a test server, a VPC endpoint); AWS's own when omitted. */
   endpoint?: string;
   credentials?: MWAAClientConfig['credentials'];
+  /** The SDK's attempts per request (its standard retry: throttling, 5xx, dropped connections). */
+  maxAttempts?: number;
 }
 
 /** Values of the current API model that the SDK's types do not list. */
@@ -46,11 +48,12 @@ export const createEnvironment = (input: CreateEnvironmentRequest): CreateEnviro
 export const updateEnvironment = (input: UpdateEnvironmentRequest): UpdateEnvironmentCommand =>
   new UpdateEnvironmentCommand(input as UpdateEnvironmentCommandInput);
 
-export function mwaaClient({ region, endpoint, credentials }: MwaaClientOptions): MWAAClient {
+export function mwaaClient({ region, endpoint, credentials, maxAttempts }: MwaaClientOptions): MWAAClient {
   const client = new MWAAClient({
     region,
     credentials,
     endpoint,
+    maxAttempts,
     // The SDK prefixes the host with `api.`, which no custom endpoint (an IP, localhost) answers.
     disableHostPrefix: endpoint !== undefined,
   });

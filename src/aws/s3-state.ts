@@ -14,11 +14,13 @@ export interface S3ClientOptions {
   region: string;
   /** A custom endpoint (a test server, an S3-compatible store); AWS's own when omitted. */
   endpoint?: string;
+  /** The SDK's attempts per request (its standard retry). */
+  maxAttempts?: number;
 }
 
-export function s3Client({ region, endpoint }: S3ClientOptions): S3Client {
+export function s3Client({ region, endpoint, maxAttempts }: S3ClientOptions): S3Client {
   // Custom endpoints (loopback, IPs) have no per-bucket host names.
-  return new S3Client({ region, endpoint, forcePathStyle: endpoint !== undefined });
+  return new S3Client({ region, endpoint, maxAttempts, forcePathStyle: endpoint !== undefined });
 }
 
 export interface RemoteObject {

@@ -1,0 +1,255 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  PutPublicAccessBlockCommand,
+  S3ServiceException,
+  type BucketLocationConstraint,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { GetEnvironmentCommand, MWAAServiceException, type Environment, type MWAAClient } from '@aws-sdk/client-mwaa';
+import pLimit from 'p-limit';
+import { UsageError } from '../exit.js';
+import { scanHome } from '../home/scan.js';
+import { buildArtifacts, type Artifacts } from '../plan/artifacts.js';
+import type { Action, Plan } from '../plan/plan.js';
+import { createEnvironment } from './mwaa-client.js';
+import type { Journal } from './journal.js';
+
+// Carries out a Plan: the bucket and its settings, the objects, then the environment. Every step
+// first looks at what AWS already holds and what the journal says, so a re-run (after a crash,
+// a kill or a transient failure) finishes the work without doing any of it twice.
+
+type Put = Extract<Action, { kind: 'put-object' }>;
+type Delete = Extract<Action, { kind: 'delete-object' }>;
+type Create = Extract<Action, { kind: 'create-environment' }>;
+
+export interface ApplyOptions {
+  plan: Plan;
+  journal: Journal;
+  s3: S3Client;
+  mwaa: MWAAClient;
+  /** Poll until the environment settles; otherwise return once it is created. */
+  wait: boolean;
+  pollMs: number;
+  /** The wait between CreateEnvironment attempts while a new execution role propagates. */
+  roleRetryMs?: number;
+  concurrency?: number;
+  progress: (line: string) => void;
+}
+
+export interface ApplyResult {
+  /** Whether this run (or an earlier run of this plan) created the environment, or found one already there. */
+  environment: 'created' | 'existing';
+  name: string;
+  status: string;
+  webserverUrl?: string;
+  /** LastUpdate.Error on one line, when creation failed. */
+  error?: string;
+  uploaded: number;
+  reused: number;
+}
+
+const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
+const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
+const statusOf = (e: unknown) => (e instanceof S3ServiceException ? e.$metadata.httpStatusCode : undefined);
+/** Objects written before versioning was enabled have the version "null", which MWAA cannot pin. */
+const realVersion = (v: string | undefined): v is string => v !== undefined && v !== 'null';
+const stale = (why: string) => new UsageError(`plan is stale: ${why}; make a new plan`);
+
+/** Rebuilds the artifacts from the home and refuses when they are not what the plan was made from. */
+export async function freshArtifacts(plan: Plan): Promise<Artifacts> {
+  const { home, target, dagsPrefix } = plan.inputs;
+  const inventory = await scanHome(home, { cache: false });
+  const built = await buildArtifacts(inventory, target, dagsPrefix);
+  const files = new Map(built.fingerprints.map((f) => [f.path, f.sha256]));
+  const changed = plan.inputs.files.filter((f) => files.get(f.path) !== f.sha256).map((f) => f.path);
+  const known = new Set(plan.inputs.files.map((f) => f.path));
+  const added = built.fingerprints.filter((f) => !known.has(f.path)).map((f) => f.path);
+  if (changed.length + added.length > 0) throw stale(`${[...changed, ...added].slice(0, 5).join(', ')}${changed.length + added.length > 5 ? ', ...' : ''} changed in ${home} since`);
+  const md5s = new Map([...built.dags, ...(built.plugins ? [built.plugins] : []), ...(built.requirements ? [built.requirements] : [])].map((a) => [a.key, a.md5]));
+  const puts = plan.actions.filter((a): a is Put => a.kind === 'put-object');
+  const differ = puts.filter((a) => md5s.get(a.key) !== a.md5).map((a) => a.key);
+  if (differ.length > 0 || puts.length !== md5s.size) throw stale(`the objects to upload differ (${differ.slice(0, 5).join(', ') || 'a different set of keys'})`);
+  return built;
+}
+
+async function bucketSteps(plan: Plan, { s3, journal, progress }: ApplyOptions): Promise<void> {
+  const region = plan.inputs.region;
+  for (const a of plan.actions) {
+    if ((a.kind !== 'ensure-bucket' && a.kind !== 'enable-versioning' && a.kind !== 'block-public-access') || a.change === 'unchanged') continue;
+    if (journal.find(a.kind, (e) => e.bucket === a.bucket)) continue;
+    if (a.kind === 'ensure-bucket') {
+      try {
+        // us-east-1 is the one region that refuses its own name as a location constraint.
+        await s3.send(new CreateBucketCommand({ Bucket: a.bucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }) }));
+      } catch (e) {
+        // A run killed after the create but before the journal line.
+        if ((e as Error).name !== 'BucketAlreadyOwnedByYou') throw e;
+      }
+      progress(`bucket ${a.bucket}: created`);
+    } else if (a.kind === 'enable-versioning') {
+      await s3.send(new PutBucketVersioningCommand({ Bucket: a.bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+      progress(`bucket ${a.bucket}: versioning enabled`);
+    } else {
+      const on = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
+      await s3.send(new PutPublicAccessBlockCommand({ Bucket: a.bucket, PublicAccessBlockConfiguration: on }));
+      progress(`bucket ${a.bucket}: public access blocked`);
+    }
+    journal.record({ step: a.kind, bucket: a.bucket });
+  }
+}
+
+async function currentObject(s3: S3Client, bucket: string, key: string): Promise<{ etag: string; versionId?: string } | undefined> {
+  try {
+    const h = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return { etag: unquote(h.ETag), versionId: h.VersionId };
+  } catch (e) {
+    if (statusOf(e) === 404) return undefined;
+    throw e;
+  }
+}
+
+/** Uploads what the bucket does not already hold; answers each key's version. */
+async function uploads(plan: Plan, built: Artifacts, o: ApplyOptions): Promise<{ versions: Map<string, string>; uploaded: number; reused: number }> {
+  const { s3, journal, progress } = o;
+  const bucket = plan.inputs.bucket;
+  const home = plan.inputs.home;
+  const bytesOf = new Map([...(built.plugins ? [built.plugins] : []), ...(built.requirements ? [built.requirements] : [])].map((a) => [a.key, a.bytes]));
+  const puts = plan.actions.filter((a): a is Put => a.kind === 'put-object');
+  const versions = new Map<string, string>();
+  let uploaded = 0;
+  let reused = 0;
+  const step = Math.max(1, Math.ceil(puts.length / 10));
+  const done = () => {
+    const n = uploaded + reused;
+    if (n % step === 0 || n === puts.length) progress(`objects: ${n}/${puts.length} in place (${uploaded} uploaded)`);
+  };
+
+  const put = async (a: Put): Promise<void> => {
+    const held = await currentObject(s3, bucket, a.key);
+    // Same bytes already there (uploaded by a run that died before journaling it, or unchanged):
+    // keep that version rather than add another. DAG objects are not pinned, so any version does.
+    if (held && held.etag === a.md5 && (a.what === 'dag' || realVersion(held.versionId))) {
+      const versionId = held.versionId ?? 'null';
+      if (!journal.find('put-object', (e) => e.key === a.key && e.versionId === versionId)) journal.record({ step: 'put-object', key: a.key, etag: held.etag, versionId });
+      versions.set(a.key, versionId);
+      reused++;
+      return done();
+    }
+    const body = bytesOf.get(a.key) ?? (await readFile(resolve(home, a.source)));
+    if (md5(body) !== a.md5) throw stale(`${a.source} changed in ${home} since`);
+    // The SDK's default request checksum guards the bytes in transit.
+    const r = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: a.key, Body: body }));
+    journal.record({ step: 'put-object', key: a.key, etag: unquote(r.ETag), versionId: r.VersionId ?? 'null' });
+    versions.set(a.key, r.VersionId ?? 'null');
+    uploaded++;
+    done();
+  };
+
+  // Once one upload fails, start no more but let those in flight finish and be journaled, so
+  // nothing is still writing when apply reports the failure; the next run picks up from there.
+  const limit = pLimit(o.concurrency ?? 16);
+  const failures: unknown[] = [];
+  await Promise.all(puts.map((a) => limit(() => (failures.length > 0 ? undefined : put(a).catch((e: unknown) => void failures.push(e))))));
+  if (failures.length > 0) throw failures[0];
+  return { versions, uploaded, reused };
+}
+
+async function deletes(plan: Plan, { s3, journal, progress }: ApplyOptions): Promise<void> {
+  const prefix = `${plan.inputs.dagsPrefix}/`;
+  for (const a of plan.actions.filter((a): a is Delete => a.kind === 'delete-object')) {
+    // The plan only lists keys under its prefix; a hand-edited plan must not widen that.
+    if (!a.key.startsWith(prefix)) throw new UsageError(`refusing to delete ${a.key}: outside the owned prefix ${prefix}`);
+    if (journal.find('delete-object', (e) => e.key === a.key)) continue;
+    await s3.send(new DeleteObjectCommand({ Bucket: plan.inputs.bucket, Key: a.key }));
+    journal.record({ step: 'delete-object', key: a.key });
+    progress(`deleted s3://${plan.inputs.bucket}/${a.key}`);
+  }
+}
+
+async function getEnvironment(mwaa: MWAAClient, name: string): Promise<Environment | undefined> {
+  try {
+    return (await mwaa.send(new GetEnvironmentCommand({ Name: name }))).Environment;
+  } catch (e) {
+    if (e instanceof MWAAServiceException && e.name === 'ResourceNotFoundException') return undefined;
+    throw e;
+  }
+}
+
+const ROLE_ATTEMPTS = 6;
+
+/** CreateEnvironment, retried while MWAA cannot yet assume a just-created execution role. */
+async function create(a: Create, versions: Map<string, string>, o: ApplyOptions): Promise<string> {
+  const { input } = a;
+  const pinned = {
+    ...(input.PluginsS3Path ? { PluginsS3ObjectVersion: versions.get(input.PluginsS3Path) } : {}),
+    ...(input.RequirementsS3Path ? { RequirementsS3ObjectVersion: versions.get(input.RequirementsS3Path) } : {}),
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await o.mwaa.send(createEnvironment({ ...input, ...pinned }))).Arn ?? '';
+    } catch (e) {
+      // IAM is eventually consistent: a new role can be unknown to MWAA for a few seconds. Throttling
+      // and server faults are the SDK's retries' business, not this loop's.
+      const propagating = e instanceof MWAAServiceException && e.name === 'ValidationException' && /role/i.test(e.message);
+      if (!propagating || attempt >= ROLE_ATTEMPTS) throw e;
+      o.progress(`environment ${input.Name}: the execution role is not usable yet, retrying (${attempt}/${ROLE_ATTEMPTS - 1})`);
+      await sleep((o.roleRetryMs ?? 10_000) * attempt);
+    }
+  }
+}
+
+const elapsed = (ms: number) => {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+};
+
+const SETTLING = new Set(['CREATING', 'UPDATING', 'CREATING_SNAPSHOT', 'ROLLING_BACK', 'MAINTENANCE']);
+
+const oneLine = (env: Environment | undefined) => {
+  const err = env?.LastUpdate?.Error;
+  return err ? `${err.ErrorCode ?? 'error'}: ${err.ErrorMessage ?? ''}`.replace(/\s+/g, ' ').trim() : undefined;
+};
+
+export async function applyPlan(o: ApplyOptions): Promise<ApplyResult> {
+  const { plan, journal, mwaa, progress } = o;
+  const env = plan.actions.find((a): a is Create => a.kind === 'create-environment');
+  if (!env) throw new UsageError('the plan has no create-environment action');
+  const name = env.input.Name;
+  const built = await freshArtifacts(plan);
+  await bucketSteps(plan, o);
+  const { versions, uploaded, reused } = await uploads(plan, built, o);
+  await deletes(plan, o);
+
+  const result = (environment: ApplyResult['environment'], e: Environment | undefined): ApplyResult => {
+    const error = e?.Status === 'CREATE_FAILED' ? oneLine(e) : undefined;
+    return { environment, name, status: e?.Status ?? 'UNKNOWN', ...(e?.WebserverUrl ? { webserverUrl: e.WebserverUrl } : {}), ...(error ? { error } : {}), uploaded, reused };
+  };
+
+  if (!journal.find('create-environment', (e) => e.name === name)) {
+    const existing = await getEnvironment(mwaa, name);
+    if (existing) {
+      // Updating an environment to match the plan (drift) is a later step: never create a second one.
+      progress(`environment ${name}: already exists (${existing.Status}); left as it is`);
+      return result('existing', existing);
+    }
+    const arn = await create(env, versions, o);
+    journal.record({ step: 'create-environment', name, arn });
+    progress(`environment ${name}: creation started`);
+  }
+  const started = Date.now();
+  for (;;) {
+    const e = await getEnvironment(mwaa, name);
+    if (!e) throw new Error(`environment ${name} was created but MWAA no longer knows it`);
+    progress(`environment ${name}: ${e.Status} (${elapsed(Date.now() - started)})`);
+    if (!o.wait || !SETTLING.has(e.Status ?? '')) return result('created', e);
+    await sleep(o.pollMs);
+  }
+}

@@ -1,0 +1,235 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HeadBucketCommand, HeadObjectCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ValidationException } from '@aws-sdk/client-mwaa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyPlan } from '../../src/aws/apply.js';
+import { Journal, journalPath } from '../../src/aws/journal.js';
+import { mwaaClient } from '../../src/aws/mwaa-client.js';
+import { s3Client } from '../../src/aws/s3-state.js';
+import { main } from '../../src/cli.js';
+import type { Plan } from '../../src/plan/plan.js';
+import { HOMES, leakedCanaries } from '../helpers.js';
+import { fakeAwsEnv, motoS3, seedBucket, startMoto, type Moto } from '../support/moto.js';
+import { startMwaaServer, type MwaaServer } from '../support/mwaa-server.js';
+
+// plan then apply on fixtures/homes/airflow2, against moto's S3 and the loopback MWAA server:
+// it finishes, it resumes, it never does anything twice, it stays inside what it owns.
+
+let moto: Moto;
+let mwaa: MwaaServer;
+let s3: S3Client;
+const out = mkdtempSync(join(tmpdir(), 'apply-'));
+/** Everything the CLI printed, for the canary check. */
+let printed = '';
+
+beforeAll(async () => {
+  moto = await startMoto();
+  mwaa = await startMwaaServer({ s3Endpoint: moto.endpoint, createFailures: { 'acme-broken': { ErrorCode: 'INCORRECT_CONFIGURATION', ErrorMessage: 'The subnets\nhave no route to S3' } } });
+  s3 = motoS3(moto.endpoint);
+});
+afterAll(async () => {
+  s3?.destroy();
+  await mwaa?.close();
+  await moto?.stop();
+  rmSync(out, { recursive: true, force: true });
+});
+
+const HOME = join(HOMES, 'airflow2');
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...fakeAwsEnv }, isTTY: false });
+  printed += stdout + stderr;
+  return { code, stdout, stderr };
+}
+
+/** Writes a plan for the home into out/NAME.json and answers its path. */
+async function plan(name: string, bucket: string, { home = HOME, extra = [] as string[] } = {}): Promise<string> {
+  const file = join(out, `${name}-${Math.random().toString(36).slice(2)}.json`);
+  const r = await run([
+    'plan', home, '--env-file', join(HOME, '.env'), '--no-cache', '--target-version', '2.10.3', '--name', name, '--bucket', bucket,
+    '--execution-role-arn', 'arn:aws:iam::123456789012:role/mwaa-exec', '--subnet-ids', 'subnet-0a1b,subnet-2c3d', '--security-group-ids', 'sg-0a1b',
+    '--region', 'us-east-1', '--endpoint-url', moto.endpoint, '--out', file, ...extra,
+  ]);
+  expect(r.stderr).toMatch(/wrote/);
+  return file;
+}
+
+const apply = (file: string, ...extra: string[]) => run(['apply', file, '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--poll-seconds', '0.01', ...extra]);
+
+/** Every version and delete marker in the bucket, per key. */
+async function versions(bucket: string): Promise<Map<string, { versions: string[]; deleted: number }>> {
+  const all = new Map<string, { versions: string[]; deleted: number }>();
+  const at = (k: string) => all.get(k) ?? all.set(k, { versions: [], deleted: 0 }).get(k)!;
+  let page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+  for (;;) {
+    for (const v of page.Versions ?? []) at(v.Key!).versions.push(v.VersionId!);
+    for (const d of page.DeleteMarkers ?? []) at(d.Key!).deleted++;
+    if (!page.IsTruncated) return all;
+    page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker }));
+  }
+}
+
+// The name travels in the path (PUT /environments/{Name}), the rest in the body.
+const creates = (name: string) => mwaa.requests.filter((r) => r.operation === 'CreateEnvironment' && r.status === 200 && r.path === `/environments/${name}`);
+const readPlan = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Plan;
+const putKeys = (p: Plan) => p.actions.flatMap((a) => (a.kind === 'put-object' ? [a.key] : []));
+
+/** Every planned object is in the bucket exactly once, at one version. */
+async function expectOnceEach(file: string, bucket: string): Promise<void> {
+  const held = await versions(bucket);
+  for (const key of putKeys(readPlan(file))) expect([key, held.get(key)]).toEqual([key, { versions: [expect.any(String)], deleted: 0 }]);
+}
+
+describe('apply', () => {
+  it('creates the bucket, uploads, pins plugins and requirements to the uploaded versions, waits for AVAILABLE', async () => {
+    const file = await plan('acme-prod', 'apply-fresh');
+    const r = await apply(file);
+    expect(r.stderr).toMatch(/objects: (\d+)\/\1 in place/);
+    expect(r.stderr).toMatch(/environment acme-prod: AVAILABLE \(\d+s\)/);
+    expect(r.stdout).toMatch(/Environment acme-prod: AVAILABLE\.\nAirflow UI: .*\nNext steps:/);
+    expect(r.code).toBe(0);
+    await expectOnceEach(file, 'apply-fresh');
+    const [request] = creates('acme-prod');
+    const body = JSON.parse(request!.body) as Record<string, string>;
+    for (const [key, version] of [[body['PluginsS3Path'], body['PluginsS3ObjectVersion']], [body['RequirementsS3Path'], body['RequirementsS3ObjectVersion']]]) {
+      expect(version).toBeTruthy();
+      const head = await s3.send(new HeadObjectCommand({ Bucket: 'apply-fresh', Key: key }));
+      expect(head.VersionId).toBe(version);
+    }
+    const journal = readFileSync(journalPath(file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: string });
+    expect(journal.map((e) => e.step)).toEqual(expect.arrayContaining(['ensure-bucket', 'enable-versioning', 'block-public-access', 'put-object', 'create-environment']));
+
+    // Again with the same plan, and with a new plan: nothing uploaded, nothing created.
+    const before = await versions('apply-fresh');
+    const again = await apply(file);
+    expect(again.code).toBe(0);
+    const fresh = await apply(await plan('acme-prod', 'apply-fresh'));
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toMatch(/already existed \(AVAILABLE\)/);
+    expect(fresh.stderr).toMatch(/\(0 uploaded\)/);
+    expect(await versions('apply-fresh')).toEqual(before);
+    expect(creates('acme-prod')).toHaveLength(1);
+  });
+
+  it('resumes after a run that died midway: every object once, one environment', async () => {
+    const file = await plan('acme-resume', 'apply-resume');
+    const failing = s3Client({ region: 'us-east-1', endpoint: moto.endpoint, maxAttempts: 1 });
+    let puts = 0;
+    failing.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'PutObjectCommand' && ++puts > 5) throw new Error('connection lost');
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const client = mwaaClient({ region: 'us-east-1', endpoint: mwaa.endpoint });
+    await expect(applyPlan({ plan: readPlan(file), journal: new Journal(journalPath(file)), s3: failing, mwaa: client, wait: true, pollMs: 10, progress: () => {} })).rejects.toThrow('connection lost');
+    failing.destroy();
+    client.destroy();
+    expect(readFileSync(journalPath(file), 'utf8')).toMatch(/put-object/);
+    expect(creates('acme-resume')).toHaveLength(0);
+
+    const r = await apply(file);
+    expect(r.code).toBe(0);
+    await expectOnceEach(file, 'apply-resume');
+    expect(creates('acme-resume')).toHaveLength(1);
+  });
+
+  it('resumes a --no-wait run by waiting, without creating again', async () => {
+    const file = await plan('acme-nowait', 'apply-nowait');
+    const first = await apply(file, '--no-wait');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/CREATING[\s\S]*run apply again/);
+    const second = await apply(file);
+    expect(second.stdout).toMatch(/acme-nowait: AVAILABLE/);
+    expect(creates('acme-nowait')).toHaveLength(1);
+  });
+
+  it('touches nothing outside the owned prefix, and deletes under it only what the plan says', async () => {
+    const seeded = await seedBucket(moto.endpoint, 'apply-seeded', [['other-team/x.py', 'not ours'], ['dagsx/y.py', 'not ours either'], ['dags/retired.py', 'gone from the home']]);
+    const file = await plan('acme-seeded', 'apply-seeded', { extra: ['--delete'] });
+    expect((await apply(file)).code).toBe(0);
+    const held = await versions('apply-seeded');
+    expect(held.get('other-team/x.py')).toEqual({ versions: [seeded['other-team/x.py']], deleted: 0 });
+    expect(held.get('dagsx/y.py')).toEqual({ versions: [seeded['dagsx/y.py']], deleted: 0 });
+    expect(held.get('dags/retired.py')).toEqual({ versions: [seeded['dags/retired.py']], deleted: 1 });
+  });
+
+  it('refuses a hand-widened delete outside the prefix', async () => {
+    const file = await plan('acme-widened', 'apply-widened');
+    const p = readPlan(file);
+    p.actions.splice(3, 0, { kind: 'delete-object', key: 'other-team/x.py', size: 1, change: 'delete' });
+    writeFileSync(file, JSON.stringify(p));
+    const r = await apply(file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/refusing to delete other-team\/x.py: outside the owned prefix dags\//);
+    expect(creates('acme-widened')).toHaveLength(0);
+  });
+
+  it('refuses a stale plan before touching AWS', async () => {
+    const home = join(out, 'stale-home');
+    cpSync(HOME, home, { recursive: true });
+    const file = await plan('acme-stale', 'apply-stale', { home });
+    writeFileSync(join(home, 'dags', 'sftp_exports.py'), '# changed after the plan\n', { flag: 'a' });
+    const seen = mwaa.requests.length;
+    const r = await apply(file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/plan is stale: .*sftp_exports\.py/);
+    await expect(s3.send(new HeadBucketCommand({ Bucket: 'apply-stale' }))).rejects.toThrow();
+    expect(mwaa.requests.length).toBe(seen);
+  });
+
+  it('exits 1 with the reason on one line when creation fails', async () => {
+    const r = await apply(await plan('acme-broken', 'apply-broken'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^INCORRECT_CONFIGURATION: The subnets have no route to S3$/m);
+  });
+
+  it('retries CreateEnvironment while the execution role propagates', async () => {
+    const file = await plan('acme-role', 'apply-role');
+    const client = mwaaClient({ region: 'us-east-1', endpoint: mwaa.endpoint });
+    let refused = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'CreateEnvironmentCommand' && refused++ < 2) throw new ValidationException({ message: 'Unable to assume role arn:aws:iam::123456789012:role/mwaa-exec', $metadata: {} });
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const lines: string[] = [];
+    const s3c = s3Client({ region: 'us-east-1', endpoint: moto.endpoint });
+    const result = await applyPlan({ plan: readPlan(file), journal: new Journal(journalPath(file)), s3: s3c, mwaa: client, wait: true, pollMs: 10, roleRetryMs: 1, progress: (l) => lines.push(l) });
+    s3c.destroy();
+    client.destroy();
+    expect(result.status).toBe('AVAILABLE');
+    expect(lines.filter((l) => /role is not usable yet/.test(l))).toHaveLength(2);
+  });
+
+  it('completes through 10% injected MWAA faults (the SDK retries)', async () => {
+    let seed = 7;
+    // A fixed pseudo-random sequence: the same faults on every run.
+    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const file = await plan('acme-faults', 'apply-faults');
+    const seen = mwaa.requests.length;
+    mwaa.injectFaults({ rate: 0.1, faults: ['throttle', 'internal', 'drop'], random });
+    try {
+      const r = await apply(file, '--poll-seconds', '0.01');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/acme-faults: AVAILABLE/);
+    } finally {
+      mwaa.injectFaults();
+    }
+    expect(creates('acme-faults')).toHaveLength(1);
+    expect(mwaa.requests.slice(seen).some((q) => q.status !== 200)).toBe(true);
+  });
+
+  it('never lets a secret out: output, journals, MWAA requests', () => {
+    const journals = readdirSync(out).filter((f) => f.endsWith('.journal.jsonl')).map((f) => readFileSync(join(out, f), 'utf8'));
+    expect(journals.length).toBeGreaterThan(5);
+    expect(leakedCanaries([printed, ...journals, ...mwaa.requests.map((r) => r.path + r.body)].join('\n'))).toEqual([]);
+  });
+});
