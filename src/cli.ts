@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { createInterface } from 'node:readline/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { valid } from '@renovatebot/pep440';
 import wrapAnsi from 'wrap-ansi';
-import { EXIT_CHANGES, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './exit.js';
+import { EXIT_CHANGES, EXIT_DECLINED, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './exit.js';
 import { ScanInputError, scanHome } from './home/scan.js';
 import { loadCatalog, RuleFileError, RULES_DIR } from './check/catalog.js';
 import { check } from './check/engine.js';
@@ -29,6 +30,7 @@ import { renderPlanText } from './plan/render.js';
 import { applyPlan, type ApplyResult } from './aws/apply.js';
 import { Journal, journalPath } from './aws/journal.js';
 import { mwaaClient } from './aws/mwaa-client.js';
+import { callerIdentity, profileCredentials } from './aws/identity.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './plan/plan.js';
 
 // A function, so that the MWAA versions are read only when someone asks for help.
@@ -43,6 +45,8 @@ Usage:
                     --subnet-ids S1,S2 --security-group-ids SG [options]
                                                  what a move would upload and create (reads S3, writes nothing)
   mwaa-migrate apply PLAN.json [options]         carry out a plan: bucket, objects, environment (resumable)
+  mwaa-migrate migrate [AIRFLOW_HOME] --name N --bucket B ... [--yes]
+                                                 all in one: check, plan, confirm, apply and wait
 
 Options of scan, report and size:
   --env-file FILE          overlay AIRFLOW__*, AIRFLOW_CONN_*, AIRFLOW_VAR_* from a dotenv file
@@ -91,19 +95,31 @@ Plan options (also --target-version, --region, --env-file, --airflow-version, --
   --delete                 delete objects under the DAG prefix that are no longer in the home
   --out FILE               write the plan as JSON (schema: schema/plan.schema.json)
   --endpoint-url URL       S3 endpoint (default $AWS_ENDPOINT_URL, else AWS's)
+  --profile NAME           AWS profile for credentials (default: $AWS_PROFILE, else the default chain)
 
-Apply options (the region comes from the plan, credentials from the AWS default chain):
+Apply options (the region comes from the plan, credentials from the AWS default chain or --profile):
   --endpoint-url URL       S3 endpoint (default $AWS_ENDPOINT_URL, else AWS's)
   --mwaa-endpoint-url URL  MWAA endpoint (default AWS's)
   --no-wait                return once the environment's creation has started
   --poll-seconds N         how often to check the environment's status while waiting (default 30)
+  --profile NAME           AWS profile for credentials (default: $AWS_PROFILE, else the default chain)
   Progress goes to stderr; PLAN.json.journal.jsonl records each step done, so a re-run resumes.
 
+Migrate options (all plan and apply options; --out defaults to ${DEFAULT_PLAN_FILE}):
+  --yes                    do not ask for confirmation (required without a terminal, or with CI set)
+  --dry-run                stop after the plan and the AWS account: write nothing to AWS
+  --allow-errors           go on although error findings remain (default: refuse, exit 1)
+  Without --yes, migrate asks to type the environment name; any other answer aborts (exit 1).
+  The account and region (sts:GetCallerIdentity; endpoint $AWS_ENDPOINT_URL_STS, else
+  $AWS_ENDPOINT_URL) are shown on stderr before anything is written to AWS.
+
 AIRFLOW_HOME defaults to $AIRFLOW_HOME, then ~/airflow.
-Exit codes: 0 ok (size: always, when the home was read; plan: nothing to do; apply: environment
-AVAILABLE, or creation started with --no-wait), 1 findings at or above the --fail-on level (plan:
-blocking findings; apply: CREATE_FAILED), 2 usage, input or AWS error (apply: also a stale plan),
-3 plan: changes pending.
+Exit codes: 0 ok (size: always, when the home was read; plan: nothing to do; apply, migrate:
+environment AVAILABLE, or creation started with --no-wait), 1 findings at or above the --fail-on
+level (plan: blocking findings; apply: CREATE_FAILED; migrate: error findings without
+--allow-errors, confirmation declined, CREATE_FAILED), 2 usage, input or AWS error (apply: also a
+stale plan; migrate: also no terminal to confirm on and no --yes), 3 plan, migrate --dry-run:
+changes pending.
 `;
 
 // What scan and report both take to read a home.
@@ -128,6 +144,21 @@ export interface CliIO {
   isTTY: boolean;
   /** The terminal's width, when stdout is one. */
   columns?: number;
+  /** Asks a question and answers the line typed; absent when nobody can answer (stdin is no terminal). */
+  readLine?: (question: string) => Promise<string>;
+}
+
+async function askLine(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    // End of input (Ctrl-D) is an empty answer, which declines.
+    return await new Promise<string>((resolve) => {
+      rl.once('close', () => resolve(''));
+      rl.question(question).then(resolve, () => resolve(''));
+    });
+  } finally {
+    rl.close();
+  }
 }
 
 const processIO: CliIO = {
@@ -136,6 +167,7 @@ const processIO: CliIO = {
   env: process.env,
   isTTY: Boolean(process.stdout.isTTY),
   columns: process.stdout.columns,
+  ...(process.stdin.isTTY ? { readLine: askLine } : {}),
 };
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
@@ -169,6 +201,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
   if (command === 'rules') return rulesCommand(rest, io);
   if (command === 'plan') return planCommand(rest, io);
   if (command === 'apply') return applyCommand(rest, io);
+  if (command === 'migrate') return migrateCommand(rest, io);
   throw new UsageError(`unknown command '${command}' (try: mwaa-migrate --help)`);
 }
 
@@ -376,28 +409,36 @@ const PLAN_OPTIONS = {
   delete: { type: 'boolean' },
   out: { type: 'string' },
   'endpoint-url': { type: 'string' },
+  profile: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
-function required(flag: string, value: string | undefined, shape: RegExp, example: string): string {
-  if (value === undefined) throw new UsageError(`plan needs --${flag} (e.g. --${flag} ${example})`);
+type PlanValues = ReturnType<typeof parse<typeof PLAN_OPTIONS>>['values'];
+
+function required(command: string, flag: string, value: string | undefined, shape: RegExp, example: string): string {
+  if (value === undefined) throw new UsageError(`${command} needs --${flag} (e.g. --${flag} ${example})`);
   if (!shape.test(value)) throw new UsageError(`--${flag} ${value}: not a valid value (e.g. ${example})`);
   return value;
 }
 
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
-async function planCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, PLAN_OPTIONS);
-  if (values.help) {
-    io.stdout(usage());
-    return EXIT_OK;
-  }
-  // Every flag is checked before the scan and before any AWS call.
+/** What plan (and migrate) will do, from the flags: every one checked before the scan and any AWS call. */
+interface PlanRequest {
+  settings: PlanSettings;
+  homePath: string;
+  airflowVersion: string | undefined;
+  envFile: string | undefined;
+  cache: boolean;
+  s3Endpoint: string | undefined;
+  profile: string | undefined;
+}
+
+function planRequest(command: string, values: PlanValues, positionals: string[], env: CliIO['env']): PlanRequest {
   const offered = targetVersions().map((v) => v.version);
   const target = values['target-version'] ?? defaultTarget();
   if (!offered.includes(target)) throw new UsageError(`--target-version ${target}: MWAA does not offer it; choose one of ${offered.join(', ')}`);
-  const region = values.region ?? io.env['AWS_REGION'] ?? io.env['AWS_DEFAULT_REGION'];
-  if (!region || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new UsageError(`plan needs an AWS region: --region or AWS_REGION${region ? ` (${region} is not one)` : ''}`);
+  const region = values.region ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'];
+  if (!region || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new UsageError(`${command} needs an AWS region: --region or AWS_REGION${region ? ` (${region} is not one)` : ''}`);
   const subnetIds = list(values['subnet-ids']);
   if (subnetIds.length !== 2 || !subnetIds.every((s) => /^subnet-[0-9a-f]+$/.test(s))) throw new UsageError('--subnet-ids: MWAA needs exactly two private subnets, e.g. --subnet-ids subnet-0a1b,subnet-2c3d');
   const securityGroupIds = list(values['security-group-ids']);
@@ -417,15 +458,15 @@ async function planCommand(args: string[], io: CliIO): Promise<number> {
   const maintenance = values['maintenance-window'];
   if (maintenance !== undefined && !/^(MON|TUE|WED|THU|FRI|SAT|SUN):([01]\d|2[0-3]):(00|30)$/.test(maintenance)) throw new UsageError(`--maintenance-window ${maintenance}: DAY:HH:MM on the hour or half hour, e.g. SUN:03:00`);
   const airflowVersion = airflowVersionFlag(values['airflow-version']);
-  const home = homeArg('plan', positionals, io.env);
+  const home = homeArg(command, positionals, env);
   const settings: PlanSettings = {
     home: home.given,
     target,
     region,
-    name: required('name', values.name, /^[a-zA-Z][0-9a-zA-Z_-]{0,79}$/, 'airflow-prod'),
-    bucket: required('bucket', values.bucket, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'acme-airflow-dags'),
+    name: required(command, 'name', values.name, /^[a-zA-Z][0-9a-zA-Z_-]{0,79}$/, 'airflow-prod'),
+    bucket: required(command, 'bucket', values.bucket, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'acme-airflow-dags'),
     dagsPrefix,
-    executionRoleArn: required('execution-role-arn', values['execution-role-arn'], /^arn:aws(-[a-z]+)?:iam::\d{12}:role\/?[\w+=,.@\-/]+$/, 'arn:aws:iam::123456789012:role/mwaa-exec'),
+    executionRoleArn: required(command, 'execution-role-arn', values['execution-role-arn'], /^arn:aws(-[a-z]+)?:iam::\d{12}:role\/?[\w+=,.@\-/]+$/, 'arn:aws:iam::123456789012:role/mwaa-exec'),
     subnetIds,
     securityGroupIds,
     ...(values.class ? { environmentClass: values.class } : {}),
@@ -435,13 +476,27 @@ async function planCommand(args: string[], io: CliIO): Promise<number> {
     tags,
     delete: Boolean(values.delete),
   };
+  return {
+    settings,
+    homePath: home.path,
+    airflowVersion,
+    envFile: values['env-file'],
+    cache: !values['no-cache'],
+    s3Endpoint: values['endpoint-url'] ?? env['AWS_ENDPOINT_URL'],
+    profile: values.profile,
+  };
+}
 
-  const inventory = await scanHome(home.path, { envFile: values['env-file'], env: io.env, airflowVersion, cache: !values['no-cache'] });
-  const { findings } = check(inventory, loadCatalog(), { target, project: loadProject(resolve(home.path)) });
+/** Scans and checks the home, reads the bucket (read-only calls), and builds the plan. */
+async function makePlan(r: PlanRequest, io: CliIO): Promise<Plan> {
+  const { settings } = r;
+  const { target, region, dagsPrefix } = settings;
+  const inventory = await scanHome(r.homePath, { envFile: r.envFile, env: io.env, airflowVersion: r.airflowVersion, cache: r.cache });
+  const { findings } = check(inventory, loadCatalog(), { target, project: loadProject(resolve(r.homePath)) });
   // Sizing is priced only for display elsewhere: any region in the table will do for the counts.
   const sizing = sizeEnvironment(inventory, { target, region: knownRegions().includes(region) ? region : defaultRegion() });
   const artifacts = await buildArtifacts(inventory, target, dagsPrefix);
-  const s3 = s3Client({ region, endpoint: values['endpoint-url'] ?? io.env['AWS_ENDPOINT_URL'] });
+  const s3 = s3Client({ region, endpoint: r.s3Endpoint, credentials: profileCredentials(r.profile) });
   let bucket;
   try {
     bucket = await readBucketState(s3, settings.bucket, dagsPrefix, [...(artifacts.plugins ? [PLUGINS_KEY] : []), ...(artifacts.requirements ? [REQUIREMENTS_KEY] : [])]);
@@ -450,17 +505,28 @@ async function planCommand(args: string[], io: CliIO): Promise<number> {
   } finally {
     s3.destroy();
   }
-  const plan = buildPlan({ inventory, findings, sizing, settings, artifacts, bucket });
-  if (values.out === undefined) io.stdout(renderPlanText(plan));
-  else {
-    try {
-      writeFileSync(values.out, `${JSON.stringify(plan, null, 2)}\n`);
-    } catch (e) {
-      throw new UsageError(`--out ${values.out}: ${(e as Error).message.split(',')[0]}`);
-    }
-    const c = plan.counts;
-    io.stderr(`mwaa-migrate: wrote ${values.out} (${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged)\n`);
+  return buildPlan({ inventory, findings, sizing, settings, artifacts, bucket });
+}
+
+function writePlan(plan: Plan, file: string, io: CliIO): void {
+  try {
+    writeFileSync(file, `${JSON.stringify(plan, null, 2)}\n`);
+  } catch (e) {
+    throw new UsageError(`--out ${file}: ${(e as Error).message.split(',')[0]}`);
   }
+  const c = plan.counts;
+  io.stderr(`mwaa-migrate: wrote ${file} (${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged)\n`);
+}
+
+async function planCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, PLAN_OPTIONS);
+  if (values.help) {
+    io.stdout(usage());
+    return EXIT_OK;
+  }
+  const plan = await makePlan(planRequest('plan', values, positionals, io.env), io);
+  if (values.out === undefined) io.stdout(renderPlanText(plan));
+  else writePlan(plan, values.out, io);
   if (plan.blocking.length) return EXIT_FINDINGS;
   return hasChanges(plan) ? EXIT_CHANGES : EXIT_OK;
 }
@@ -470,9 +536,30 @@ const APPLY_OPTIONS = {
   'mwaa-endpoint-url': { type: 'string' },
   'no-wait': { type: 'boolean' },
   'poll-seconds': { type: 'string', default: '30' },
+  profile: { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
+
+interface ApplyFlags {
+  s3Endpoint: string | undefined;
+  mwaaEndpoint: string | undefined;
+  wait: boolean;
+  pollMs: number;
+  profile: string | undefined;
+}
+
+function applyFlags(values: ReturnType<typeof parse<typeof APPLY_OPTIONS>>['values'], env: CliIO['env']): ApplyFlags {
+  const pollSeconds = Number(values['poll-seconds']);
+  if (!(pollSeconds > 0)) throw new UsageError(`--poll-seconds ${values['poll-seconds']}: a positive number of seconds`);
+  return {
+    s3Endpoint: values['endpoint-url'] ?? env['AWS_ENDPOINT_URL'],
+    mwaaEndpoint: values['mwaa-endpoint-url'],
+    wait: !values['no-wait'],
+    pollMs: pollSeconds * 1000,
+    profile: values.profile,
+  };
+}
 
 function readPlan(file: string): Plan {
   let plan: Plan;
@@ -501,26 +588,16 @@ function applySummary(r: ApplyResult, wait: boolean): string {
   return `${head}\nAirflow UI: ${url}\n${NEXT_STEPS(r.name)}`;
 }
 
-async function applyCommand(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, APPLY_OPTIONS);
-  if (values.help) {
-    io.stdout(usage());
-    return EXIT_OK;
-  }
-  if (positionals.length !== 1) throw new UsageError(`apply takes one PLAN.json, got ${positionals.length}`);
-  const pollSeconds = Number(values['poll-seconds']);
-  if (!(pollSeconds > 0)) throw new UsageError(`--poll-seconds ${values['poll-seconds']}: a positive number of seconds`);
-  const file = positionals[0]!;
-  const plan = readPlan(file);
-  if (plan.blocking.length > 0) io.stderr(`mwaa-migrate: warning: the plan lists ${plan.blocking.length} blocking finding(s); those DAGs may fail on MWAA\n`);
+/** Applies a plan written to file (its journal sits next to it), printing progress and the outcome. */
+async function runApply(plan: Plan, file: string, f: ApplyFlags, io: CliIO): Promise<number> {
   const region = plan.inputs.region;
+  const credentials = profileCredentials(f.profile);
   // More attempts than the SDK's default 3: a long apply should ride out throttling and blips.
-  const s3 = s3Client({ region, endpoint: values['endpoint-url'] ?? io.env['AWS_ENDPOINT_URL'], maxAttempts: 6 });
-  const mwaa = mwaaClient({ region, endpoint: values['mwaa-endpoint-url'], maxAttempts: 6 });
-  const wait = !values['no-wait'];
+  const s3 = s3Client({ region, endpoint: f.s3Endpoint, maxAttempts: 6, credentials });
+  const mwaa = mwaaClient({ region, endpoint: f.mwaaEndpoint, maxAttempts: 6, credentials });
   try {
-    const result = await applyPlan({ plan, journal: new Journal(journalPath(file)), s3, mwaa, wait, pollMs: pollSeconds * 1000, progress: (l) => io.stderr(`mwaa-migrate: ${l}\n`) });
-    io.stdout(applySummary(result, wait));
+    const result = await applyPlan({ plan, journal: new Journal(journalPath(file)), s3, mwaa, wait: f.wait, pollMs: f.pollMs, progress: (l) => io.stderr(`mwaa-migrate: ${l}\n`) });
+    io.stdout(applySummary(result, f.wait));
     return result.status === 'CREATE_FAILED' ? EXIT_FAILED : EXIT_OK;
   } catch (e) {
     // AWS said no (or could not be reached): the journal keeps what was done, a re-run resumes.
@@ -530,4 +607,67 @@ async function applyCommand(args: string[], io: CliIO): Promise<number> {
     s3.destroy();
     mwaa.destroy();
   }
+}
+
+async function applyCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, APPLY_OPTIONS);
+  if (values.help) {
+    io.stdout(usage());
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1) throw new UsageError(`apply takes one PLAN.json, got ${positionals.length}`);
+  const flags = applyFlags(values, io.env);
+  const file = positionals[0]!;
+  const plan = readPlan(file);
+  if (plan.blocking.length > 0) io.stderr(`mwaa-migrate: warning: the plan lists ${plan.blocking.length} blocking finding(s); those DAGs may fail on MWAA\n`);
+  return runApply(plan, file, flags, io);
+}
+
+const DEFAULT_PLAN_FILE = 'mwaa-migrate-plan.json';
+
+const MIGRATE_OPTIONS = {
+  ...PLAN_OPTIONS,
+  ...APPLY_OPTIONS,
+  out: { type: 'string', default: DEFAULT_PLAN_FILE },
+  yes: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  'allow-errors': { type: 'boolean' },
+} satisfies ParseArgsConfig['options'];
+
+async function migrateCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, MIGRATE_OPTIONS);
+  if (values.help) {
+    io.stdout(usage());
+    return EXIT_OK;
+  }
+  const request = planRequest('migrate', values, positionals, io.env);
+  const flags = applyFlags(values, io.env);
+  const { name, region } = request.settings;
+  // Refused before the scan: a run nobody can confirm should not first keep someone waiting.
+  const canAsk = io.readLine !== undefined && !io.env['CI'];
+  if (!values.yes && !values['dry-run'] && !canAsk) throw new UsageError('migrate changes AWS and cannot ask for confirmation here (no terminal, or CI is set): pass --yes');
+
+  const plan = await makePlan(request, io);
+  if (plan.blocking.length > 0 && !values['allow-errors']) {
+    io.stderr(`mwaa-migrate: ${plan.blocking.length} error finding(s) remain; see them with: mwaa-migrate report ${request.settings.home} (or pass --allow-errors to migrate anyway). Nothing was changed.\n`);
+    return EXIT_FINDINGS;
+  }
+  writePlan(plan, values.out, io);
+  io.stdout(renderPlanText(plan));
+  let who;
+  try {
+    who = await callerIdentity({ region, endpoint: io.env['AWS_ENDPOINT_URL_STS'] ?? io.env['AWS_ENDPOINT_URL'], profile: request.profile });
+  } catch (e) {
+    throw new UsageError(`reading the AWS identity (sts:GetCallerIdentity): ${(e as Error).name}: ${(e as Error).message}`);
+  }
+  io.stderr(`mwaa-migrate: AWS account ${who.account} (${who.arn}), region ${region}\n`);
+  if (values['dry-run']) return hasChanges(plan) ? EXIT_CHANGES : EXIT_OK;
+  if (!values.yes) {
+    const answer = await io.readLine!(`Type the environment name (${name}) to create it and write to s3://${request.settings.bucket}: `);
+    if (answer.trim() !== name) {
+      io.stderr('mwaa-migrate: not confirmed; nothing was changed in AWS\n');
+      return EXIT_DECLINED;
+    }
+  }
+  return runApply(plan, values.out, flags, io);
 }

@@ -4,6 +4,8 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 /** apply: the environment ended in CREATE_FAILED. */
 export const EXIT_FAILED = 1;
+/** migrate: the confirmation was not given. */
+export const EXIT_DECLINED = 1;
 /** Usage or input error: bad flags, a home that cannot be read. */
 export const EXIT_USAGE = 2;
 /**

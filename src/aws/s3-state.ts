@@ -6,6 +6,7 @@ import {
   ListObjectsV2Command,
   S3Client,
   S3ServiceException,
+  type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 
 // What plan needs to know about the source bucket, read with read-only calls. Nothing here writes.
@@ -16,11 +17,13 @@ export interface S3ClientOptions {
   endpoint?: string;
   /** The SDK's attempts per request (its standard retry). */
   maxAttempts?: number;
+  /** The default chain's when omitted. */
+  credentials?: S3ClientConfig['credentials'];
 }
 
-export function s3Client({ region, endpoint, maxAttempts }: S3ClientOptions): S3Client {
+export function s3Client({ region, endpoint, maxAttempts, credentials }: S3ClientOptions): S3Client {
   // Custom endpoints (loopback, IPs) have no per-bucket host names.
-  return new S3Client({ region, endpoint, maxAttempts, forcePathStyle: endpoint !== undefined });
+  return new S3Client({ region, endpoint, maxAttempts, credentials, forcePathStyle: endpoint !== undefined });
 }
 
 export interface RemoteObject {

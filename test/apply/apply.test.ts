@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HeadBucketCommand, HeadObjectCommand, ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ValidationException } from '@aws-sdk/client-mwaa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/aws/apply.js';
@@ -11,7 +11,7 @@ import { s3Client } from '../../src/aws/s3-state.js';
 import { main } from '../../src/cli.js';
 import type { Plan } from '../../src/plan/plan.js';
 import { HOMES, leakedCanaries } from '../helpers.js';
-import { fakeAwsEnv, motoS3, seedBucket, startMoto, type Moto } from '../support/moto.js';
+import { expectOnceEach, fakeAwsEnv, motoS3, objectVersions, seedBucket, startMoto, type Moto } from '../support/moto.js';
 import { startMwaaServer, type MwaaServer } from '../support/mwaa-server.js';
 
 // plan then apply on fixtures/homes/airflow2, against moto's S3 and the loopback MWAA server:
@@ -60,18 +60,7 @@ async function plan(name: string, bucket: string, { home = HOME, extra = [] as s
 
 const apply = (file: string, ...extra: string[]) => run(['apply', file, '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--poll-seconds', '0.01', ...extra]);
 
-/** Every version and delete marker in the bucket, per key. */
-async function versions(bucket: string): Promise<Map<string, { versions: string[]; deleted: number }>> {
-  const all = new Map<string, { versions: string[]; deleted: number }>();
-  const at = (k: string) => all.get(k) ?? all.set(k, { versions: [], deleted: 0 }).get(k)!;
-  let page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
-  for (;;) {
-    for (const v of page.Versions ?? []) at(v.Key!).versions.push(v.VersionId!);
-    for (const d of page.DeleteMarkers ?? []) at(d.Key!).deleted++;
-    if (!page.IsTruncated) return all;
-    page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker }));
-  }
-}
+const versions = (bucket: string) => objectVersions(s3, bucket);
 
 // The name travels in the path (PUT /environments/{Name}), the rest in the body.
 const creates = (name: string) => mwaa.requests.filter((r) => r.operation === 'CreateEnvironment' && r.status === 200 && r.path === `/environments/${name}`);
@@ -79,10 +68,7 @@ const readPlan = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Pla
 const putKeys = (p: Plan) => p.actions.flatMap((a) => (a.kind === 'put-object' ? [a.key] : []));
 
 /** Every planned object is in the bucket exactly once, at one version. */
-async function expectOnceEach(file: string, bucket: string): Promise<void> {
-  const held = await versions(bucket);
-  for (const key of putKeys(readPlan(file))) expect([key, held.get(key)]).toEqual([key, { versions: [expect.any(String)], deleted: 0 }]);
-}
+const expectPlannedOnce = (file: string, bucket: string) => expectOnceEach(s3, bucket, putKeys(readPlan(file)));
 
 describe('apply', () => {
   it('creates the bucket, uploads, pins plugins and requirements to the uploaded versions, waits for AVAILABLE', async () => {
@@ -92,7 +78,7 @@ describe('apply', () => {
     expect(r.stderr).toMatch(/environment acme-prod: AVAILABLE \(\d+s\)/);
     expect(r.stdout).toMatch(/Environment acme-prod: AVAILABLE\.\nAirflow UI: .*\nNext steps:/);
     expect(r.code).toBe(0);
-    await expectOnceEach(file, 'apply-fresh');
+    await expectPlannedOnce(file, 'apply-fresh');
     const [request] = creates('acme-prod');
     const body = JSON.parse(request!.body) as Record<string, string>;
     for (const [key, version] of [[body['PluginsS3Path'], body['PluginsS3ObjectVersion']], [body['RequirementsS3Path'], body['RequirementsS3ObjectVersion']]]) {
@@ -135,7 +121,7 @@ describe('apply', () => {
 
     const r = await apply(file);
     expect(r.code).toBe(0);
-    await expectOnceEach(file, 'apply-resume');
+    await expectPlannedOnce(file, 'apply-resume');
     expect(creates('acme-resume')).toHaveLength(1);
   });
 

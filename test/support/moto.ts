@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { expect } from 'vitest';
+import { CreateBucketCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 // moto_server (Python moto) as the tests' S3, STS, IAM and EC2: one per test file, on loopback.
 
@@ -107,4 +108,23 @@ export async function seedBucket(endpoint: string, bucket: string, files: [key: 
   }
   s3.destroy();
   return versions;
+}
+
+/** Every version and delete marker in the bucket, per key. */
+export async function objectVersions(s3: S3Client, bucket: string): Promise<Map<string, { versions: string[]; deleted: number }>> {
+  const all = new Map<string, { versions: string[]; deleted: number }>();
+  const at = (k: string) => all.get(k) ?? all.set(k, { versions: [], deleted: 0 }).get(k)!;
+  let page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+  for (;;) {
+    for (const v of page.Versions ?? []) at(v.Key!).versions.push(v.VersionId!);
+    for (const d of page.DeleteMarkers ?? []) at(d.Key!).deleted++;
+    if (!page.IsTruncated) return all;
+    page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker }));
+  }
+}
+
+/** Each key is in the bucket exactly once, at one version, not deleted. */
+export async function expectOnceEach(s3: S3Client, bucket: string, keys: string[]): Promise<void> {
+  const held = await objectVersions(s3, bucket);
+  for (const key of keys) expect([key, held.get(key)]).toEqual([key, { versions: [expect.any(String)], deleted: 0 }]);
 }

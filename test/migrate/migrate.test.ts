@@ -1,0 +1,187 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journalPath } from '../../src/aws/journal.js';
+import { main, type CliIO } from '../../src/cli.js';
+import type { Plan } from '../../src/plan/plan.js';
+import { BIN, cli, HOMES, leakedCanaries } from '../helpers.js';
+import { expectOnceEach, fakeAwsEnv, motoS3, objectVersions, startMoto, type Moto } from '../support/moto.js';
+import { startMwaaServer, type MwaaServer } from '../support/mwaa-server.js';
+
+// migrate on fixtures/homes/airflow3 (which has error findings) against moto's S3 and STS and the
+// loopback MWAA server: confirmation, refusal, dry run, idempotence, and a killed apply resumed.
+
+let moto: Moto;
+let mwaa: MwaaServer;
+let s3: S3Client;
+const out = mkdtempSync(join(tmpdir(), 'migrate-'));
+/** Everything the CLI printed, for the canary check. */
+let printed = '';
+
+beforeAll(async () => {
+  moto = await startMoto();
+  mwaa = await startMwaaServer({ s3Endpoint: moto.endpoint });
+  s3 = motoS3(moto.endpoint);
+});
+afterAll(async () => {
+  s3?.destroy();
+  await mwaa?.close();
+  await moto?.stop();
+  rmSync(out, { recursive: true, force: true });
+});
+
+const HOME = join(HOMES, 'airflow3');
+const env = () => ({ ...fakeAwsEnv, AWS_ENDPOINT_URL_STS: moto.endpoint });
+
+const migrateArgs = (name: string, bucket: string, ...extra: string[]) => [
+  'migrate', HOME, '--no-cache', '--name', name, '--bucket', bucket, '--execution-role-arn', 'arn:aws:iam::123456789012:role/mwaa-exec',
+  '--subnet-ids', 'subnet-0a1b,subnet-2c3d', '--security-group-ids', 'sg-0a1b', '--region', 'us-east-1',
+  '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--poll-seconds', '0.01', ...extra,
+];
+
+async function run(args: string[], io: Partial<CliIO> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: env(), isTTY: false, ...io });
+  printed += stdout + stderr;
+  return { code, stdout, stderr };
+}
+
+const planFile = (name: string) => join(out, `${name}.json`);
+const readPlan = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Plan;
+const putKeys = (p: Plan) => p.actions.flatMap((a) => (a.kind === 'put-object' ? [a.key] : []));
+const creates = (name: string) => mwaa.requests.filter((r) => r.operation === 'CreateEnvironment' && r.path === `/environments/${name}`);
+const noBucket = (bucket: string) => expect(s3.send(new HeadBucketCommand({ Bucket: bucket }))).rejects.toThrow();
+
+describe('migrate', () => {
+  it('refuses while error findings remain, writing nothing', async () => {
+    const r = await run([...migrateArgs('mig-errors', 'mig-errors'), '--yes', '--out', planFile('mig-errors')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\d+ error finding\(s\) remain; see them with: mwaa-migrate report .*--allow-errors/);
+    expect(existsSync(planFile('mig-errors'))).toBe(false);
+    await noBucket('mig-errors');
+    expect(creates('mig-errors')).toHaveLength(0);
+  });
+
+  it('without --yes and no terminal (or with CI set) exits 2 naming --yes, writing nothing', async () => {
+    const noTty = await run([...migrateArgs('mig-nottty', 'mig-notty'), '--allow-errors', '--out', planFile('mig-notty')]);
+    expect(noTty.code).toBe(2);
+    expect(noTty.stderr.trim().split('\n')).toEqual([expect.stringMatching(/--yes/)]);
+    const ci = await run([...migrateArgs('mig-nottty', 'mig-notty'), '--allow-errors', '--out', planFile('mig-notty')], { env: { ...env(), CI: 'true' }, readLine: async () => 'mig-notty' });
+    expect(ci.code).toBe(2);
+    expect(ci.stderr).toMatch(/--yes/);
+    await noBucket('mig-notty');
+  });
+
+  it('on a terminal, aborts with exit 1 unless the environment name is typed', async () => {
+    const questions: string[] = [];
+    const r = await run([...migrateArgs('mig-asked', 'mig-asked'), '--allow-errors', '--out', planFile('mig-asked')], { readLine: async (q) => (questions.push(q), 'yes') });
+    expect(questions).toEqual([expect.stringMatching(/mig-asked/)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not confirmed/);
+    await noBucket('mig-asked');
+    expect(creates('mig-asked')).toHaveLength(0);
+  });
+
+  it('--dry-run shows the plan and the account, writes the default plan file, nothing to AWS', () => {
+    const cwd = mkdtempSync(join(out, 'cwd-'));
+    const r = cli([...migrateArgs('mig-dry', 'mig-dry'), '--allow-errors', '--dry-run'], { cwd, env: env() });
+    printed += r.stdout + r.stderr;
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/^Plan: \d+ to create/m);
+    expect(r.stderr).toMatch(/^mwaa-migrate: AWS account 123456789012 \(arn:aws:[^)]+\), region us-east-1$/m);
+    expect(readPlan(join(cwd, 'mwaa-migrate-plan.json')).inputs.bucket).toBe('mig-dry');
+    expect(existsSync(journalPath(join(cwd, 'mwaa-migrate-plan.json')))).toBe(false);
+    return noBucket('mig-dry');
+  });
+
+  it('--profile takes the credentials from that profile', () => {
+    const credentials = join(out, 'credentials');
+    writeFileSync(credentials, '[mig]\naws_access_key_id = testing\naws_secret_access_key = testing\n');
+    const args = [...migrateArgs('mig-profile', 'mig-profile'), '--allow-errors', '--dry-run', '--out', planFile('mig-profile')];
+    expect(cli([...args, '--profile', 'mig'], { env: { ...env(), AWS_SHARED_CREDENTIALS_FILE: credentials } }).stderr).toMatch(/AWS account 123456789012/);
+    const missing = cli([...args, '--profile', 'nosuch'], { env: { ...env(), AWS_SHARED_CREDENTIALS_FILE: credentials } });
+    expect(missing.code).toBe(2);
+    // The profile replaces the environment's keys: a missing one leaves no credentials at all.
+    expect(missing.stderr).toMatch(/CredentialsProviderError/);
+  });
+
+  it('--yes creates the environment as planned, and a second run changes nothing', async () => {
+    const file = planFile('mig-prod');
+    const r = await run([...migrateArgs('mig-prod', 'mig-prod'), '--allow-errors', '--yes', '--out', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\+ environment mig-prod: create$/m);
+    expect(r.stdout).toMatch(/Environment mig-prod: AVAILABLE\./);
+    // The account line comes before the first write.
+    expect(r.stderr).toMatch(/AWS account 123456789012 .*region us-east-1\n[\s\S]*bucket mig-prod: created/);
+
+    const plan = readPlan(file);
+    const env = plan.actions.find((a) => a.kind === 'create-environment');
+    if (env?.kind !== 'create-environment') throw new Error('no create-environment');
+    const { Name, ...input } = env.input;
+    expect(Name).toBe('mig-prod');
+    const sent = creates('mig-prod');
+    expect(sent).toHaveLength(1);
+    expect(JSON.parse(sent[0]!.body)).toEqual({
+      ...input,
+      ...(input.PluginsS3Path ? { PluginsS3ObjectVersion: expect.any(String) } : {}),
+      ...(input.RequirementsS3Path ? { RequirementsS3ObjectVersion: expect.any(String) } : {}),
+    });
+    await expectOnceEach(s3, 'mig-prod', putKeys(plan));
+
+    const before = await objectVersions(s3, 'mig-prod');
+    const again = await run([...migrateArgs('mig-prod', 'mig-prod'), '--allow-errors', '--yes', '--out', file]);
+    expect(again.code).toBe(0);
+    // The plan still lists the environment: plan does not read MWAA, apply finds it there.
+    expect(again.stdout).toMatch(/^Plan: 1 to create, 0 to update, 0 to delete/m);
+    expect(again.stderr).toMatch(/\(0 uploaded\)/);
+    expect(await objectVersions(s3, 'mig-prod')).toEqual(before);
+    expect(creates('mig-prod')).toHaveLength(1);
+  });
+
+  it('resumes an apply killed with SIGKILL: every object once, one CreateEnvironment', async () => {
+    const file = planFile('mig-killed');
+    const made = await run([...migrateArgs('mig-killed', 'mig-killed'), '--allow-errors', '--dry-run', '--out', file]);
+    expect(made.code).toBe(3);
+    const slowMs = 1500;
+    mwaa.injectFaults({ rate: 1, faults: [{ slowMs }] });
+    const journal = journalPath(file);
+    const lines = () => (existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter(Boolean).length : 0);
+    let stderr = '';
+    const child = spawn(process.execPath, ['--', BIN, 'apply', file, '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--poll-seconds', '0.01'], {
+      env: { PATH: process.env['PATH'], HOME: process.env['HOME'], NO_COLOR: '1', ...env() },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    try {
+      for (const deadline = Date.now() + 30_000; lines() < 3; await sleep(5)) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`apply did not journal 3 steps:\n${stderr}`);
+      }
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+    } finally {
+      // Let any request the killed run had sent land before the re-run looks.
+      await sleep(slowMs * 2);
+      mwaa.injectFaults();
+    }
+    printed += stderr;
+    const r = await run(['apply', file, '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--poll-seconds', '0.01']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Environment mig-killed(: | already existed \()AVAILABLE/);
+    await expectOnceEach(s3, 'mig-killed', putKeys(readPlan(file)));
+    expect(creates('mig-killed').filter((q) => q.status === 200)).toHaveLength(1);
+    expect(creates('mig-killed')).toHaveLength(1);
+  });
+
+  it('never lets a secret out: output, plans, journals, MWAA requests', () => {
+    const files = readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json') || f.endsWith('.jsonl'));
+    expect(files.length).toBeGreaterThan(3);
+    const texts = files.map((f) => readFileSync(join(out, f), 'utf8'));
+    expect(leakedCanaries([printed, ...texts, ...mwaa.requests.map((q) => q.path + q.body)].join('\n'))).toEqual([]);
+  });
+});
