@@ -11,8 +11,8 @@ import { s3Client } from '../../src/aws/s3-state.js';
 import { main } from '../../src/cli.js';
 import type { Plan } from '../../src/plan/plan.js';
 import { HOMES, leakedCanaries } from '../helpers.js';
-import { expectOnceEach, fakeAwsEnv, motoS3, objectVersions, seedBucket, startMoto, type Moto } from '../support/moto.js';
-import { startMwaaServer, type MwaaServer } from '../support/mwaa-server.js';
+import { expectOnceEach, fakeAwsEnv, objectVersions, seedBucket, type Moto } from '../support/moto.js';
+import { useLoopbackAws, type MwaaServer } from '../support/mwaa-server.js';
 
 // plan then apply on fixtures/homes/airflow2, against moto's S3 and the loopback MWAA server:
 // it finishes, it resumes, it never does anything twice, it stays inside what it owns.
@@ -24,17 +24,9 @@ const out = mkdtempSync(join(tmpdir(), 'apply-'));
 /** Everything the CLI printed, for the canary check. */
 let printed = '';
 
-beforeAll(async () => {
-  moto = await startMoto();
-  mwaa = await startMwaaServer({ s3Endpoint: moto.endpoint, createFailures: { 'acme-broken': { ErrorCode: 'INCORRECT_CONFIGURATION', ErrorMessage: 'The subnets\nhave no route to S3' } } });
-  s3 = motoS3(moto.endpoint);
-});
-afterAll(async () => {
-  s3?.destroy();
-  await mwaa?.close();
-  await moto?.stop();
-  rmSync(out, { recursive: true, force: true });
-});
+const aws = useLoopbackAws({ createFailures: { 'acme-broken': { ErrorCode: 'INCORRECT_CONFIGURATION', ErrorMessage: 'The subnets\nhave no route to S3' } } });
+beforeAll(() => ({ moto, mwaa, s3 } = aws));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const HOME = join(HOMES, 'airflow2');
 

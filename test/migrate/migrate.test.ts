@@ -9,8 +9,8 @@ import { journalPath } from '../../src/aws/journal.js';
 import { main, type CliIO } from '../../src/cli.js';
 import type { Plan } from '../../src/plan/plan.js';
 import { BIN, cli, HOMES, leakedCanaries } from '../helpers.js';
-import { expectOnceEach, fakeAwsEnv, motoS3, objectVersions, startMoto, type Moto } from '../support/moto.js';
-import { startMwaaServer, type MwaaServer } from '../support/mwaa-server.js';
+import { expectOnceEach, fakeAwsEnv, objectVersions, type Moto } from '../support/moto.js';
+import { useLoopbackAws, type MwaaServer } from '../support/mwaa-server.js';
 
 // migrate on fixtures/homes/airflow3 (which has error findings) against moto's S3 and STS and the
 // loopback MWAA server: confirmation, refusal, dry run, idempotence, and a killed apply resumed.
@@ -22,17 +22,9 @@ const out = mkdtempSync(join(tmpdir(), 'migrate-'));
 /** Everything the CLI printed, for the canary check. */
 let printed = '';
 
-beforeAll(async () => {
-  moto = await startMoto();
-  mwaa = await startMwaaServer({ s3Endpoint: moto.endpoint });
-  s3 = motoS3(moto.endpoint);
-});
-afterAll(async () => {
-  s3?.destroy();
-  await mwaa?.close();
-  await moto?.stop();
-  rmSync(out, { recursive: true, force: true });
-});
+const aws = useLoopbackAws();
+beforeAll(() => ({ moto, mwaa, s3 } = aws));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const HOME = join(HOMES, 'airflow3');
 const env = () => ({ ...fakeAwsEnv, AWS_ENDPOINT_URL_STS: moto.endpoint });

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll } from 'vitest';
 import type { CreateEnvironmentRequest } from '../../src/aws/mwaa-client.js';
-import { motoS3 } from './moto.js';
+import { motoS3, startMoto, type Moto } from './moto.js';
 import { loadMwaaModel, requestInput, route, validate, type ApiModel } from './api-model.js';
 
 // A loopback stand-in for the MWAA control plane (REST-JSON), strict where the real service is:
@@ -319,3 +320,22 @@ export const validCreateInput = (name: string, bucket: string, extra: Partial<Cr
   AirflowVersion: '2.10.3',
   ...extra,
 });
+
+/**
+ * moto_server and a loopback MWAA server wired to it, started before a test file's tests and
+ * stopped after them; the fields are set once beforeAll has run.
+ */
+export function useLoopbackAws(options: Omit<MwaaServerOptions, 's3Endpoint'> = {}): { moto: Moto; mwaa: MwaaServer; s3: S3Client } {
+  const aws = {} as { moto: Moto; mwaa: MwaaServer; s3: S3Client };
+  beforeAll(async () => {
+    aws.moto = await startMoto();
+    aws.mwaa = await startMwaaServer({ ...options, s3Endpoint: aws.moto.endpoint });
+    aws.s3 = motoS3(aws.moto.endpoint);
+  });
+  afterAll(async () => {
+    aws.s3?.destroy();
+    await aws.mwaa?.close();
+    await aws.moto?.stop();
+  });
+  return aws;
+}
