@@ -23,14 +23,12 @@ import { fetchRegionPrices, PRICE_LIST_URL_ENV } from './sizing/live-prices.js';
 import { readLoadFile } from './sizing/load-file.js';
 import { defaultRegion, knownRegions, regionPrices, sizeEnvironment, type SizingOptions } from './sizing/sizing.js';
 import { TOOL_VERSION } from './version.js';
-import { readBucketState, s3Client } from './aws/s3-state.js';
-import { buildArtifacts, PLUGINS_KEY, REQUIREMENTS_KEY } from './plan/artifacts.js';
-import { buildPlan, hasChanges, type PlanSettings } from './plan/plan.js';
+import { PLUGINS_KEY, REQUIREMENTS_KEY } from './plan/artifacts.js';
+import { hasChanges, type PlanSettings } from './plan/plan.js';
 import { renderPlanText } from './plan/render.js';
-import { applyPlan, type ApplyResult } from './aws/apply.js';
-import { Journal, journalPath } from './aws/journal.js';
-import { mwaaClient } from './aws/mwaa-client.js';
-import { callerIdentity, profileCredentials } from './aws/identity.js';
+import type { ApplyResult } from './aws/apply.js';
+import { callerIdentity } from './aws/identity.js';
+import { applyPlanFile, makePlan, writePlanFile, type AwsAccess, type PlanRequest } from './migration.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './plan/plan.js';
 
 // A function, so that the MWAA versions are read only when someone asks for help.
@@ -422,17 +420,6 @@ function required(command: string, flag: string, value: string | undefined, shap
 
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
-/** What plan (and migrate) will do, from the flags: every one checked before the scan and any AWS call. */
-interface PlanRequest {
-  settings: PlanSettings;
-  homePath: string;
-  airflowVersion: string | undefined;
-  envFile: string | undefined;
-  cache: boolean;
-  s3Endpoint: string | undefined;
-  profile: string | undefined;
-}
-
 function planRequest(command: string, values: PlanValues, positionals: string[], env: CliIO['env']): PlanRequest {
   const offered = targetVersions().map((v) => v.version);
   const target = values['target-version'] ?? defaultTarget();
@@ -482,38 +469,12 @@ function planRequest(command: string, values: PlanValues, positionals: string[],
     airflowVersion,
     envFile: values['env-file'],
     cache: !values['no-cache'],
-    s3Endpoint: values['endpoint-url'] ?? env['AWS_ENDPOINT_URL'],
-    profile: values.profile,
+    aws: { s3Endpoint: values['endpoint-url'] ?? env['AWS_ENDPOINT_URL'], mwaaEndpoint: undefined, profile: values.profile },
   };
 }
 
-/** Scans and checks the home, reads the bucket (read-only calls), and builds the plan. */
-async function makePlan(r: PlanRequest, io: CliIO): Promise<Plan> {
-  const { settings } = r;
-  const { target, region, dagsPrefix } = settings;
-  const inventory = await scanHome(r.homePath, { envFile: r.envFile, env: io.env, airflowVersion: r.airflowVersion, cache: r.cache });
-  const { findings } = check(inventory, loadCatalog(), { target, project: loadProject(resolve(r.homePath)) });
-  // Sizing is priced only for display elsewhere: any region in the table will do for the counts.
-  const sizing = sizeEnvironment(inventory, { target, region: knownRegions().includes(region) ? region : defaultRegion() });
-  const artifacts = await buildArtifacts(inventory, target, dagsPrefix);
-  const s3 = s3Client({ region, endpoint: r.s3Endpoint, credentials: profileCredentials(r.profile) });
-  let bucket;
-  try {
-    bucket = await readBucketState(s3, settings.bucket, dagsPrefix, [...(artifacts.plugins ? [PLUGINS_KEY] : []), ...(artifacts.requirements ? [REQUIREMENTS_KEY] : [])]);
-  } catch (e) {
-    throw new UsageError(`reading s3://${settings.bucket}: ${(e as Error).name}: ${(e as Error).message}`);
-  } finally {
-    s3.destroy();
-  }
-  return buildPlan({ inventory, findings, sizing, settings, artifacts, bucket });
-}
-
 function writePlan(plan: Plan, file: string, io: CliIO): void {
-  try {
-    writeFileSync(file, `${JSON.stringify(plan, null, 2)}\n`);
-  } catch (e) {
-    throw new UsageError(`--out ${file}: ${(e as Error).message.split(',')[0]}`);
-  }
+  writePlanFile(plan, file);
   const c = plan.counts;
   io.stderr(`mwaa-migrate: wrote ${file} (${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged)\n`);
 }
@@ -524,7 +485,7 @@ async function planCommand(args: string[], io: CliIO): Promise<number> {
     io.stdout(usage());
     return EXIT_OK;
   }
-  const plan = await makePlan(planRequest('plan', values, positionals, io.env), io);
+  const plan = await makePlan(planRequest('plan', values, positionals, io.env), io.env);
   if (values.out === undefined) io.stdout(renderPlanText(plan));
   else writePlan(plan, values.out, io);
   if (plan.blocking.length) return EXIT_FINDINGS;
@@ -542,22 +503,18 @@ const APPLY_OPTIONS = {
 } satisfies ParseArgsConfig['options'];
 
 interface ApplyFlags {
-  s3Endpoint: string | undefined;
-  mwaaEndpoint: string | undefined;
+  aws: AwsAccess;
   wait: boolean;
   pollMs: number;
-  profile: string | undefined;
 }
 
 function applyFlags(values: ReturnType<typeof parse<typeof APPLY_OPTIONS>>['values'], env: CliIO['env']): ApplyFlags {
   const pollSeconds = Number(values['poll-seconds']);
   if (!(pollSeconds > 0)) throw new UsageError(`--poll-seconds ${values['poll-seconds']}: a positive number of seconds`);
   return {
-    s3Endpoint: values['endpoint-url'] ?? env['AWS_ENDPOINT_URL'],
-    mwaaEndpoint: values['mwaa-endpoint-url'],
+    aws: { s3Endpoint: values['endpoint-url'] ?? env['AWS_ENDPOINT_URL'], mwaaEndpoint: values['mwaa-endpoint-url'], profile: values.profile },
     wait: !values['no-wait'],
     pollMs: pollSeconds * 1000,
-    profile: values.profile,
   };
 }
 
@@ -588,25 +545,11 @@ function applySummary(r: ApplyResult, wait: boolean): string {
   return `${head}\nAirflow UI: ${url}\n${NEXT_STEPS(r.name)}`;
 }
 
-/** Applies a plan written to file (its journal sits next to it), printing progress and the outcome. */
+/** Applies a plan written to file, printing progress and the outcome. */
 async function runApply(plan: Plan, file: string, f: ApplyFlags, io: CliIO): Promise<number> {
-  const region = plan.inputs.region;
-  const credentials = profileCredentials(f.profile);
-  // More attempts than the SDK's default 3: a long apply should ride out throttling and blips.
-  const s3 = s3Client({ region, endpoint: f.s3Endpoint, maxAttempts: 6, credentials });
-  const mwaa = mwaaClient({ region, endpoint: f.mwaaEndpoint, maxAttempts: 6, credentials });
-  try {
-    const result = await applyPlan({ plan, journal: new Journal(journalPath(file)), s3, mwaa, wait: f.wait, pollMs: f.pollMs, progress: (l) => io.stderr(`mwaa-migrate: ${l}\n`) });
-    io.stdout(applySummary(result, f.wait));
-    return result.status === 'CREATE_FAILED' ? EXIT_FAILED : EXIT_OK;
-  } catch (e) {
-    // AWS said no (or could not be reached): the journal keeps what was done, a re-run resumes.
-    if (e instanceof UsageError || !(e instanceof Error) || !('$metadata' in e || 'code' in e)) throw e;
-    throw new UsageError(`apply stopped: ${e.name}: ${e.message} (fix the cause and run apply again to resume)`);
-  } finally {
-    s3.destroy();
-    mwaa.destroy();
-  }
+  const result = await applyPlanFile(plan, file, { aws: f.aws, wait: f.wait, pollMs: f.pollMs, progress: (l) => io.stderr(`mwaa-migrate: ${l}\n`) });
+  io.stdout(applySummary(result, f.wait));
+  return result.status === 'CREATE_FAILED' ? EXIT_FAILED : EXIT_OK;
 }
 
 async function applyCommand(args: string[], io: CliIO): Promise<number> {
@@ -647,7 +590,7 @@ async function migrateCommand(args: string[], io: CliIO): Promise<number> {
   const canAsk = io.readLine !== undefined && !io.env['CI'];
   if (!values.yes && !values['dry-run'] && !canAsk) throw new UsageError('migrate changes AWS and cannot ask for confirmation here (no terminal, or CI is set): pass --yes');
 
-  const plan = await makePlan(request, io);
+  const plan = await makePlan(request, io.env);
   if (plan.blocking.length > 0 && !values['allow-errors']) {
     io.stderr(`mwaa-migrate: ${plan.blocking.length} error finding(s) remain; see them with: mwaa-migrate report ${request.settings.home} (or pass --allow-errors to migrate anyway). Nothing was changed.\n`);
     return EXIT_FINDINGS;
@@ -656,7 +599,7 @@ async function migrateCommand(args: string[], io: CliIO): Promise<number> {
   io.stdout(renderPlanText(plan));
   let who;
   try {
-    who = await callerIdentity({ region, endpoint: io.env['AWS_ENDPOINT_URL_STS'] ?? io.env['AWS_ENDPOINT_URL'], profile: request.profile });
+    who = await callerIdentity({ region, endpoint: io.env['AWS_ENDPOINT_URL_STS'] ?? io.env['AWS_ENDPOINT_URL'], profile: request.aws.profile });
   } catch (e) {
     throw new UsageError(`reading the AWS identity (sts:GetCallerIdentity): ${(e as Error).name}: ${(e as Error).message}`);
   }
