@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { validateRequest } from '../../src/aws/api-model.js';
 import { loadMwaaModel, requestInput, route, validate } from '../support/api-model.js';
 
-// The generic validator over the botocore model, on the official MWAA model.
+// The generic validator over the botocore model, on the official MWAA model, and the product's
+// validateRequest on its generated copy (rules/data/mwaa-api-model.json).
 
 const model = loadMwaaModel();
 
@@ -80,6 +82,28 @@ describe('validate', () => {
 
   it('reports every violation, not just the first', () => {
     expect(errorsOf({ Schedulers: 9, WebserverAccessMode: 'X', EnvironmentClass: '' })).toHaveLength(3);
+  });
+});
+
+describe('validateRequest (the generated model)', () => {
+  it('judges Create and UpdateEnvironment inputs as the official model does', () => {
+    const bad = { ...goodCreate, Schedulers: 9, AirflowConfigurationOptions: { 'core.x': '\t', 'CORE.Y': 'v' }, Tags: {} };
+    expect(validateRequest('CreateEnvironment', goodCreate)).toEqual([]);
+    expect(validateRequest('CreateEnvironment', bad)).toEqual(validate(model, 'CreateEnvironmentInput', bad));
+    expect(validateRequest('UpdateEnvironment', { Name: 'x', NetworkConfiguration: {} })).toEqual(validate(model, 'UpdateEnvironmentInput', { Name: 'x', NetworkConfiguration: {} }));
+  });
+
+  it('names the offending AirflowConfigurationOptions key, but never quotes a value', () => {
+    expect(validateRequest('CreateEnvironment', { ...goodCreate, AirflowConfigurationOptions: { 'CORE.Y': 's3cr3t\n' } })).toEqual([
+      "Value 'CORE.Y' at 'CreateEnvironmentInput.AirflowConfigurationOptions.key' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-z]+([a-z0-9._]*[a-z0-9_]+)?",
+    ]);
+    expect(validateRequest('CreateEnvironment', { ...goodCreate, AirflowConfigurationOptions: { 'core.y': '\n' } })[0]).toBe(
+      "Value at 'CreateEnvironmentInput.AirflowConfigurationOptions.core.y' failed to satisfy constraint: Member must satisfy regular expression pattern: [ -~]+",
+    );
+  });
+
+  it('refuses an operation the copy does not hold', () => {
+    expect(() => validateRequest('DeleteEnvironment', { Name: 'x' })).toThrow(/not in the model/);
   });
 });
 

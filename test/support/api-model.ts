@@ -1,120 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { validate, type ApiModel, type Operation, type ShapeRef } from '../../src/aws/api-model.js';
 import { ROOT } from '../helpers.js';
 
-// A botocore service model (service-2.json) and a validator over it, so the loopback servers
-// check requests against the official model rather than against what our client happens to send.
+// The official MWAA API model and, over the product's validator, what the loopback servers need
+// to read a REST-JSON request: so they check requests against the official model rather than
+// against what our client (or the tool's generated copy of the model) happens to hold.
 
-export interface ShapeRef {
-  shape: string;
-  location?: 'uri' | 'querystring' | 'header' | 'headers';
-  locationName?: string;
-}
-
-export interface Shape {
-  type: string;
-  members?: Record<string, ShapeRef>;
-  required?: string[];
-  member?: ShapeRef;
-  key?: ShapeRef;
-  value?: ShapeRef;
-  min?: number;
-  max?: number;
-  pattern?: string;
-  enum?: string[];
-}
-
-export interface Operation {
-  name: string;
-  http: { method: string; requestUri: string; responseCode?: number };
-  input?: { shape: string };
-  output?: { shape: string };
-}
-
-export interface ApiModel {
-  metadata: { apiVersion: string; protocol: string };
-  operations: Record<string, Operation>;
-  shapes: Record<string, Shape>;
-}
+export { validate, type ApiModel, type Operation, type Shape, type ShapeRef } from '../../src/aws/api-model.js';
 
 /** The official MWAA API model, from the reference material beside the repository. */
 export function loadMwaaModel(): ApiModel {
   return JSON.parse(readFileSync(join(ROOT, '..', 'shared', 'reference', 'mwaa', 'mwaa-service-2.json'), 'utf8')) as ApiModel;
-}
-
-const patterns = new Map<string, RegExp>();
-
-/** Smithy patterns are not anchored: they must match somewhere in the value. */
-function pattern(source: string): RegExp {
-  let re = patterns.get(source);
-  if (!re) patterns.set(source, (re = new RegExp(source, 'u')));
-  return re;
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Length/size/range constraints shared by strings, lists, maps and numbers. */
-function bounds(shape: Shape, n: number, what: string, at: string): string[] {
-  const errors: string[] = [];
-  if (shape.min !== undefined && n < shape.min) errors.push(`Value at '${at}' failed to satisfy constraint: Member must have ${what} greater than or equal to ${shape.min}`);
-  if (shape.max !== undefined && n > shape.max) errors.push(`Value at '${at}' failed to satisfy constraint: Member must have ${what} less than or equal to ${shape.max}`);
-  return errors;
-}
-
-/**
- * The violations of `value` against the model shape `name` (empty when valid), in the wording
- * AWS services use. JSON null counts as absent, as in AWS's JSON protocols.
- */
-export function validate(model: ApiModel, name: string, value: unknown, at = name): string[] {
-  const shape = model.shapes[name];
-  if (!shape) throw new Error(`shape ${name} is not in the model`);
-  const wrongType = [`Value at '${at}' failed to satisfy constraint: Member must be of type ${shape.type}`];
-  switch (shape.type) {
-    case 'string': {
-      if (typeof value !== 'string') return wrongType;
-      const errors = bounds(shape, [...value].length, 'length', at);
-      if (shape.enum && !shape.enum.includes(value)) errors.push(`Value at '${at}' failed to satisfy constraint: Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
-      if (shape.pattern !== undefined && !pattern(shape.pattern).test(value)) errors.push(`Value at '${at}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${shape.pattern}`);
-      return errors;
-    }
-    case 'integer':
-    case 'long':
-      return Number.isInteger(value) ? bounds(shape, value as number, 'value', at) : wrongType;
-    case 'double':
-    case 'float':
-      return typeof value === 'number' && Number.isFinite(value) ? bounds(shape, value, 'value', at) : wrongType;
-    case 'boolean':
-      return typeof value === 'boolean' ? [] : wrongType;
-    case 'timestamp':
-      // rest-json sends epoch seconds; ISO 8601 text is accepted too.
-      return typeof value === 'number' || (typeof value === 'string' && !Number.isNaN(Date.parse(value))) ? [] : wrongType;
-    case 'list':
-      if (!Array.isArray(value) || !shape.member) return wrongType;
-      return [...bounds(shape, value.length, 'length', at), ...value.flatMap((v, i) => validate(model, shape.member!.shape, v, `${at}.${i + 1}.member`))];
-    case 'map': {
-      if (!isRecord(value) || !shape.key || !shape.value) return wrongType;
-      const entries = Object.entries(value);
-      return [
-        ...bounds(shape, entries.length, 'length', at),
-        ...entries.flatMap(([k, v]) => [...validate(model, shape.key!.shape, k, `${at}.key`), ...validate(model, shape.value!.shape, v, `${at}.${k}`)]),
-      ];
-    }
-    case 'structure': {
-      if (!isRecord(value)) return wrongType;
-      const members = shape.members ?? {};
-      const errors = (shape.required ?? [])
-        .filter((m) => value[m] === undefined || value[m] === null)
-        .map((m) => `Value null at '${at}.${m}' failed to satisfy constraint: Member must not be null`);
-      for (const [m, v] of Object.entries(value)) {
-        const ref = members[m];
-        if (!ref) errors.push(`Member '${at}.${m}' is not in the model`);
-        else if (v !== null && v !== undefined) errors.push(...validate(model, ref.shape, v, `${at}.${m}`));
-      }
-      return errors;
-    }
-    default:
-      throw new Error(`shape type ${shape.type} (${name}) is not supported by the validator`);
-  }
 }
 
 export interface Route {
