@@ -8,7 +8,9 @@ export type JournalEntry =
   | { step: 'ensure-bucket' | 'enable-versioning' | 'block-public-access'; bucket: string }
   | { step: 'put-object'; key: string; etag: string; versionId: string }
   | { step: 'delete-object'; key: string }
-  | { step: 'create-environment'; name: string; arn: string };
+  | { step: 'create-environment'; name: string; arn: string }
+  | { step: 'update-environment'; name: string; arn: string }
+  | { step: 'put-secret'; name: string; fingerprint: string };
 
 export const journalPath = (planPath: string): string => `${planPath}.journal.jsonl`;
 
