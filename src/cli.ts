@@ -28,13 +28,15 @@ import { hasChanges, type PlanSettings } from './plan/plan.js';
 import { renderPlanText } from './plan/render.js';
 import type { ApplyResult } from './aws/apply.js';
 import { callerIdentity } from './aws/identity.js';
-import { applyPlanFile, makePlan, writePlanFile, type AwsAccess, type PlanRequest } from './migration.js';
+import { applyPlanFile, makePlan, writePlanFile, type PlanRequest } from './migration.js';
+import { endpointFor, type AwsAccess } from './aws/access.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './plan/plan.js';
 
 // A function, so that the MWAA versions are read only when someone asks for help.
 const usage = () => `mwaa-migrate ${TOOL_VERSION}: move a self-hosted Apache Airflow to Amazon MWAA
 
 Usage:
+  mwaa-migrate [guide [AIRFLOW_HOME]] [options]  the guided walkthrough, step by step (needs a terminal)
   mwaa-migrate scan [AIRFLOW_HOME] [options]     read an Airflow home into an inventory
   mwaa-migrate report [AIRFLOW_HOME] [options]   check it for a move to MWAA and report the findings
   mwaa-migrate size [AIRFLOW_HOME] [options]     recommend an MWAA environment size and its monthly cost
@@ -111,6 +113,9 @@ Migrate options (all plan and apply options; --out defaults to ${DEFAULT_PLAN_FI
   The account and region (sts:GetCallerIdentity; endpoint $AWS_ENDPOINT_URL_STS, else
   $AWS_ENDPOINT_URL) are shown on stderr before anything is written to AWS.
 
+Guide options: --region, --profile, --endpoint-url, --mwaa-endpoint-url, --poll-seconds, --no-cache,
+  as above. It keeps its plan, journal and report in AIRFLOW_HOME/.mwaa-migrate/ and resumes from them.
+
 AIRFLOW_HOME defaults to $AIRFLOW_HOME, then ~/airflow.
 Exit codes: 0 ok (size: always, when the home was read; plan: nothing to do; apply, migrate:
 environment AVAILABLE, or creation started with --no-wait), 1 findings at or above the --fail-on
@@ -185,10 +190,13 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
 
 async function dispatch(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    (command === undefined ? io.stderr : io.stdout)(usage());
-    return command === undefined ? EXIT_USAGE : EXIT_OK;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    io.stdout(usage());
+    return EXIT_OK;
   }
+  // No command: the walkthrough on a terminal; elsewhere it says which commands to use instead.
+  if (command === undefined) return guideCommand([], io);
+  if (command === 'guide') return guideCommand(rest, io);
   if (command === '--version' || command === '-V') {
     io.stdout(`${TOOL_VERSION}\n`);
     return EXIT_OK;
@@ -407,8 +415,18 @@ const PLAN_OPTIONS = {
   delete: { type: 'boolean' },
   out: { type: 'string' },
   'endpoint-url': { type: 'string' },
+  'mwaa-endpoint-url': { type: 'string' },
   profile: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
+
+/** --endpoint-url, --mwaa-endpoint-url and --profile, each checked for shape. */
+function awsAccess(values: { 'endpoint-url'?: string; 'mwaa-endpoint-url'?: string; profile?: string }, env: CliIO['env']): AwsAccess {
+  for (const flag of ['endpoint-url', 'mwaa-endpoint-url'] as const) {
+    const v = values[flag];
+    if (v !== undefined && !URL.canParse(v)) throw new UsageError(`--${flag} ${v}: not a URL (e.g. http://localhost:4566)`);
+  }
+  return { endpointUrl: values['endpoint-url'], mwaaEndpointUrl: values['mwaa-endpoint-url'], profile: values.profile, env };
+}
 
 type PlanValues = ReturnType<typeof parse<typeof PLAN_OPTIONS>>['values'];
 
@@ -469,7 +487,7 @@ function planRequest(command: string, values: PlanValues, positionals: string[],
     airflowVersion,
     envFile: values['env-file'],
     cache: !values['no-cache'],
-    aws: { s3Endpoint: values['endpoint-url'] ?? env['AWS_ENDPOINT_URL'], mwaaEndpoint: undefined, profile: values.profile },
+    aws: awsAccess(values, env),
   };
 }
 
@@ -485,7 +503,7 @@ async function planCommand(args: string[], io: CliIO): Promise<number> {
     io.stdout(usage());
     return EXIT_OK;
   }
-  const plan = await makePlan(planRequest('plan', values, positionals, io.env), io.env);
+  const plan = await makePlan(planRequest('plan', values, positionals, io.env));
   if (values.out === undefined) io.stdout(renderPlanText(plan));
   else writePlan(plan, values.out, io);
   if (plan.blocking.length) return EXIT_FINDINGS;
@@ -498,6 +516,7 @@ const APPLY_OPTIONS = {
   'no-wait': { type: 'boolean' },
   'poll-seconds': { type: 'string', default: '30' },
   profile: { type: 'string' },
+  'allow-errors': { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
@@ -512,7 +531,7 @@ function applyFlags(values: ReturnType<typeof parse<typeof APPLY_OPTIONS>>['valu
   const pollSeconds = Number(values['poll-seconds']);
   if (!(pollSeconds > 0)) throw new UsageError(`--poll-seconds ${values['poll-seconds']}: a positive number of seconds`);
   return {
-    aws: { s3Endpoint: values['endpoint-url'] ?? env['AWS_ENDPOINT_URL'], mwaaEndpoint: values['mwaa-endpoint-url'], profile: values.profile },
+    aws: awsAccess(values, env),
     wait: !values['no-wait'],
     pollMs: pollSeconds * 1000,
   };
@@ -537,19 +556,38 @@ const NEXT_STEPS = (name: string) => `Next steps:
   - pause each DAG on the old scheduler before unpausing it here, so no run happens twice.
 `;
 
+// What a status that ends the wait means, in plain words (MWAA's status descriptions, and the
+// causes its users hit most often).
+const AFTERMATH: Record<string, string> = {
+  CREATE_FAILED:
+    'MWAA could not create the environment, and an environment in this state cannot be updated: delete it (aws mwaa delete-environment --name NAME), fix the cause and run migrate again. ' +
+    'The usual causes: the private subnets have no route to a NAT gateway nor the VPC endpoints MWAA needs, the execution role cannot be assumed by MWAA or cannot read the bucket, or requirements.txt does not install.',
+  UPDATE_FAILED: 'The update failed and MWAA rolled the environment back; it is usable with its previous settings. Fix the cause and run apply again.',
+  UNAVAILABLE: 'The environment failed and could not roll back. Contact AWS support or delete and recreate it.',
+  PENDING: 'The environment waits for the VPC endpoints you manage (EndpointManagement CUSTOMER); create them for its WebserverVpcEndpointService and DatabaseVpcEndpointService. MWAA gives up after 72 hours.',
+};
+
+const failed = (status: string) => status === 'CREATE_FAILED' || status === 'UPDATE_FAILED' || status === 'UNAVAILABLE';
+
 function applySummary(r: ApplyResult, wait: boolean): string {
   const url = r.webserverUrl ? `https://${r.webserverUrl.replace(/^https?:\/\//, '')}` : '(not reported yet)';
-  const head = r.environment === 'existing' ? `Environment ${r.name} already existed (${r.status}); apply did not change it.` : `Environment ${r.name}: ${r.status}.`;
-  if (r.status === 'CREATE_FAILED') return `${head}\n${r.error ?? 'MWAA gave no reason'}\n`;
-  if (!wait && r.environment === 'created' && r.status !== 'AVAILABLE') return `${head}\nCreation continues in AWS; run apply again (without --no-wait) to wait for it.\n`;
-  return `${head}\nAirflow UI: ${url}\n${NEXT_STEPS(r.name)}`;
+  const did = { created: 'created', updated: 'updated', unchanged: 'already as planned, not changed' }[r.environment];
+  const lines = [`Environment ${r.name}: ${r.status} (${did}).`];
+  if (r.notUpdatable.length) {
+    lines.push('These settings differ and only a new environment can change them:', ...r.notUpdatable.map((d) => `  ${d.setting}: ${d.current} (planned ${d.planned})`));
+  }
+  const aftermath = AFTERMATH[r.status];
+  if (failed(r.status)) return `${[...lines, r.error ?? 'MWAA gave no reason.', aftermath!.replace('NAME', r.name)].join('\n')}\n`;
+  if (aftermath) lines.push(aftermath);
+  if (!wait && r.status !== 'AVAILABLE') return `${[...lines, 'The change continues in AWS; run apply again (without --no-wait) to wait for it.'].join('\n')}\n`;
+  return `${[...lines, `Airflow UI: ${url}`].join('\n')}\n${NEXT_STEPS(r.name)}`;
 }
 
 /** Applies a plan written to file, printing progress and the outcome. */
 async function runApply(plan: Plan, file: string, f: ApplyFlags, io: CliIO): Promise<number> {
   const result = await applyPlanFile(plan, file, { aws: f.aws, wait: f.wait, pollMs: f.pollMs, progress: (l) => io.stderr(`mwaa-migrate: ${l}\n`) });
   io.stdout(applySummary(result, f.wait));
-  return result.status === 'CREATE_FAILED' ? EXIT_FAILED : EXIT_OK;
+  return failed(result.status) ? EXIT_FAILED : EXIT_OK;
 }
 
 async function applyCommand(args: string[], io: CliIO): Promise<number> {
@@ -562,8 +600,49 @@ async function applyCommand(args: string[], io: CliIO): Promise<number> {
   const flags = applyFlags(values, io.env);
   const file = positionals[0]!;
   const plan = readPlan(file);
-  if (plan.blocking.length > 0) io.stderr(`mwaa-migrate: warning: the plan lists ${plan.blocking.length} blocking finding(s); those DAGs may fail on MWAA\n`);
+  if (plan.blocking.length > 0) {
+    if (!values['allow-errors']) {
+      io.stderr(`mwaa-migrate: the plan lists ${plan.blocking.length} blocking finding(s) (see them with: mwaa-migrate plan, or report); fix them and plan again, or pass --allow-errors. Nothing was changed.\n`);
+      return EXIT_FINDINGS;
+    }
+    io.stderr(`mwaa-migrate: warning: applying despite ${plan.blocking.length} blocking finding(s) (--allow-errors)\n`);
+  }
   return runApply(plan, file, flags, io);
+}
+
+const GUIDE_OPTIONS = {
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  'endpoint-url': { type: 'string' },
+  'mwaa-endpoint-url': { type: 'string' },
+  'poll-seconds': { type: 'string', default: '30' },
+  'no-cache': { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+async function guideCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, GUIDE_OPTIONS);
+  if (values.help) {
+    io.stdout(usage());
+    return EXIT_OK;
+  }
+  if (positionals.length > 1) throw new UsageError(`guide takes one AIRFLOW_HOME, got ${positionals.length}: ${positionals.join(' ')}`);
+  const aws = awsAccess(values, io.env);
+  const pollSeconds = Number(values['poll-seconds']);
+  if (!(pollSeconds > 0)) throw new UsageError(`--poll-seconds ${values['poll-seconds']}: a positive number of seconds`);
+  // Loaded only here: the other commands never pay for Ink and React.
+  const { runGuide } = await import('./guide/run.js');
+  return runGuide({
+    home: positionals[0],
+    region: values.region,
+    profile: aws.profile,
+    endpointUrl: aws.endpointUrl,
+    mwaaEndpointUrl: aws.mwaaEndpointUrl,
+    pollSeconds,
+    noCache: values['no-cache'],
+    env: io.env,
+  });
 }
 
 const DEFAULT_PLAN_FILE = 'mwaa-migrate-plan.json';
@@ -574,7 +653,6 @@ const MIGRATE_OPTIONS = {
   out: { type: 'string', default: DEFAULT_PLAN_FILE },
   yes: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
-  'allow-errors': { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 async function migrateCommand(args: string[], io: CliIO): Promise<number> {
@@ -590,7 +668,7 @@ async function migrateCommand(args: string[], io: CliIO): Promise<number> {
   const canAsk = io.readLine !== undefined && !io.env['CI'];
   if (!values.yes && !values['dry-run'] && !canAsk) throw new UsageError('migrate changes AWS and cannot ask for confirmation here (no terminal, or CI is set): pass --yes');
 
-  const plan = await makePlan(request, io.env);
+  const plan = await makePlan(request);
   if (plan.blocking.length > 0 && !values['allow-errors']) {
     io.stderr(`mwaa-migrate: ${plan.blocking.length} error finding(s) remain; see them with: mwaa-migrate report ${request.settings.home} (or pass --allow-errors to migrate anyway). Nothing was changed.\n`);
     return EXIT_FINDINGS;
@@ -599,7 +677,7 @@ async function migrateCommand(args: string[], io: CliIO): Promise<number> {
   io.stdout(renderPlanText(plan));
   let who;
   try {
-    who = await callerIdentity({ region, endpoint: io.env['AWS_ENDPOINT_URL_STS'] ?? io.env['AWS_ENDPOINT_URL'], profile: request.aws.profile });
+    who = await callerIdentity({ region, endpoint: endpointFor(request.aws, 'STS'), profile: request.aws.profile });
   } catch (e) {
     throw new UsageError(`reading the AWS identity (sts:GetCallerIdentity): ${(e as Error).name}: ${(e as Error).message}`);
   }

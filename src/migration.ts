@@ -11,21 +11,15 @@ import { buildArtifacts, PLUGINS_KEY, REQUIREMENTS_KEY } from './plan/artifacts.
 import { buildPlan, type Plan, type PlanSettings } from './plan/plan.js';
 import { applyPlan, type ApplyResult } from './aws/apply.js';
 import { Journal, journalPath } from './aws/journal.js';
-import { mwaaClient } from './aws/mwaa-client.js';
+import { mwaaClient, readEnvironment } from './aws/mwaa-client.js';
 import { profileCredentials } from './aws/identity.js';
+import { checkProfile, endpointFor, type AwsAccess } from './aws/access.js';
+
+export type { AwsAccess } from './aws/access.js';
 
 // The migration steps every front end shares (the plan/apply/migrate commands and the guided
 // walkthrough): make a plan from settings, write it, and carry it out. Rendering stays with the
 // front ends.
-
-/** Where the AWS calls go and with whose credentials. */
-export interface AwsAccess {
-  /** A custom S3 endpoint; AWS's own when undefined. */
-  s3Endpoint: string | undefined;
-  /** A custom MWAA endpoint; AWS's own when undefined. */
-  mwaaEndpoint: string | undefined;
-  profile: string | undefined;
-}
 
 /** What to plan: the settings and how to read the home. */
 export interface PlanRequest {
@@ -37,25 +31,36 @@ export interface PlanRequest {
   aws: AwsAccess;
 }
 
-/** Scans and checks the home, reads the bucket (read-only calls), and builds the plan. */
-export async function makePlan(r: PlanRequest, env: Record<string, string | undefined>): Promise<Plan> {
-  const { settings } = r;
+/** AWS said no or could not be reached: one line naming what was being read. */
+const awsError = (what: string, e: unknown) => new UsageError(`${what}: ${(e as Error).name}: ${(e as Error).message}`);
+
+/** Scans and checks the home, reads the bucket and the environment (read-only calls), and builds the plan. */
+export async function makePlan(r: PlanRequest): Promise<Plan> {
+  const { settings, aws } = r;
   const { target, region, dagsPrefix } = settings;
-  const inventory = await scanHome(r.homePath, { envFile: r.envFile, env, airflowVersion: r.airflowVersion, cache: r.cache });
+  checkProfile(aws);
+  const inventory = await scanHome(r.homePath, { envFile: r.envFile, env: aws.env, airflowVersion: r.airflowVersion, cache: r.cache });
   const { findings } = check(inventory, loadCatalog(), { target, project: loadProject(resolve(r.homePath)) });
   // Sizing is priced only for display elsewhere: any region in the table will do for the counts.
   const sizing = sizeEnvironment(inventory, { target, region: knownRegions().includes(region) ? region : defaultRegion() });
   const artifacts = await buildArtifacts(inventory, target, dagsPrefix);
-  const s3 = s3Client({ region, endpoint: r.aws.s3Endpoint, credentials: profileCredentials(r.aws.profile) });
-  let bucket;
+  const credentials = profileCredentials(aws.profile);
+  const s3 = s3Client({ region, endpoint: endpointFor(aws, 'S3'), credentials });
+  const mwaa = mwaaClient({ region, endpoint: endpointFor(aws, 'MWAA'), credentials });
   try {
-    bucket = await readBucketState(s3, settings.bucket, dagsPrefix, [...(artifacts.plugins ? [PLUGINS_KEY] : []), ...(artifacts.requirements ? [REQUIREMENTS_KEY] : [])]);
-  } catch (e) {
-    throw new UsageError(`reading s3://${settings.bucket}: ${(e as Error).name}: ${(e as Error).message}`);
+    const [bucket, environment] = await Promise.all([
+      readBucketState(s3, settings.bucket, dagsPrefix, [...(artifacts.plugins ? [PLUGINS_KEY] : []), ...(artifacts.requirements ? [REQUIREMENTS_KEY] : [])]).catch((e: unknown) => {
+        throw awsError(`reading s3://${settings.bucket}`, e);
+      }),
+      readEnvironment(mwaa, settings.name).catch((e: unknown) => {
+        throw awsError(`reading the MWAA environment ${settings.name}`, e);
+      }),
+    ]);
+    return buildPlan({ inventory, findings, sizing, settings, artifacts, bucket, environment });
   } finally {
     s3.destroy();
+    mwaa.destroy();
   }
-  return buildPlan({ inventory, findings, sizing, settings, artifacts, bucket });
 }
 
 export function writePlanFile(plan: Plan, file: string): void {
@@ -76,10 +81,11 @@ export interface ApplyRun {
 /** Applies a plan written to file (its journal sits next to it). AWS errors become one-line UsageErrors. */
 export async function applyPlanFile(plan: Plan, file: string, run: ApplyRun): Promise<ApplyResult> {
   const region = plan.inputs.region;
+  checkProfile(run.aws);
   const credentials = profileCredentials(run.aws.profile);
   // More attempts than the SDK's default 3: a long apply should ride out throttling and blips.
-  const s3 = s3Client({ region, endpoint: run.aws.s3Endpoint, maxAttempts: 6, credentials });
-  const mwaa = mwaaClient({ region, endpoint: run.aws.mwaaEndpoint, maxAttempts: 6, credentials });
+  const s3 = s3Client({ region, endpoint: endpointFor(run.aws, 'S3'), maxAttempts: 6, credentials });
+  const mwaa = mwaaClient({ region, endpoint: endpointFor(run.aws, 'MWAA'), maxAttempts: 6, credentials });
   try {
     return await applyPlan({ plan, journal: new Journal(journalPath(file)), s3, mwaa, wait: run.wait, pollMs: run.pollMs, progress: run.progress });
   } catch (e) {

@@ -13,13 +13,14 @@ import {
   type BucketLocationConstraint,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { GetEnvironmentCommand, MWAAServiceException, type Environment, type MWAAClient } from '@aws-sdk/client-mwaa';
+import { MWAAServiceException, type Environment, type MWAAClient } from '@aws-sdk/client-mwaa';
 import pLimit from 'p-limit';
 import { UsageError } from '../exit.js';
 import { scanHome } from '../home/scan.js';
 import { buildArtifacts, type Artifacts } from '../plan/artifacts.js';
-import type { Action, Plan } from '../plan/plan.js';
-import { createEnvironment } from './mwaa-client.js';
+import { pinnable, type Action, type Plan } from '../plan/plan.js';
+import { environmentDrift, updateInput, type Drift } from '../plan/drift.js';
+import { createEnvironment, readEnvironment, updateEnvironment, type EnvironmentState } from './mwaa-client.js';
 import type { Journal } from './journal.js';
 
 // Carries out a Plan: the bucket and its settings, the objects, then the environment. Every step
@@ -29,6 +30,7 @@ import type { Journal } from './journal.js';
 type Put = Extract<Action, { kind: 'put-object' }>;
 type Delete = Extract<Action, { kind: 'delete-object' }>;
 type Create = Extract<Action, { kind: 'create-environment' }>;
+type Update = Extract<Action, { kind: 'update-environment' }>;
 
 export interface ApplyOptions {
   plan: Plan;
@@ -45,13 +47,15 @@ export interface ApplyOptions {
 }
 
 export interface ApplyResult {
-  /** Whether this run (or an earlier run of this plan) created the environment, or found one already there. */
-  environment: 'created' | 'existing';
+  /** What this run (or an earlier run of this plan) did to the environment. */
+  environment: 'created' | 'updated' | 'unchanged';
   name: string;
   status: string;
   webserverUrl?: string;
-  /** LastUpdate.Error on one line, when creation failed. */
+  /** LastUpdate.Error on one line, when creation or the update failed. */
   error?: string;
+  /** What UpdateEnvironment could not change (subnets, KMS key): only a new environment can. */
+  notUpdatable: Drift[];
   uploaded: number;
   reused: number;
 }
@@ -59,8 +63,6 @@ export interface ApplyResult {
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
 const statusOf = (e: unknown) => (e instanceof S3ServiceException ? e.$metadata.httpStatusCode : undefined);
-/** Objects written before versioning was enabled have the version "null", which MWAA cannot pin. */
-const realVersion = (v: string | undefined): v is string => v !== undefined && v !== 'null';
 const stale = (why: string) => new UsageError(`plan is stale: ${why}; make a new plan`);
 
 /** Rebuilds the artifacts from the home and refuses when they are not what the plan was made from. */
@@ -136,7 +138,7 @@ async function uploads(plan: Plan, built: Artifacts, o: ApplyOptions): Promise<{
     const held = await currentObject(s3, bucket, a.key);
     // Same bytes already there (uploaded by a run that died before journaling it, or unchanged):
     // keep that version rather than add another. DAG objects are not pinned, so any version does.
-    if (held && held.etag === a.md5 && (a.what === 'dag' || realVersion(held.versionId))) {
+    if (held && held.etag === a.md5 && (a.what === 'dag' || pinnable(held.versionId))) {
       const versionId = held.versionId ?? 'null';
       if (!journal.find('put-object', (e) => e.key === a.key && e.versionId === versionId)) journal.record({ step: 'put-object', key: a.key, etag: held.etag, versionId });
       versions.set(a.key, versionId);
@@ -174,33 +176,28 @@ async function deletes(plan: Plan, { s3, journal, progress }: ApplyOptions): Pro
   }
 }
 
-async function getEnvironment(mwaa: MWAAClient, name: string): Promise<Environment | undefined> {
-  try {
-    return (await mwaa.send(new GetEnvironmentCommand({ Name: name }))).Environment;
-  } catch (e) {
-    if (e instanceof MWAAServiceException && e.name === 'ResourceNotFoundException') return undefined;
-    throw e;
-  }
-}
-
 const ROLE_ATTEMPTS = 6;
 
-/** CreateEnvironment, retried while MWAA cannot yet assume a just-created execution role. */
-async function create(a: Create, versions: Map<string, string>, o: ApplyOptions): Promise<string> {
-  const { input } = a;
-  const pinned = {
-    ...(input.PluginsS3Path ? { PluginsS3ObjectVersion: versions.get(input.PluginsS3Path) } : {}),
-    ...(input.RequirementsS3Path ? { RequirementsS3ObjectVersion: versions.get(input.RequirementsS3Path) } : {}),
-  };
+/** The object versions to pin for the paths a request names. */
+const pins = (input: { PluginsS3Path?: string; RequirementsS3Path?: string }, versions: Map<string, string>) => ({
+  ...(input.PluginsS3Path ? { PluginsS3ObjectVersion: versions.get(input.PluginsS3Path) } : {}),
+  ...(input.RequirementsS3Path ? { RequirementsS3ObjectVersion: versions.get(input.RequirementsS3Path) } : {}),
+});
+
+/** CreateEnvironment or UpdateEnvironment, retried while MWAA cannot yet assume a just-created execution role. */
+async function send(request: { kind: 'create'; input: Create['input'] } | { kind: 'update'; input: NonNullable<Update['input']> }, versions: Map<string, string>, o: ApplyOptions): Promise<string> {
+  const name = request.input.Name;
   for (let attempt = 1; ; attempt++) {
     try {
-      return (await o.mwaa.send(createEnvironment({ ...input, ...pinned }))).Arn ?? '';
+      const pinned = pins(request.input, versions);
+      const answer = request.kind === 'create' ? await o.mwaa.send(createEnvironment({ ...request.input, ...pinned })) : await o.mwaa.send(updateEnvironment({ ...request.input, ...pinned }));
+      return answer.Arn ?? '';
     } catch (e) {
       // IAM is eventually consistent: a new role can be unknown to MWAA for a few seconds. Throttling
       // and server faults are the SDK's retries' business, not this loop's.
       const propagating = e instanceof MWAAServiceException && e.name === 'ValidationException' && /role/i.test(e.message);
       if (!propagating || attempt >= ROLE_ATTEMPTS) throw e;
-      o.progress(`environment ${input.Name}: the execution role is not usable yet, retrying (${attempt}/${ROLE_ATTEMPTS - 1})`);
+      o.progress(`environment ${name}: the execution role is not usable yet, retrying (${attempt}/${ROLE_ATTEMPTS - 1})`);
       await sleep((o.roleRetryMs ?? 10_000) * attempt);
     }
   }
@@ -212,44 +209,83 @@ const elapsed = (ms: number) => {
 };
 
 const SETTLING = new Set(['CREATING', 'UPDATING', 'CREATING_SNAPSHOT', 'ROLLING_BACK', 'MAINTENANCE']);
+const FAILED = new Set(['CREATE_FAILED', 'UPDATE_FAILED']);
 
 const oneLine = (env: Environment | undefined) => {
   const err = env?.LastUpdate?.Error;
   return err ? `${err.ErrorCode ?? 'error'}: ${err.ErrorMessage ?? ''}`.replace(/\s+/g, ' ').trim() : undefined;
 };
 
+/** The versions the environment should pin now that the objects are in place. */
+const pinnedNow = (input: Create['input'], versions: Map<string, string>) => ({
+  plugins: input.PluginsS3Path ? versions.get(input.PluginsS3Path) : undefined,
+  requirements: input.RequirementsS3Path ? versions.get(input.RequirementsS3Path) : undefined,
+});
+
+/** Polls until the environment leaves the transitional statuses (or once, without wait). */
+async function settle(name: string, o: ApplyOptions): Promise<EnvironmentState> {
+  const started = Date.now();
+  for (;;) {
+    const e = await readEnvironment(o.mwaa, name);
+    if (!e) throw new Error(`environment ${name} was created but MWAA no longer knows it`);
+    o.progress(`environment ${name}: ${e.Status}${e.LastUpdate?.Status && SETTLING.has(e.Status ?? '') ? ` (last update ${e.LastUpdate.Status})` : ''} (${elapsed(Date.now() - started)})`);
+    if (!o.wait || !SETTLING.has(e.Status ?? '')) return e;
+    await sleep(o.pollMs);
+  }
+}
+
+/** Creates the environment, or takes over the one an earlier run of this plan created before it could journal it. */
+async function createStep(a: Create, versions: Map<string, string>, o: ApplyOptions): Promise<void> {
+  const name = a.input.Name;
+  if (o.journal.find('create-environment', (e) => e.name === name)) return;
+  const existing = await readEnvironment(o.mwaa, name);
+  if (existing) {
+    const drift = environmentDrift(a.input, existing, pinnedNow(a.input, versions));
+    if (drift.length > 0) throw stale(`an environment named ${name} appeared since planning, with other settings (${drift.map((d) => d.setting).slice(0, 3).join(', ')})`);
+    o.progress(`environment ${name}: already created with the planned settings (an earlier run)`);
+    o.journal.record({ step: 'create-environment', name, arn: existing.Arn ?? '' });
+    return;
+  }
+  const arn = await send({ kind: 'create', input: a.input }, versions, o);
+  o.journal.record({ step: 'create-environment', name, arn });
+  o.progress(`environment ${name}: creation started`);
+}
+
+/** Updates the environment to the plan, after comparing it again: a re-run sends nothing once the update went through. */
+async function updateStep(a: Update, versions: Map<string, string>, o: ApplyOptions): Promise<boolean> {
+  const name = a.desired.Name;
+  let current = await readEnvironment(o.mwaa, name);
+  if (!current) throw stale(`the environment ${name} no longer exists`);
+  // An update in flight (this plan's, from a killed run, or anyone's) must end before the comparison means anything.
+  if (SETTLING.has(current.Status ?? '')) current = await settle(name, { ...o, wait: true });
+  const input = updateInput(a.desired, environmentDrift(a.desired, current, pinnedNow(a.desired, versions)));
+  if (!input) return Boolean(o.journal.find('update-environment', (e) => e.name === name));
+  if (current.Status === 'CREATE_FAILED') throw new UsageError(`environment ${name} is CREATE_FAILED and cannot be updated: delete it (aws mwaa delete-environment --name ${name}) and run plan again`);
+  const arn = await send({ kind: 'update', input }, versions, o);
+  o.journal.record({ step: 'update-environment', name, arn });
+  o.progress(`environment ${name}: update started (${Object.keys(input).filter((k) => k !== 'Name').join(', ')})`);
+  return true;
+}
+
 export async function applyPlan(o: ApplyOptions): Promise<ApplyResult> {
-  const { plan, journal, mwaa, progress } = o;
-  const env = plan.actions.find((a): a is Create => a.kind === 'create-environment');
-  if (!env) throw new UsageError('the plan has no create-environment action');
-  const name = env.input.Name;
+  const { plan } = o;
+  const env = plan.actions.find((a): a is Create | Update => a.kind === 'create-environment' || a.kind === 'update-environment');
+  if (!env) throw new UsageError('the plan has no environment action');
+  const name = env.kind === 'create-environment' ? env.input.Name : env.desired.Name;
   const built = await freshArtifacts(plan);
   await bucketSteps(plan, o);
   const { versions, uploaded, reused } = await uploads(plan, built, o);
   await deletes(plan, o);
 
-  const result = (environment: ApplyResult['environment'], e: Environment | undefined): ApplyResult => {
-    const error = e?.Status === 'CREATE_FAILED' ? oneLine(e) : undefined;
-    return { environment, name, status: e?.Status ?? 'UNKNOWN', ...(e?.WebserverUrl ? { webserverUrl: e.WebserverUrl } : {}), ...(error ? { error } : {}), uploaded, reused };
-  };
-
-  if (!journal.find('create-environment', (e) => e.name === name)) {
-    const existing = await getEnvironment(mwaa, name);
-    if (existing) {
-      // Updating an environment to match the plan (drift) is a later step: never create a second one.
-      progress(`environment ${name}: already exists (${existing.Status}); left as it is`);
-      return result('existing', existing);
-    }
-    const arn = await create(env, versions, o);
-    journal.record({ step: 'create-environment', name, arn });
-    progress(`environment ${name}: creation started`);
+  let did: ApplyResult['environment'];
+  if (env.kind === 'create-environment') {
+    await createStep(env, versions, o);
+    did = 'created';
+  } else {
+    did = (await updateStep(env, versions, o)) ? 'updated' : 'unchanged';
   }
-  const started = Date.now();
-  for (;;) {
-    const e = await getEnvironment(mwaa, name);
-    if (!e) throw new Error(`environment ${name} was created but MWAA no longer knows it`);
-    progress(`environment ${name}: ${e.Status} (${elapsed(Date.now() - started)})`);
-    if (!o.wait || !SETTLING.has(e.Status ?? '')) return result('created', e);
-    await sleep(o.pollMs);
-  }
+  const e = await settle(name, o);
+  const error = FAILED.has(e.Status ?? '') ? oneLine(e) : undefined;
+  const notUpdatable = env.kind === 'update-environment' ? env.drift.filter((d) => !d.updatable) : [];
+  return { environment: did, name, status: e.Status ?? 'UNKNOWN', ...(e.WebserverUrl ? { webserverUrl: e.WebserverUrl } : {}), ...(error ? { error } : {}), notUpdatable, uploaded, reused };
 }

@@ -1,11 +1,18 @@
+import { Readable } from 'node:stream';
 import {
   CreateEnvironmentCommand,
+  GetEnvironmentCommand,
   MWAAClient,
+  MWAAServiceException,
+  type Environment,
   UpdateEnvironmentCommand,
   type CreateEnvironmentCommandInput,
   type MWAAClientConfig,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
   type UpdateEnvironmentCommandInput,
 } from '@aws-sdk/client-mwaa';
+import type { DeserializeMiddleware } from '@smithy/types';
 import { dataTable } from '../refdata/data.js';
 
 // The installed @aws-sdk/client-mwaa lags the MWAA API: its serializers silently drop request
@@ -40,6 +47,19 @@ export type CreateEnvironmentRequest = Omit<CreateEnvironmentCommandInput, 'Webs
 export type UpdateEnvironmentRequest = Omit<UpdateEnvironmentCommandInput, 'WebserverAccessMode'> &
   WebserverScaling & { WorkerReplacementStrategy?: 'FORCED' | 'GRACEFUL' };
 
+/** What GetEnvironment answers, with the members the SDK's types lack (the client restores them). */
+export type EnvironmentState = Environment & { MinWebservers?: number; MaxWebservers?: number };
+
+/** The environment of that name, or undefined when MWAA has none. */
+export async function readEnvironment(client: MWAAClient, name: string): Promise<EnvironmentState | undefined> {
+  try {
+    return (await client.send(new GetEnvironmentCommand({ Name: name }))).Environment as EnvironmentState | undefined;
+  } catch (e) {
+    if (e instanceof MWAAServiceException && e.name === 'ResourceNotFoundException') return undefined;
+    throw e;
+  }
+}
+
 /** CreateEnvironment with the members the SDK's types lack (the client sends them). */
 export const createEnvironment = (input: CreateEnvironmentRequest): CreateEnvironmentCommand =>
   new CreateEnvironmentCommand(input as CreateEnvironmentCommandInput);
@@ -72,6 +92,36 @@ export function mwaaClient({ region, endpoint, credentials, maxAttempts }: MwaaC
       return next(args);
     },
     { step: 'build', priority: 'high', name: 'mwaaApiGapMiddleware' },
+  );
+  // The deserializer drops response members it does not know (MinWebservers, MaxWebservers), which
+  // drift detection needs: keep the raw Environment, then put back what the parsed one lacks.
+  const raw = new WeakMap<object, Record<string, unknown>>();
+  const keepRaw: DeserializeMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next, context) => async (args) => {
+    const result = await next(args);
+    const response = result.response as { statusCode?: number; body?: AsyncIterable<Uint8Array> };
+    if (context.commandName === 'GetEnvironmentCommand' && response.statusCode === 200 && response.body) {
+      const chunks: Uint8Array[] = [];
+      for await (const c of response.body) chunks.push(c);
+      const bytes = Buffer.concat(chunks);
+      try {
+        raw.set(context, (JSON.parse(bytes.toString('utf8')) as { Environment?: Record<string, unknown> }).Environment ?? {});
+      } catch {
+        // Not JSON: the deserializer reports that itself.
+      }
+      (result.response as { body: unknown }).body = Readable.from([bytes]);
+    }
+    return result;
+  };
+  client.middlewareStack.addRelativeTo(keepRaw, { relation: 'after', toMiddleware: 'deserializerMiddleware', name: 'mwaaRawEnvironmentMiddleware' });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const env = (result.output as { Environment?: Record<string, unknown> }).Environment;
+      const all = raw.get(context);
+      if (env && all) for (const [k, v] of Object.entries(all)) if (!(k in env) && (typeof v === 'number' || typeof v === 'string')) env[k] = v;
+      return result;
+    },
+    { step: 'initialize', name: 'mwaaRestoreEnvironmentMiddleware' },
   );
   return client;
 }

@@ -31,6 +31,8 @@ export interface RemoteObject {
   /** Without the quotes S3 puts around it. */
   etag: string;
   size: number;
+  /** The current version, for the owned keys that are not DAGs (listing gives none). */
+  versionId?: string;
 }
 
 export interface BucketState {
@@ -75,7 +77,7 @@ export async function readBucketState(s3: S3Client, bucket: string, dagPrefix: s
   for (const key of keys) {
     try {
       const h = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      others.push({ key, etag: unquote(h.ETag), size: h.ContentLength ?? 0 });
+      others.push({ key, etag: unquote(h.ETag), size: h.ContentLength ?? 0, ...(h.VersionId ? { versionId: h.VersionId } : {}) });
     } catch (e) {
       if (statusOf(e) !== 404) throw e;
     }

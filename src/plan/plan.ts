@@ -5,6 +5,7 @@ import type { Inventory } from '../home/inventory.js';
 import type { Sizing } from '../sizing/sizing.js';
 import { TOOL_VERSION } from '../version.js';
 import { sha256, type FileFingerprint, type ObjectArtifact } from './artifacts.js';
+import { environmentDrift, updateInput, type Drift, type EnvironmentSettings, type UpdateEnvironmentInput } from './drift.js';
 
 // The Plan: what apply would do to move one home to MWAA, as one plain, versioned value
 // (schema/plan.schema.json). Built by a pure function from the scanned home, its findings, the
@@ -55,9 +56,31 @@ export type Action =
   | { kind: 'ensure-bucket'; bucket: string; change: 'create' | 'unchanged' }
   | { kind: 'enable-versioning'; bucket: string; change: 'update' | 'unchanged' }
   | { kind: 'block-public-access'; bucket: string; change: 'update' | 'unchanged' }
-  | { kind: 'put-object'; what: 'dag' | 'plugins' | 'requirements'; key: string; source: string; size: number; md5: string; change: 'create' | 'update' | 'unchanged' }
+  | {
+      kind: 'put-object';
+      what: 'dag' | 'plugins' | 'requirements';
+      key: string;
+      source: string;
+      size: number;
+      md5: string;
+      change: 'create' | 'update' | 'unchanged';
+      /** For unchanged plugins.zip and requirements.txt: the version the environment will pin. */
+      versionId?: string;
+    }
   | { kind: 'delete-object'; key: string; size: number; change: 'delete' }
-  | { kind: 'create-environment'; change: 'create'; input: CreateEnvironmentInput };
+  | { kind: 'create-environment'; change: 'create'; input: CreateEnvironmentInput }
+  | {
+      kind: 'update-environment';
+      /** unchanged: the environment already has the planned settings. */
+      change: 'update' | 'unchanged';
+      /** The environment's status when planned. */
+      status: string;
+      /** The settings wanted: apply compares the environment with them again before it updates. */
+      desired: CreateEnvironmentInput;
+      drift: Drift[];
+      /** null when nothing updatable differs. */
+      input: UpdateEnvironmentInput | null;
+    };
 
 export interface BlockingFinding {
   ruleId: string;
@@ -176,10 +199,23 @@ export function environmentInput(inv: Inventory, sizing: Sizing, s: PlanSettings
   };
 }
 
-function putObject(what: 'dag' | 'plugins' | 'requirements', a: ObjectArtifact, remote: Map<string, RemoteObject>): Action {
+type Put = Extract<Action, { kind: 'put-object' }>;
+
+/** Objects written before versioning was enabled have the version "null", which MWAA cannot pin. */
+export const pinnable = (v: string | undefined): v is string => v !== undefined && v !== 'null';
+
+function putObject(what: Put['what'], a: ObjectArtifact, remote: Map<string, RemoteObject>): Put {
   const held = remote.get(a.key);
-  const change = !held ? 'create' : held.etag === a.md5 ? 'unchanged' : 'update';
-  return { kind: 'put-object', what, key: a.key, source: a.source, size: a.size, md5: a.md5, change };
+  const pinned = what !== 'dag';
+  // An unversioned copy of a pinned object must be written again to get a version MWAA can pin.
+  const change = !held ? 'create' : held.etag === a.md5 && (!pinned || pinnable(held.versionId)) ? 'unchanged' : 'update';
+  return { kind: 'put-object', what, key: a.key, source: a.source, size: a.size, md5: a.md5, change, ...(change === 'unchanged' && pinned ? { versionId: held!.versionId! } : {}) };
+}
+
+/** The versions the environment would pin: those already in the bucket, or NEW_UPLOAD for what apply will write. */
+export function pinnedObjects(actions: Action[]): { plugins?: string; requirements?: string } {
+  const version = (what: Put['what']) => actions.find((a): a is Put => a.kind === 'put-object' && a.what === what)?.versionId;
+  return { plugins: version('plugins'), requirements: version('requirements') };
 }
 
 /** A stable hash of the findings: what matched where, not how it is worded. */
@@ -195,9 +231,11 @@ export interface PlanInput {
   settings: PlanSettings;
   artifacts: PlanArtifacts;
   bucket: BucketState;
+  /** What GetEnvironment said about an environment of the planned name; undefined when there is none. */
+  environment: (EnvironmentSettings & { Status?: string }) | undefined;
 }
 
-export function buildPlan({ inventory, findings, sizing, settings: s, artifacts, bucket }: PlanInput): Plan {
+export function buildPlan({ inventory, findings, sizing, settings: s, artifacts, bucket, environment }: PlanInput): Plan {
   const remote = new Map([...bucket.dagObjects, ...bucket.others].map((o) => [o.key, o]));
   const actions: Action[] = [
     { kind: 'ensure-bucket', bucket: s.bucket, change: bucket.exists ? 'unchanged' : 'create' },
@@ -214,7 +252,14 @@ export function buildPlan({ inventory, findings, sizing, settings: s, artifacts,
       if (o.key.startsWith(`${s.dagsPrefix}/`) && !wanted.has(o.key)) actions.push({ kind: 'delete-object', key: o.key, size: o.size, change: 'delete' });
     }
   }
-  actions.push({ kind: 'create-environment', change: 'create', input: environmentInput(inventory, sizing, s, artifacts) });
+  const desired = environmentInput(inventory, sizing, s, artifacts);
+  if (!environment) actions.push({ kind: 'create-environment', change: 'create', input: desired });
+  else {
+    // An environment of that name exists (an earlier run, or made by hand): update it, never a second one.
+    const drift = environmentDrift(desired, environment, pinnedObjects(actions));
+    const input = updateInput(desired, drift);
+    actions.push({ kind: 'update-environment', change: input ? 'update' : 'unchanged', status: environment.Status ?? 'UNKNOWN', desired, drift, input });
+  }
   const counts: Record<Change, number> = { create: 0, update: 0, delete: 0, unchanged: 0 };
   for (const a of actions) counts[a.change]++;
   return {

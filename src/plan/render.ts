@@ -28,6 +28,15 @@ export function renderPlanText(plan: Plan): string {
     if (a.kind === 'put-object' && a.what !== 'dag') out.push(`${MARK[a.change]} ${a.key}: ${WORD[a.change]} (${a.size} bytes)`);
   }
 
+  const update = plan.actions.find((a) => a.kind === 'update-environment');
+  if (update) {
+    const name = update.desired.Name;
+    if (update.change === 'unchanged' && update.drift.length === 0) out.push('', `  environment ${name}: exists (${update.status}), settings as planned`);
+    else {
+      out.push('', `${MARK[update.change]} environment ${name}: exists (${update.status}); ${update.input ? 'update' : 'no update possible'}`);
+      for (const d of update.drift) out.push(`    ${d.setting}: ${d.current} -> ${d.planned}${d.updatable ? '' : '  (needs a new environment; not changed)'}`);
+    }
+  }
   const env = plan.actions.find((a) => a.kind === 'create-environment');
   if (env) {
     const i = env.input;

@@ -6,7 +6,8 @@ import { ValidationException } from '@aws-sdk/client-mwaa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/aws/apply.js';
 import { Journal, journalPath } from '../../src/aws/journal.js';
-import { mwaaClient } from '../../src/aws/mwaa-client.js';
+import { mwaaClient, readEnvironment, updateEnvironment } from '../../src/aws/mwaa-client.js';
+import type { MWAAClient } from '@aws-sdk/client-mwaa';
 import { s3Client } from '../../src/aws/s3-state.js';
 import { main } from '../../src/cli.js';
 import type { Plan } from '../../src/plan/plan.js';
@@ -44,13 +45,13 @@ async function plan(name: string, bucket: string, { home = HOME, extra = [] as s
   const r = await run([
     'plan', home, '--env-file', join(HOME, '.env'), '--no-cache', '--target-version', '2.10.3', '--name', name, '--bucket', bucket,
     '--execution-role-arn', 'arn:aws:iam::123456789012:role/mwaa-exec', '--subnet-ids', 'subnet-0a1b,subnet-2c3d', '--security-group-ids', 'sg-0a1b',
-    '--region', 'us-east-1', '--endpoint-url', moto.endpoint, '--out', file, ...extra,
+    '--region', 'us-east-1', '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--out', file, ...extra,
   ]);
   expect(r.stderr).toMatch(/wrote/);
   return file;
 }
 
-const apply = (file: string, ...extra: string[]) => run(['apply', file, '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--poll-seconds', '0.01', ...extra]);
+const apply = (file: string, ...extra: string[]) => run(['apply', file, '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--poll-seconds', '0.01', '--allow-errors', ...extra]);
 
 const versions = (bucket: string) => objectVersions(s3, bucket);
 
@@ -62,13 +63,18 @@ const putKeys = (p: Plan) => p.actions.flatMap((a) => (a.kind === 'put-object' ?
 /** Every planned object is in the bucket exactly once, at one version. */
 const expectPlannedOnce = (file: string, bucket: string) => expectOnceEach(s3, bucket, putKeys(readPlan(file)));
 
+/** Polls until the environment leaves UPDATING. */
+async function settled(client: MWAAClient, name: string): Promise<void> {
+  while ((await readEnvironment(client, name))?.Status === 'UPDATING');
+}
+
 describe('apply', () => {
   it('creates the bucket, uploads, pins plugins and requirements to the uploaded versions, waits for AVAILABLE', async () => {
     const file = await plan('acme-prod', 'apply-fresh');
     const r = await apply(file);
     expect(r.stderr).toMatch(/objects: (\d+)\/\1 in place/);
     expect(r.stderr).toMatch(/environment acme-prod: AVAILABLE \(\d+s\)/);
-    expect(r.stdout).toMatch(/Environment acme-prod: AVAILABLE\.\nAirflow UI: .*\nNext steps:/);
+    expect(r.stdout).toMatch(/Environment acme-prod: AVAILABLE \(created\)\.\nAirflow UI: .*\nNext steps:/);
     expect(r.code).toBe(0);
     await expectPlannedOnce(file, 'apply-fresh');
     const [request] = creates('acme-prod');
@@ -85,12 +91,49 @@ describe('apply', () => {
     const before = await versions('apply-fresh');
     const again = await apply(file);
     expect(again.code).toBe(0);
-    const fresh = await apply(await plan('acme-prod', 'apply-fresh'));
+    const freshFile = await plan('acme-prod', 'apply-fresh');
+    const fresh = { ...(await apply(freshFile)), file: freshFile };
     expect(fresh.code).toBe(0);
-    expect(fresh.stdout).toMatch(/already existed \(AVAILABLE\)/);
+    expect(fresh.stdout).toMatch(/^Environment acme-prod: AVAILABLE \(already as planned, not changed\)\.$/m);
+    expect(readPlan(fresh.file).actions.at(-1)).toMatchObject({ kind: 'update-environment', change: 'unchanged', drift: [] });
     expect(fresh.stderr).toMatch(/\(0 uploaded\)/);
     expect(await versions('apply-fresh')).toEqual(before);
     expect(creates('acme-prod')).toHaveLength(1);
+  });
+
+  it('updates an environment that drifted (changed by hand), once, and reports what only a new one could change', async () => {
+    await apply(await plan('acme-drift', 'apply-drift'));
+    const client = mwaaClient({ region: 'us-east-1', endpoint: mwaa.endpoint });
+    // Someone shrinks the environment by hand and adds an option.
+    await client.send(updateEnvironment({ Name: 'acme-drift', EnvironmentClass: 'mw1.micro', MaxWebservers: 1, MinWebservers: 1, AirflowConfigurationOptions: { 'core.default_task_retries': '3' } }));
+    await settled(client, 'acme-drift');
+    const file = await plan('acme-drift', 'apply-drift', { extra: ['--subnet-ids', 'subnet-0a1b,subnet-9f9f'] });
+    const action = readPlan(file).actions.at(-1)!;
+    if (action.kind !== 'update-environment') throw new Error(`expected an update, got ${action.kind}`);
+    expect(action.drift.map((d) => [d.setting, d.updatable])).toEqual(expect.arrayContaining([
+      ['EnvironmentClass', true],
+      ['MinWebservers', true],
+      ['MaxWebservers', true],
+      ['AirflowConfigurationOptions.core.default_task_retries', true],
+      ['NetworkConfiguration.SubnetIds', false],
+    ]));
+    expect(action.input).toMatchObject({ Name: 'acme-drift', EnvironmentClass: action.desired.EnvironmentClass, MinWebservers: action.desired.MinWebservers });
+    expect(action.input).not.toHaveProperty('NetworkConfiguration');
+
+    const updates = () => mwaa.requests.filter((r) => r.operation === 'UpdateEnvironment' && r.status === 200 && r.path === '/environments/acme-drift');
+    const before = updates().length;
+    const r = await apply(file);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/environment acme-drift: update started \(EnvironmentClass, /);
+    expect(r.stdout).toMatch(/^Environment acme-drift: AVAILABLE \(updated\)\.$/m);
+    expect(r.stdout).toMatch(/only a new environment can change them:\n  NetworkConfiguration\.SubnetIds: /);
+    expect(updates()).toHaveLength(before + 1);
+    // The web server counts reach MWAA although the SDK does not know them.
+    expect(JSON.parse(updates().at(-1)!.body)).toMatchObject({ MinWebservers: action.desired.MinWebservers });
+    // The same plan again: the environment already matches, nothing is sent.
+    expect((await apply(file)).code).toBe(0);
+    expect(updates()).toHaveLength(before + 1);
+    client.destroy();
   });
 
   it('resumes after a run that died midway: every object once, one environment', async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalPath } from '../../src/aws/journal.js';
 import { main, type CliIO } from '../../src/cli.js';
 import type { Plan } from '../../src/plan/plan.js';
-import { BIN, cli, HOMES, leakedCanaries } from '../helpers.js';
+import { BIN, cliAsync, HOMES, leakedCanaries } from '../helpers.js';
 import { expectOnceEach, fakeAwsEnv, objectVersions, type Moto } from '../support/moto.js';
 import { useLoopbackAws, type MwaaServer } from '../support/mwaa-server.js';
 
@@ -79,9 +79,9 @@ describe('migrate', () => {
     expect(creates('mig-asked')).toHaveLength(0);
   });
 
-  it('--dry-run shows the plan and the account, writes the default plan file, nothing to AWS', () => {
+  it('--dry-run shows the plan and the account, writes the default plan file, nothing to AWS', async () => {
     const cwd = mkdtempSync(join(out, 'cwd-'));
-    const r = cli([...migrateArgs('mig-dry', 'mig-dry'), '--allow-errors', '--dry-run'], { cwd, env: env() });
+    const r = await cliAsync([...migrateArgs('mig-dry', 'mig-dry'), '--allow-errors', '--dry-run'], { cwd, env: env() });
     printed += r.stdout + r.stderr;
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/^Plan: \d+ to create/m);
@@ -91,15 +91,14 @@ describe('migrate', () => {
     return noBucket('mig-dry');
   });
 
-  it('--profile takes the credentials from that profile', () => {
+  it('--profile takes the credentials from that profile; an unknown one is named', async () => {
     const credentials = join(out, 'credentials');
     writeFileSync(credentials, '[mig]\naws_access_key_id = testing\naws_secret_access_key = testing\n');
     const args = [...migrateArgs('mig-profile', 'mig-profile'), '--allow-errors', '--dry-run', '--out', planFile('mig-profile')];
-    expect(cli([...args, '--profile', 'mig'], { env: { ...env(), AWS_SHARED_CREDENTIALS_FILE: credentials } }).stderr).toMatch(/AWS account 123456789012/);
-    const missing = cli([...args, '--profile', 'nosuch'], { env: { ...env(), AWS_SHARED_CREDENTIALS_FILE: credentials } });
+    expect((await cliAsync([...args, '--profile', 'mig'], { env: { ...env(), AWS_SHARED_CREDENTIALS_FILE: credentials } })).stderr).toMatch(/AWS account 123456789012/);
+    const missing = await cliAsync([...args, '--profile', 'nosuch'], { env: { ...env(), AWS_SHARED_CREDENTIALS_FILE: credentials } });
     expect(missing.code).toBe(2);
-    // The profile replaces the environment's keys: a missing one leaves no credentials at all.
-    expect(missing.stderr).toMatch(/CredentialsProviderError/);
+    expect(missing.stderr).toMatch(/^mwaa-migrate: --profile nosuch: no such profile in .* \(known: mig\)$/m);
   });
 
   it('--yes creates the environment as planned, and a second run changes nothing', async () => {
@@ -107,7 +106,7 @@ describe('migrate', () => {
     const r = await run([...migrateArgs('mig-prod', 'mig-prod'), '--allow-errors', '--yes', '--out', file]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\+ environment mig-prod: create$/m);
-    expect(r.stdout).toMatch(/Environment mig-prod: AVAILABLE\./);
+    expect(r.stdout).toMatch(/Environment mig-prod: AVAILABLE \(created\)\./);
     // The account line comes before the first write.
     expect(r.stderr).toMatch(/AWS account 123456789012 .*region us-east-1\n[\s\S]*bucket mig-prod: created/);
 
@@ -128,8 +127,9 @@ describe('migrate', () => {
     const before = await objectVersions(s3, 'mig-prod');
     const again = await run([...migrateArgs('mig-prod', 'mig-prod'), '--allow-errors', '--yes', '--out', file]);
     expect(again.code).toBe(0);
-    // The plan still lists the environment: plan does not read MWAA, apply finds it there.
-    expect(again.stdout).toMatch(/^Plan: 1 to create, 0 to update, 0 to delete/m);
+    // The plan reads the environment: it exists as planned, so nothing is left to do.
+    expect(again.stdout).toMatch(/^  environment mig-prod: exists \(AVAILABLE\), settings as planned$/m);
+    expect(again.stdout).toMatch(/^Plan: 0 to create, 0 to update, 0 to delete/m);
     expect(again.stderr).toMatch(/\(0 uploaded\)/);
     expect(await objectVersions(s3, 'mig-prod')).toEqual(before);
     expect(creates('mig-prod')).toHaveLength(1);
@@ -144,7 +144,7 @@ describe('migrate', () => {
     const journal = journalPath(file);
     const lines = () => (existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter(Boolean).length : 0);
     let stderr = '';
-    const child = spawn(process.execPath, ['--', BIN, 'apply', file, '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--poll-seconds', '0.01'], {
+    const child = spawn(process.execPath, ['--', BIN, 'apply', file, '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--poll-seconds', '0.01', '--allow-errors'], {
       env: { PATH: process.env['PATH'], HOME: process.env['HOME'], NO_COLOR: '1', ...env() },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -162,7 +162,7 @@ describe('migrate', () => {
       mwaa.injectFaults();
     }
     printed += stderr;
-    const r = await run(['apply', file, '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--poll-seconds', '0.01']);
+    const r = await run(['apply', file, '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--poll-seconds', '0.01', '--allow-errors']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Environment mig-killed(: | already existed \()AVAILABLE/);
     await expectOnceEach(s3, 'mig-killed', putKeys(readPlan(file)));

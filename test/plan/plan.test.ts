@@ -2,34 +2,32 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/plan.js';
-import { cli, HOMES, leakedCanaries } from '../helpers.js';
+import { cliAsync, HOMES, leakedCanaries } from '../helpers.js';
 import { loadMwaaModel, validate } from '../support/api-model.js';
-import { fakeAwsEnv, motoS3, seedBucket, startMoto, type Moto } from '../support/moto.js';
+import { fakeAwsEnv, motoS3, seedBucket } from '../support/moto.js';
+import { useLoopbackAws } from '../support/mwaa-server.js';
 
-// plan on fixtures/homes/airflow2 against moto's S3: what it compares, what it owns, what it never says.
+// plan on fixtures/homes/airflow2 against moto's S3 and the loopback MWAA: what it compares, what
+// it owns, what it never says.
 
-let moto: Moto;
+const aws = useLoopbackAws();
 const out = mkdtempSync(join(tmpdir(), 'plan-'));
-beforeAll(async () => (moto = await startMoto()));
-afterAll(async () => {
-  await moto?.stop();
-  rmSync(out, { recursive: true, force: true });
-});
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const HOME = join(HOMES, 'airflow2');
 const planArgs = (bucket: string, ...extra: string[]) => [
   'plan', HOME, '--env-file', join(HOME, '.env'), '--no-cache', '--target-version', '2.10.3',
   '--name', 'acme-prod', '--bucket', bucket, '--execution-role-arn', 'arn:aws:iam::123456789012:role/mwaa-exec',
   '--subnet-ids', 'subnet-0a1b,subnet-2c3d', '--security-group-ids', 'sg-0a1b', '--region', 'us-east-1',
-  '--endpoint-url', moto.endpoint, '--tag', 'team=data', ...extra,
+  '--endpoint-url', aws.moto.endpoint, '--mwaa-endpoint-url', aws.mwaa.endpoint, '--tag', 'team=data', ...extra,
 ];
-const run = (args: string[]) => cli(args, { env: { ...fakeAwsEnv } });
+const run = (args: string[]) => cliAsync(args, { env: { ...fakeAwsEnv } });
 
-function planJson(bucket: string, ...extra: string[]): { plan: Plan; code: number | null; text: string } {
+async function planJson(bucket: string, ...extra: string[]): Promise<{ plan: Plan; code: number | null; text: string }> {
   const file = join(out, `${bucket}-${extra.join('')}.json`);
-  const r = run([...planArgs(bucket, ...extra), '--out', file]);
+  const r = await run([...planArgs(bucket, ...extra), '--out', file]);
   expect(r.stderr).toMatch(/wrote/);
   const text = readFileSync(file, 'utf8');
   return { plan: JSON.parse(text) as Plan, code: r.code, text };
@@ -39,8 +37,8 @@ const puts = (plan: Plan) => plan.actions.filter((a) => a.kind === 'put-object')
 const byKey = (plan: Plan) => new Map(puts(plan).map((a) => [a.key, a.change]));
 
 describe('plan', () => {
-  it('creates everything for a missing bucket', () => {
-    const { plan, code } = planJson('fresh-bucket');
+  it('creates everything for a missing bucket', async () => {
+    const { plan, code } = await planJson('fresh-bucket');
     expect(code).toBe(1); // airflow2 has blocking findings for 2.10.3
     expect(plan.formatVersion).toBe(1);
     expect(plan.actions.slice(0, 3).map((a) => [a.kind, a.change])).toEqual([['ensure-bucket', 'create'], ['enable-versioning', 'update'], ['block-public-access', 'update']]);
@@ -51,12 +49,12 @@ describe('plan', () => {
   });
 
   it('compares with what the bucket holds, owns only its prefix, deletes only with --delete', async () => {
-    const first = planJson('seeded').plan;
+    const first = (await planJson('seeded')).plan;
     const dags = puts(first).filter((a) => a.key.startsWith('dags/'));
     const same = dags.slice(0, 3);
     const source = (key: string) => readFileSync(join(HOME, key));
-    await seedBucket(moto.endpoint, 'seeded', []);
-    const s3 = motoS3(moto.endpoint);
+    await seedBucket(aws.moto.endpoint, 'seeded', []);
+    const s3 = motoS3(aws.moto.endpoint);
     for (const a of same) await s3.send(new PutObjectCommand({ Bucket: 'seeded', Key: a.key, Body: source(a.key) }));
     await s3.send(new PutObjectCommand({ Bucket: 'seeded', Key: dags[3]!.key, Body: 'old content' }));
     await s3.send(new PutObjectCommand({ Bucket: 'seeded', Key: 'dags/retired.py', Body: 'gone from the home' }));
@@ -64,7 +62,7 @@ describe('plan', () => {
     await s3.send(new PutObjectCommand({ Bucket: 'seeded', Key: 'dagsx/y.py', Body: 'not ours either' }));
     s3.destroy();
 
-    const { plan, text } = planJson('seeded');
+    const { plan, text } = await planJson('seeded');
     const changes = byKey(plan);
     for (const a of same) expect(changes.get(a.key)).toBe('unchanged');
     expect(changes.get(dags[3]!.key)).toBe('update');
@@ -73,12 +71,12 @@ describe('plan', () => {
     expect(plan.actions.some((a) => a.kind === 'delete-object')).toBe(false);
     expect(text).not.toMatch(/other-team|dagsx\/|retired/);
 
-    const deleting = planJson('seeded', '--delete').plan;
+    const deleting = (await planJson('seeded', '--delete')).plan;
     expect(deleting.actions.filter((a) => a.kind === 'delete-object').map((a) => 'key' in a && a.key)).toEqual(['dags/retired.py']);
   });
 
-  it('gives a CreateEnvironment input the API model accepts, with sizing, logging and tags', () => {
-    const { plan } = planJson('fresh-bucket', '--maintenance-window', 'SUN:03:00');
+  it('gives a CreateEnvironment input the API model accepts, with sizing, logging and tags', async () => {
+    const { plan } = await planJson('fresh-bucket', '--maintenance-window', 'SUN:03:00');
     const env = plan.actions.find((a) => a.kind === 'create-environment');
     if (env?.kind !== 'create-environment') throw new Error('no create-environment');
     expect(validate(loadMwaaModel(), 'CreateEnvironmentInput', env.input)).toEqual([]);
@@ -88,26 +86,26 @@ describe('plan', () => {
     expect(env.input.Tags).toMatchObject({ team: 'data', 'mwaa-migrate:created-by': 'mwaa-migrate' });
   });
 
-  it('never holds a secret, in the JSON or the summary', () => {
-    const { text } = planJson('fresh-bucket');
-    const summary = run(planArgs('fresh-bucket'));
+  it('never holds a secret, in the JSON or the summary', async () => {
+    const { text } = await planJson('fresh-bucket');
+    const summary = await run(planArgs('fresh-bucket'));
     expect(summary.stdout).toMatch(/DAG objects under dags\/: \d+ new/);
     expect(summary.stdout).toMatch(/^\+--constraint "https:\/\/raw.githubusercontent.com\/apache\/airflow\/constraints-2.10.3\/constraints-3.11.txt"$/m);
     expect(leakedCanaries(text + summary.stdout + summary.stderr)).toEqual([]);
   });
 
-  it('exits 3 when changes are pending and nothing blocks', () => {
+  it('exits 3 when changes are pending and nothing blocks', async () => {
     // A home with one plain DAG-folder file: nothing to find, and the bucket is still to create.
     const empty = mkdtempSync(join(out, 'home-'));
     mkdirSync(join(empty, 'dags'));
     writeFileSync(join(empty, 'dags', 'query.sql'), 'select 1;\n');
-    const r = run([...planArgs('fresh-bucket').map((a) => (a === HOME ? empty : a)).filter((a, i, all) => a !== '--env-file' && all[i - 1] !== '--env-file')]);
+    const r = await run([...planArgs('fresh-bucket').map((a) => (a === HOME ? empty : a)).filter((a, i, all) => a !== '--env-file' && all[i - 1] !== '--env-file')]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(3);
   });
 
-  it('refuses bad flags before any AWS call', () => {
-    expect(run([...planArgs('b'), '--subnet-ids', 'subnet-1']).code).toBe(2);
-    expect(run(planArgs('b').filter((a) => a !== '--name' && a !== 'acme-prod')).stderr).toMatch(/needs --name/);
+  it('refuses bad flags before any AWS call', async () => {
+    expect((await run([...planArgs('b'), '--subnet-ids', 'subnet-1'])).code).toBe(2);
+    expect((await run(planArgs('b').filter((a) => a !== '--name' && a !== 'acme-prod'))).stderr).toMatch(/needs --name/);
   });
 });

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'ini';
+import { UsageError } from '../exit.js';
+
+// Where AWS calls go and with whose credentials, resolved the way the AWS CLI and SDKs do:
+// --endpoint-url for every service, else AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL;
+// --profile, else AWS_PROFILE, else the default chain.
+
+export type AwsService = 'S3' | 'MWAA' | 'STS' | 'IAM' | 'EC2' | 'SECRETS_MANAGER';
+
+export interface AwsAccess {
+  /** --endpoint-url: one endpoint for every service (LocalStack and other emulators serve them all). */
+  endpointUrl?: string;
+  /** --mwaa-endpoint-url: MWAA alone, for emulators that lack it. */
+  mwaaEndpointUrl?: string;
+  profile?: string;
+  env: Record<string, string | undefined>;
+}
+
+export function endpointFor(a: AwsAccess, service: AwsService): string | undefined {
+  if (service === 'MWAA' && a.mwaaEndpointUrl) return a.mwaaEndpointUrl;
+  return a.endpointUrl ?? a.env[`AWS_ENDPOINT_URL_${service}`] ?? a.env['AWS_ENDPOINT_URL'];
+}
+
+const file = (env: AwsAccess['env'], variable: string, name: string) => env[variable] ?? join(homedir(), '.aws', name);
+
+function sections(path: string): string[] {
+  try {
+    return Object.keys(parse(readFileSync(path, 'utf8')));
+  } catch {
+    // No file, or one the SDK will complain about itself: it lists no profile here.
+    return [];
+  }
+}
+
+/** The profiles named in the shared config and credentials files. */
+export function listProfiles(env: AwsAccess['env']): string[] {
+  const config = sections(file(env, 'AWS_CONFIG_FILE', 'config')).flatMap((s) => (s === 'default' ? ['default'] : s.startsWith('profile ') ? [s.slice(8).trim()] : []));
+  const credentials = sections(file(env, 'AWS_SHARED_CREDENTIALS_FILE', 'credentials'));
+  return [...new Set([...config, ...credentials])].sort();
+}
+
+/** Refuses a --profile that no shared file defines, naming it and the files read (the SDK's own error names neither). */
+export function checkProfile(a: AwsAccess): void {
+  if (a.profile === undefined || listProfiles(a.env).includes(a.profile)) return;
+  throw new UsageError(
+    `--profile ${a.profile}: no such profile in ${file(a.env, 'AWS_CONFIG_FILE', 'config')} or ${file(a.env, 'AWS_SHARED_CREDENTIALS_FILE', 'credentials')}` +
+      ` (known: ${listProfiles(a.env).join(', ') || 'none'})`,
+  );
+}
