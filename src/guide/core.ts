@@ -1,0 +1,221 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { loadCatalog } from '../check/catalog.js';
+import { check } from '../check/engine.js';
+import { loadProject } from '../check/project.js';
+import { addSuppression, type Suppression } from '../check/project-write.js';
+import type { CheckResult, Finding } from '../check/types.js';
+import { defaultTarget, targetVersions, type MwaaVersion } from '../check/versions.js';
+import type { Inventory } from '../home/inventory.js';
+import { scanHome, type ScanProgress } from '../home/scan.js';
+import { readSources } from '../report/excerpts.js';
+import { buildReport, type SourceLines } from '../report/model.js';
+import { renderReport } from '../report/render.js';
+import { defaultRegion, knownRegions, sizeEnvironment, type Sizing } from '../sizing/sizing.js';
+import type { ApplyResult } from '../aws/apply.js';
+import { bucketStatus, discover, listProfilesWithRegions, type AwsProfile, type AwsTarget, type BucketStatus, type Discovery } from '../aws/discover.js';
+import { journalPath } from '../aws/journal.js';
+import { applyPlanFile, makePlan, writePlanFile, type AwsAccess, type PlanRequest } from '../migration.js';
+import { PLAN_FORMAT_VERSION, type Plan, type PlanSettings } from '../plan/plan.js';
+import type { CheckLine, HomeProbe } from '../ui/types.js';
+
+// Everything the walkthrough's controller asks of the outside world, as one interface: the
+// default implementation below is wired to the real scanner, rules, sizing, AWS and files;
+// tests hand the controller a fake.
+
+export type Env = Record<string, string | undefined>;
+
+/** Where the walkthrough keeps its files in a home: the plan, its journal and the report. */
+export const GUIDE_DIR = '.mwaa-migrate';
+export const planFileOf = (home: string): string => join(home, GUIDE_DIR, 'plan.json');
+export const reportFileOf = (home: string): string => join(home, GUIDE_DIR, 'report.md');
+
+export interface HomeCandidate {
+  path: string;
+  /** Why it is offered: "$AIRFLOW_HOME", "~/airflow", "current folder". */
+  why: string;
+}
+
+/** A plan applied (at least in part) before: the journal exists next to it. */
+export interface SavedRun {
+  planFile: string;
+  plan: Plan;
+  /** Journal lines: the steps of apply already done. */
+  stepsDone: number;
+}
+
+/** What preflight checks are asked about: the settings as chosen so far. */
+export interface PreflightInput {
+  settings: PlanSettings;
+  aws: AwsAccess;
+}
+
+/** The Secrets Manager side: names and counts only, never values. */
+export interface GuideSecrets {
+  /** What would be created and what already exists in Secrets Manager. */
+  preview(inventory: Inventory, settings: PlanSettings, aws: AwsAccess): Promise<{ lines: string[]; conflicts: string[] }>;
+  /** Copies connections and variables into Secrets Manager during apply (after the uploads). */
+  apply(inventory: Inventory, settings: PlanSettings, aws: AwsAccess, progress: (line: string) => void): Promise<void>;
+}
+
+export interface GuideCore {
+  /** The process environment the scan and AWS calls see. */
+  env: Env;
+  homeCandidates(): HomeCandidate[];
+  probeHome(path: string): HomeProbe;
+  /** Folders that complete a partly typed path (absolute or relative to the cwd). */
+  completePath(partial: string): string[];
+  /** The dotenv file to overlay, when the home has one. */
+  envFileOf(home: string): string | undefined;
+  scan(home: string, envFile: string | undefined, onProgress: (p: ScanProgress) => void): Promise<Inventory>;
+  /** The rule check with the home's project file as it is now. */
+  check(inventory: Inventory, target: string): CheckResult;
+  excerpts(inventory: Inventory, findings: Finding[]): SourceLines;
+  /** Why a rule exists (the catalogue's explanation), when it says. */
+  ruleWhy(ruleId: string): string | undefined;
+  /** Writes a suppression into the project file; answers its path. */
+  suppress(home: string, s: Suppression): string;
+  targets(): MwaaVersion[];
+  defaultTarget(): string;
+  size(inventory: Inventory, target: string, region: string): Sizing;
+  profiles(): AwsProfile[];
+  discover(target: AwsTarget): Promise<Discovery>;
+  bucketStatus(target: AwsTarget, bucket: string): Promise<BucketStatus>;
+  makePlan(request: PlanRequest): Promise<Plan>;
+  /** Writes the plan where a later run finds it (atomically). */
+  savePlan(plan: Plan, file: string): void;
+  saveReport(inventory: Inventory, result: CheckResult, sizing: Sizing, home: string, file: string): void;
+  apply(plan: Plan, file: string, aws: AwsAccess, pollMs: number, progress: (line: string) => void): Promise<ApplyResult>;
+  /** The run to resume in this home, if a plan was applied (at least in part) there. */
+  savedRun(home: string): SavedRun | null;
+  /** Checks the account before anything is written (someone else's module): absent = "not checked". */
+  preflight?(input: PreflightInput): Promise<CheckLine[]>;
+  secrets?: GuideSecrets;
+  now(): number;
+}
+
+const isDir = (p: string) => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+export function probeHome(path: string): HomeProbe {
+  if (!path.trim()) return { status: 'missing', detail: 'type the folder that holds airflow.cfg and dags/' };
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch {
+    return { status: 'missing', detail: 'no such folder' };
+  }
+  if (!isFolder) return { status: 'not-a-folder', detail: 'not a folder' };
+  const has = [existsSync(join(path, 'airflow.cfg')) && 'airflow.cfg', isDir(join(path, 'dags')) && 'dags/'].filter(Boolean);
+  return has.length ? { status: 'airflow', detail: `${has.join(' and ')} found` } : { status: 'folder', detail: 'no airflow.cfg or dags/ here (the scan will fall back to the folder itself)' };
+}
+
+/** Sub-folders of the typed path's folder whose names start with its last part; hidden ones only when asked for. */
+export function completePath(partial: string, cwd: string): string[] {
+  const expanded = partial.startsWith('~/') ? join(homedir(), partial.slice(2)) : partial;
+  const endsInSep = expanded.endsWith('/') || expanded === '';
+  const dir = endsInSep ? expanded || '.' : dirname(expanded);
+  const stem = endsInSep ? '' : basename(expanded);
+  let names: string[];
+  try {
+    names = readdirSync(resolve(cwd, dir), { withFileTypes: true })
+      .filter((d) => (d.isDirectory() || (d.isSymbolicLink() && isDir(resolve(cwd, dir, d.name)))) && d.name.startsWith(stem) && (stem.startsWith('.') || !d.name.startsWith('.')))
+      .map((d) => d.name)
+      .sort();
+  } catch {
+    return [];
+  }
+  // Keep what the person typed as the prefix (relative stays relative, ~ stays ~).
+  const typedDir = endsInSep ? partial : partial.slice(0, partial.length - stem.length);
+  return names.slice(0, 50).map((n) => `${typedDir}${n}/`);
+}
+
+export interface DefaultCoreOptions {
+  env: Env;
+  cwd: string;
+  /** false: scan without the cache (--no-cache). */
+  cache: boolean;
+}
+
+export function defaultCore({ env, cwd, cache }: DefaultCoreOptions): GuideCore {
+  const catalog = () => loadCatalog();
+  return {
+    env,
+    homeCandidates() {
+      const found: HomeCandidate[] = [];
+      const add = (path: string | undefined, why: string) => {
+        if (path && isDir(path) && !found.some((c) => resolve(cwd, c.path) === resolve(cwd, path))) found.push({ path, why });
+      };
+      add(env['AIRFLOW_HOME'], '$AIRFLOW_HOME');
+      add(join(env['HOME'] ?? homedir(), 'airflow'), '~/airflow');
+      if (probeHome(cwd).status === 'airflow') add(cwd, 'current folder');
+      return found;
+    },
+    probeHome: (path) => probeHome(resolve(cwd, path.replace(/^~(?=\/|$)/, homedir()))),
+    completePath: (partial) => completePath(partial, cwd),
+    envFileOf(home) {
+      const file = join(home, '.env');
+      return existsSync(file) ? file : undefined;
+    },
+    scan: (home, envFile, onProgress) => scanHome(home, { envFile, env, cache, onProgress }),
+    check: (inventory, target) => check(inventory, catalog(), { target, project: loadProject(inventory.home) }),
+    excerpts: (inventory, findings) => readSources(inventory, findings),
+    ruleWhy: (id) => catalog().rules.find((r) => r.id === id)?.why?.trim(),
+    suppress: (home, s) => addSuppression(resolve(cwd, home), s),
+    targets: targetVersions,
+    defaultTarget,
+    // The price table knows some regions; elsewhere the counts still hold, priced as the default.
+    size: (inventory, target, region) => sizeEnvironment(inventory, { target, region: knownRegions().includes(region) ? region : defaultRegion() }),
+    profiles: () => listProfilesWithRegions(env),
+    discover,
+    bucketStatus,
+    makePlan,
+    savePlan(plan, file) {
+      mkdirSync(dirname(file), { recursive: true });
+      writePlanFile(plan, `${file}.tmp`);
+      renameSync(`${file}.tmp`, file);
+    },
+    saveReport(inventory, result, sizing, home, file) {
+      const report = buildReport({
+        inventory,
+        result,
+        catalog: catalog(),
+        home,
+        targetIsDefault: result.target === defaultTarget(),
+        filters: { select: [], ignore: [] },
+        sources: readSources(inventory, [...result.findings, ...result.suppressed]),
+        sizing,
+      });
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(`${file}.tmp`, renderReport(report, 'markdown', { color: false, width: 100 }));
+      renameSync(`${file}.tmp`, file);
+    },
+    apply: (plan, file, aws, pollMs, progress) => applyPlanFile(plan, file, { aws, wait: true, pollMs, progress }),
+    savedRun(home) {
+      const planFile = planFileOf(resolve(cwd, home));
+      const journal = journalPath(planFile);
+      if (!existsSync(journal)) return null;
+      try {
+        const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Plan;
+        if (plan.formatVersion !== PLAN_FORMAT_VERSION || !Array.isArray(plan.actions)) return null;
+        const stepsDone = readFileSync(journal, 'utf8').split('\n').filter((l) => l.trim()).length;
+        return { planFile, plan, stepsDone };
+      } catch {
+        return null;
+      }
+    },
+    now: () => Date.now(),
+  };
+}
+
+/** "~/x" for paths under the home folder: shorter on screen, and no user name in recordings. */
+export function tildify(path: string): string {
+  const h = homedir();
+  return path === h ? '~' : path.startsWith(h + sep) ? `~${path.slice(h.length)}` : path;
+}
