@@ -1,72 +1,28 @@
 // Scanner benchmark: cold scans, warm (cached) re-scans and one end-to-end CLI run over a
 // generated Airflow home. Run after `tsc` has built dist/ (npm run bench does both).
 //
-//   node bench/scan-bench.mjs [--files N] [--runs R] [--seed S] [--timeout SECONDS]
+//   node bench/scan-bench.mjs [--files N] [--runs R] [--seed S] [--timeout SECONDS] [--no-upload]
 //
+// Then runs the upload benchmark (bench/upload-bench.mjs, which also runs alone) unless --no-upload.
 // Targets are informational: the exit code is 0 unless a run crashed or timed out.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FILES, DEFAULT_SEED, formatStats, generateHome } from './gen-home.mjs';
+import { failure, fmt, machine, MB, median, OUT, positiveInt, rel, ROOT, runNode, table, tail } from './lib.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OUT = path.join(ROOT, 'bench', 'out');
 const SCAN_ONCE = path.join(ROOT, 'bench', 'scan-once.mjs');
 const CLI = path.join(ROOT, 'bin', 'mwaa-migrate.js');
-const MB = 1024 * 1024;
 
 // The goals the scanner is built against; the cold target is stated for 10,000 files.
 const TARGET_COLD_MS_PER_10K = 5000;
 const TARGET_RSS_MB = 400;
 const TARGET_WARM_MS = 1000;
 
-const rel = (p) => path.relative(ROOT, p) || '.';
-
 function usage() {
-  return 'usage: node bench/scan-bench.mjs [--files N] [--runs R] [--seed S] [--timeout SECONDS]';
-}
-
-function positiveInt(name, text) {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`--${name} must be a positive integer, got ${text}\n${usage()}`);
-    process.exit(2);
-  }
-  return n;
-}
-
-/** Spawn `node ...args` from the repo root; resolves with its output, exit status and wall time. */
-function runNode(args, timeoutMs) {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = [];
-    const err = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.on('data', (b) => out.push(b));
-    child.stderr.on('data', (b) => err.push(b));
-    child.on('error', (e) => err.push(Buffer.from(String(e))));
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, timedOut, wallMs: performance.now() - t0, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
-    });
-  });
-}
-
-function tail(text, lines = 8) {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
-
-function failure(r) {
-  if (r.timedOut) return `timed out after ${(r.wallMs / 1000).toFixed(0)} s`;
-  return r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`;
+  return 'usage: node bench/scan-bench.mjs [--files N] [--runs R] [--seed S] [--timeout SECONDS] [--no-upload]';
 }
 
 /** One scan-once.mjs run; returns its JSON line plus wall time, or { error }. */
@@ -82,12 +38,6 @@ async function scanOnce(home, cacheDir, timeoutMs) {
     return { error: 'no JSON line on stdout', stderr: tail(r.stderr || r.stdout.toString('utf8')) };
   }
 }
-
-const median = (xs) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 function summarise(runs, gen) {
   const ok = runs.filter((r) => !r.error);
@@ -157,13 +107,12 @@ async function runReport(home, timeoutMs) {
   }
 }
 
-function table(rows, headers) {
-  const cells = [headers, ...rows].map((r) => r.map((c) => String(c)));
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  return cells.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n');
+/** bench/upload-bench.mjs with its own defaults (2,000 files), its output shown as it comes. */
+function uploadBench(seed) {
+  console.log('');
+  const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'upload-bench.mjs'), '--seed', String(seed)], { cwd: ROOT, stdio: 'inherit' });
+  return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
 }
-
-const fmt = (n, d = 0) => (n == null || Number.isNaN(n) ? '-' : n.toFixed(d));
 
 async function main() {
   const { values } = parseArgs({
@@ -172,6 +121,7 @@ async function main() {
       runs: { type: 'string', default: '5' },
       seed: { type: 'string', default: String(DEFAULT_SEED) },
       timeout: { type: 'string', default: '600' },
+      'no-upload': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -179,24 +129,17 @@ async function main() {
     console.log(usage());
     return 0;
   }
-  const files = positiveInt('files', values.files);
-  const runs = positiveInt('runs', values.runs);
-  const timeoutMs = positiveInt('timeout', values.timeout) * 1000;
+  const files = positiveInt('files', values.files, usage());
+  const runs = positiveInt('runs', values.runs, usage());
+  const timeoutMs = positiveInt('timeout', values.timeout, usage()) * 1000;
 
   if (!existsSync(path.join(ROOT, 'dist', 'home', 'scan.js'))) {
     console.error('build first: npm run build (dist/home/scan.js is missing)');
     return 1;
   }
 
-  const cpus = os.cpus();
-  const machine = {
-    node: process.version,
-    cpus: cpus.length,
-    cpuModel: cpus[0]?.model ?? 'unknown',
-    platform: `${process.platform}-${process.arch}`,
-    totalMemMB: Math.round(os.totalmem() / MB),
-  };
-  console.log(`node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.platform}, ${machine.totalMemMB} MB RAM`);
+  const { line: machineLine, ...machineInfo } = machine();
+  console.log(machineLine);
 
   const gen = generateHome({ files, seed: values.seed, log: (m) => console.log(m) });
   console.log(formatStats(gen));
@@ -272,7 +215,7 @@ async function main() {
   const crashed = [...cold, ...fill, ...warm].some((r) => r.error) || !cli.ok || !report.ok;
   const results = {
     date: new Date().toISOString(),
-    machine,
+    machine: machineInfo,
     options: { files, runs, seed: String(values.seed) },
     home: { path: rel(home), ...Object.fromEntries(Object.entries(gen).filter(([k]) => k !== 'outDir')) },
     cold: { summary: sCold, runs: cold },
@@ -287,7 +230,8 @@ async function main() {
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote ${rel(resultsFile)}`);
   if (crashed) console.error('bench: at least one run failed (see above)');
-  return crashed ? 1 : 0;
+  const upload = values['no-upload'] ? 0 : await uploadBench(values.seed);
+  return crashed || upload !== 0 ? 1 : 0;
 }
 
 process.exitCode = await main();
