@@ -5,11 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
-  HeadObjectCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
   PutPublicAccessBlockCommand,
-  S3ServiceException,
   type BucketLocationConstraint,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -21,7 +19,12 @@ import { buildArtifacts, type Artifacts } from '../plan/artifacts.js';
 import { pinnable, type Action, type Plan } from '../plan/plan.js';
 import { environmentDrift, updateInput, type Drift } from '../plan/drift.js';
 import { createEnvironment, readEnvironment, updateEnvironment, type EnvironmentState } from './mwaa-client.js';
-import type { Journal } from './journal.js';
+import type { Journal, JournalEntry } from './journal.js';
+import { headObject, listObjects, type RemoteObject } from './s3-state.js';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { MappedSecret } from '../secrets/mapping.js';
+import type { SecretsPart } from '../secrets/step.js';
+import { upsertSecrets } from './secrets-manager.js';
 
 // Carries out a Plan: the bucket and its settings, the objects, then the environment. Every step
 // first looks at what AWS already holds and what the journal says, so a re-run (after a crash,
@@ -37,6 +40,8 @@ export interface ApplyOptions {
   journal: Journal;
   s3: S3Client;
   mwaa: MWAAClient;
+  /** The plan's secrets, with the values read again from their sources; absent when the plan has none. */
+  secrets?: { client: SecretsManagerClient; part: SecretsPart; current: MappedSecret[] };
   /** Poll until the environment settles; otherwise return once it is created. */
   wait: boolean;
   pollMs: number;
@@ -62,13 +67,15 @@ export interface ApplyResult {
 
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
-const statusOf = (e: unknown) => (e instanceof S3ServiceException ? e.$metadata.httpStatusCode : undefined);
 const stale = (why: string) => new UsageError(`plan is stale: ${why}; make a new plan`);
 
 /** Rebuilds the artifacts from the home and refuses when they are not what the plan was made from. */
 export async function freshArtifacts(plan: Plan): Promise<Artifacts> {
   const { home, target, dagsPrefix } = plan.inputs;
-  const inventory = await scanHome(home, { cache: false });
+  // The scan cache (keyed by path, size and mtime) only spares parsing the Python again: nothing
+  // here uses the analysis, and buildArtifacts reads and hashes every file itself, so a stale
+  // cache entry cannot hide a change.
+  const inventory = await scanHome(home);
   const built = await buildArtifacts(inventory, target, dagsPrefix);
   const files = new Map(built.fingerprints.map((f) => [f.path, f.sha256]));
   const changed = plan.inputs.files.filter((f) => files.get(f.path) !== f.sha256).map((f) => f.path);
@@ -108,17 +115,22 @@ async function bucketSteps(plan: Plan, { s3, journal, progress }: ApplyOptions):
   }
 }
 
-async function currentObject(s3: S3Client, bucket: string, key: string): Promise<{ etag: string; versionId?: string } | undefined> {
-  try {
-    const h = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return { etag: unquote(h.ETag), versionId: h.VersionId };
-  } catch (e) {
-    if (statusOf(e) === 404) return undefined;
-    throw e;
-  }
+/** What the planned keys hold now: one listing for the DAG prefix, HeadObject for the pinned objects (a listing names no version). */
+async function heldObjects(plan: Plan, puts: Put[], s3: S3Client): Promise<Map<string, RemoteObject>> {
+  const { bucket, dagsPrefix } = plan.inputs;
+  const [dags, pinned] = await Promise.all([
+    puts.some((a) => a.what === 'dag') ? listObjects(s3, bucket, `${dagsPrefix}/`) : [],
+    Promise.all(puts.filter((a) => a.what !== 'dag').map((a) => headObject(s3, bucket, a.key))),
+  ]);
+  return new Map([...dags, ...pinned.filter((h) => h !== undefined)].map((h) => [h.key, h]));
 }
 
-/** Uploads what the bucket does not already hold; answers each key's version. */
+type PutLine = Extract<JournalEntry, { step: 'put-object' }>;
+
+/** A put-object line's identity: the key and ETag, and the version when it names one. */
+const lineId = (key: string, etag: string, versionId?: string) => `${key}\0${etag}\0${versionId ?? ''}`;
+
+/** Uploads what the bucket does not already hold; answers the version of each object written and each pinned one. */
 async function uploads(plan: Plan, built: Artifacts, o: ApplyOptions): Promise<{ versions: Map<string, string>; uploaded: number; reused: number }> {
   const { s3, journal, progress } = o;
   const bucket = plan.inputs.bucket;
@@ -126,25 +138,32 @@ async function uploads(plan: Plan, built: Artifacts, o: ApplyOptions): Promise<{
   const bytesOf = new Map([...(built.plugins ? [built.plugins] : []), ...(built.requirements ? [built.requirements] : [])].map((a) => [a.key, a.bytes]));
   const puts = plan.actions.filter((a): a is Put => a.kind === 'put-object');
   const versions = new Map<string, string>();
+  const held = await heldObjects(plan, puts, s3);
+  // Same bytes already there (uploaded by a run that died before journaling it, or unchanged):
+  // keep that version rather than add another. DAG objects are not pinned, so any version does.
+  const found: PutLine[] = [];
+  const todo: Put[] = [];
+  for (const a of puts) {
+    const h = held.get(a.key);
+    const same = h !== undefined && h.etag === a.md5;
+    if (same && a.what === 'dag') found.push({ step: 'put-object', key: a.key, etag: h.etag });
+    else if (same && pinnable(h.versionId)) {
+      found.push({ step: 'put-object', key: a.key, etag: h.etag, versionId: h.versionId });
+      versions.set(a.key, h.versionId);
+    } else todo.push(a);
+  }
+  // One write for all of them, and none for what this plan's journal already holds (a re-run): a
+  // kill that loses these lines costs nothing, the next run finds the objects in place again.
+  const journaled = new Set(journal.all('put-object').flatMap((e) => [lineId(e.key, e.etag, e.versionId), lineId(e.key, e.etag)]));
+  journal.recordAll(found.filter((e) => !journaled.has(lineId(e.key, e.etag, e.versionId))));
+
+  const reused = found.length;
   let uploaded = 0;
-  let reused = 0;
   const step = Math.max(1, Math.ceil(puts.length / 10));
-  const done = () => {
-    const n = uploaded + reused;
-    if (n % step === 0 || n === puts.length) progress(`objects: ${n}/${puts.length} in place (${uploaded} uploaded)`);
-  };
+  const report = () => progress(`objects: ${uploaded + reused}/${puts.length} in place (${uploaded} uploaded)`);
+  if (reused > 0) report();
 
   const put = async (a: Put): Promise<void> => {
-    const held = await currentObject(s3, bucket, a.key);
-    // Same bytes already there (uploaded by a run that died before journaling it, or unchanged):
-    // keep that version rather than add another. DAG objects are not pinned, so any version does.
-    if (held && held.etag === a.md5 && (a.what === 'dag' || pinnable(held.versionId))) {
-      const versionId = held.versionId ?? 'null';
-      if (!journal.find('put-object', (e) => e.key === a.key && e.versionId === versionId)) journal.record({ step: 'put-object', key: a.key, etag: held.etag, versionId });
-      versions.set(a.key, versionId);
-      reused++;
-      return done();
-    }
     const body = bytesOf.get(a.key) ?? (await readFile(resolve(home, a.source)));
     if (md5(body) !== a.md5) throw stale(`${a.source} changed in ${home} since`);
     // The SDK's default request checksum guards the bytes in transit.
@@ -152,14 +171,15 @@ async function uploads(plan: Plan, built: Artifacts, o: ApplyOptions): Promise<{
     journal.record({ step: 'put-object', key: a.key, etag: unquote(r.ETag), versionId: r.VersionId ?? 'null' });
     versions.set(a.key, r.VersionId ?? 'null');
     uploaded++;
-    done();
+    const n = uploaded + reused;
+    if (n % step === 0 || n === puts.length) report();
   };
 
   // Once one upload fails, start no more but let those in flight finish and be journaled, so
   // nothing is still writing when apply reports the failure; the next run picks up from there.
   const limit = pLimit(o.concurrency ?? 16);
   const failures: unknown[] = [];
-  await Promise.all(puts.map((a) => limit(() => (failures.length > 0 ? undefined : put(a).catch((e: unknown) => void failures.push(e))))));
+  await Promise.all(todo.map((a) => limit(() => (failures.length > 0 ? undefined : put(a).catch((e: unknown) => void failures.push(e))))));
   if (failures.length > 0) throw failures[0];
   return { versions, uploaded, reused };
 }
@@ -267,6 +287,22 @@ async function updateStep(a: Update, versions: Map<string, string>, o: ApplyOpti
   return true;
 }
 
+/** Writes the secrets before the environment exists, so its first DAG runs find their connections. */
+async function secretsStep(secrets: NonNullable<ApplyOptions['secrets']>, o: ApplyOptions): Promise<void> {
+  const { part } = secrets;
+  const r = await upsertSecrets({
+    client: secrets.client,
+    actions: part.actions,
+    current: secrets.current,
+    journal: o.journal,
+    ...(part.kmsKey ? { kmsKeyId: part.kmsKey } : {}),
+    onProgress: (p) => {
+      if (p.written + p.skipped + p.failed === p.total) o.progress(`secrets: ${p.written} written, ${p.skipped} already in place${p.failed ? `, ${p.failed} failed` : ''}`);
+    },
+  });
+  if (r.failures.length > 0) throw new UsageError(`apply stopped: ${r.failures.length} secret(s) not written: ${r.failures.map((f) => `${f.name} (${f.reason})`).join('; ')} (fix the cause and run apply again to resume)`);
+}
+
 export async function applyPlan(o: ApplyOptions): Promise<ApplyResult> {
   const { plan } = o;
   const env = plan.actions.find((a): a is Create | Update => a.kind === 'create-environment' || a.kind === 'update-environment');
@@ -276,6 +312,7 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplyResult> {
   await bucketSteps(plan, o);
   const { versions, uploaded, reused } = await uploads(plan, built, o);
   await deletes(plan, o);
+  if (o.secrets) await secretsStep(o.secrets, o);
 
   let did: ApplyResult['environment'];
   if (env.kind === 'create-environment') {

@@ -66,21 +66,34 @@ export async function readBucketState(s3: S3Client, bucket: string, dagPrefix: s
     // No configuration at all is a 404 (NoSuchPublicAccessBlockConfiguration): not blocked.
     if (statusOf(e) !== 404) throw e;
   }
-  const dagObjects: RemoteObject[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${dagPrefix}/`, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) dagObjects.push({ key: o.Key!, etag: unquote(o.ETag), size: o.Size ?? 0 });
-    token = page.NextContinuationToken;
-  } while (token);
+  const dagObjects = await listObjects(s3, bucket, `${dagPrefix}/`);
   const others: RemoteObject[] = [];
   for (const key of keys) {
-    try {
-      const h = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      others.push({ key, etag: unquote(h.ETag), size: h.ContentLength ?? 0, ...(h.VersionId ? { versionId: h.VersionId } : {}) });
-    } catch (e) {
-      if (statusOf(e) !== 404) throw e;
-    }
+    const held = await headObject(s3, bucket, key);
+    if (held) others.push(held);
   }
   return { exists: true, versioning, publicAccessBlocked, dagObjects, others };
+}
+
+/** The current objects under a prefix, every page of the listing (no version ids). */
+export async function listObjects(s3: S3Client, bucket: string, prefix: string): Promise<RemoteObject[]> {
+  const objects: RemoteObject[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) objects.push({ key: o.Key!, etag: unquote(o.ETag), size: o.Size ?? 0 });
+    token = page.NextContinuationToken;
+  } while (token);
+  return objects;
+}
+
+/** One object's current version, or undefined when the key holds none. */
+export async function headObject(s3: S3Client, bucket: string, key: string): Promise<RemoteObject | undefined> {
+  try {
+    const h = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return { key, etag: unquote(h.ETag), size: h.ContentLength ?? 0, ...(h.VersionId ? { versionId: h.VersionId } : {}) };
+  } catch (e) {
+    if (statusOf(e) === 404) return undefined;
+    throw e;
+  }
 }

@@ -45,7 +45,7 @@ async function plan(name: string, bucket: string, { home = HOME, extra = [] as s
   const r = await run([
     'plan', home, '--env-file', join(HOME, '.env'), '--no-cache', '--target-version', '2.10.3', '--name', name, '--bucket', bucket,
     '--execution-role-arn', 'arn:aws:iam::123456789012:role/mwaa-exec', '--subnet-ids', 'subnet-0a1b,subnet-2c3d', '--security-group-ids', 'sg-0a1b',
-    '--region', 'us-east-1', '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--out', file, ...extra,
+    '--region', 'us-east-1', '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--no-preflight', '--out', file, ...extra,
   ]);
   expect(r.stderr).toMatch(/wrote/);
   return file;
@@ -158,6 +158,42 @@ describe('apply', () => {
     expect(r.code).toBe(0);
     await expectPlannedOnce(file, 'apply-resume');
     expect(creates('acme-resume')).toHaveLength(1);
+  });
+
+  it('re-runs an unchanged home with one listing: no HeadObject or PutObject for DAG objects, no journal line twice', async () => {
+    expect((await apply(await plan('acme-rerun', 'apply-rerun'))).code).toBe(0);
+    const file = await plan('acme-rerun', 'apply-rerun');
+    const keys = putKeys(readPlan(file));
+    const counting = s3Client({ region: 'us-east-1', endpoint: moto.endpoint });
+    const sent: { command: string; key?: string }[] = [];
+    counting.middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.push({ command: context.commandName, key: (args.input as { Key?: string }).Key });
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const client = mwaaClient({ region: 'us-east-1', endpoint: mwaa.endpoint });
+    const once = () => applyPlan({ plan: readPlan(file), journal: new Journal(journalPath(file)), s3: counting, mwaa: client, wait: true, pollMs: 10, progress: () => {} });
+    try {
+      const result = await once();
+      expect(result).toMatchObject({ environment: 'unchanged', uploaded: 0, reused: keys.length });
+      expect(sent.filter((r) => r.command === 'PutObjectCommand')).toEqual([]);
+      // Only the pinned objects, whose version a listing does not give.
+      expect(sent.filter((r) => r.command === 'HeadObjectCommand').map((r) => r.key).sort()).toEqual(['plugins.zip', 'requirements.txt']);
+      expect(sent.filter((r) => r.command === 'ListObjectsV2Command').length).toBeGreaterThan(0);
+      const lines = () => readFileSync(journalPath(file), 'utf8').trim().split('\n');
+      const journaled = lines().map((l) => JSON.parse(l) as { step: string; key?: string; versionId?: string });
+      expect(journaled.filter((e) => e.step === 'put-object').map((e) => e.key).sort()).toEqual([...keys].sort());
+      expect(journaled.filter((e) => e.key === 'plugins.zip' || e.key === 'requirements.txt').every((e) => e.versionId && e.versionId !== 'null')).toBe(true);
+      // The same plan again: everything is already journaled.
+      const before = lines();
+      await once();
+      expect(lines()).toEqual(before);
+    } finally {
+      counting.destroy();
+      client.destroy();
+    }
   });
 
   it('resumes a --no-wait run by waiting, without creating again', async () => {
