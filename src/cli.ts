@@ -24,12 +24,18 @@ import { readLoadFile } from './sizing/load-file.js';
 import { defaultRegion, knownRegions, regionPrices, sizeEnvironment, type SizingOptions } from './sizing/sizing.js';
 import { TOOL_VERSION } from './version.js';
 import { PLUGINS_KEY, REQUIREMENTS_KEY } from './plan/artifacts.js';
-import { hasChanges, type PlanSettings } from './plan/plan.js';
+import { hasChanges, refusals, type PlanSettings } from './plan/plan.js';
 import { renderPlanText } from './plan/render.js';
 import type { ApplyResult } from './aws/apply.js';
 import { callerIdentity } from './aws/identity.js';
-import { applyPlanFile, makePlan, writePlanFile, type PlanRequest } from './migration.js';
-import { endpointFor, type AwsAccess } from './aws/access.js';
+import { applyPlanFile, makePlan, planSecretsPart, writePlanFile, type PlanRequest } from './migration.js';
+import { checkProfile, endpointFor, type AwsAccess } from './aws/access.js';
+import { profileCredentials } from './aws/identity.js';
+import { Journal } from './aws/journal.js';
+import { secretsManagerClient, upsertSecrets } from './aws/secrets-manager.js';
+import { secretsBackendOptions } from './secrets/mapping.js';
+import { secretsLines } from './secrets/render.js';
+import { readSecrets, secretsRequest, type SecretsRequest } from './secrets/step.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './plan/plan.js';
 
 // A function, so that the MWAA versions are read only when someone asks for help.
@@ -208,6 +214,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
   if (command === 'plan') return planCommand(rest, io);
   if (command === 'apply') return applyCommand(rest, io);
   if (command === 'migrate') return migrateCommand(rest, io);
+  if (command === 'secrets') return secretsCommand(rest, io);
   throw new UsageError(`unknown command '${command}' (try: mwaa-migrate --help)`);
 }
 
@@ -397,6 +404,37 @@ async function rulesCommand(args: string[], io: CliIO): Promise<number> {
   return EXIT_OK;
 }
 
+// Where connections and variables come from, and where they go (plan, migrate and secrets take them).
+const SECRETS_SOURCE_OPTIONS = {
+  'connections-file': { type: 'string', multiple: true },
+  'variables-file': { type: 'string', multiple: true },
+  'secrets-env-file': { type: 'string' },
+  'from-metadata-db': { type: 'boolean' },
+  'metadata-db-url': { type: 'string' },
+  'connections-prefix': { type: 'string' },
+  'variables-prefix': { type: 'string' },
+  'on-conflict': { type: 'string', default: 'fail' },
+  'secrets-kms-key': { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
+type SecretsValues = { [K in keyof typeof SECRETS_SOURCE_OPTIONS]?: (typeof SECRETS_SOURCE_OPTIONS)[K] extends { multiple: true } ? string[] : (typeof SECRETS_SOURCE_OPTIONS)[K] extends { type: 'boolean' } ? boolean : string };
+
+function secretsFlags(values: SecretsValues): SecretsRequest | null {
+  const onConflict = values['on-conflict'] ?? 'fail';
+  if (onConflict !== 'fail' && onConflict !== 'skip' && onConflict !== 'overwrite') throw new UsageError(`--on-conflict ${onConflict}: fail, skip or overwrite`);
+  return secretsRequest({
+    connectionsFiles: values['connections-file'] ?? [],
+    variablesFiles: values['variables-file'] ?? [],
+    envFile: values['secrets-env-file'],
+    fromMetadataDb: Boolean(values['from-metadata-db']),
+    metadataDbUrl: values['metadata-db-url'],
+    connectionsPrefix: values['connections-prefix'],
+    variablesPrefix: values['variables-prefix'],
+    onConflict,
+    kmsKey: values['secrets-kms-key'],
+  });
+}
+
 const PLAN_OPTIONS = {
   ...HOME_OPTIONS,
   'target-version': { type: 'string' },
@@ -417,6 +455,8 @@ const PLAN_OPTIONS = {
   'endpoint-url': { type: 'string' },
   'mwaa-endpoint-url': { type: 'string' },
   profile: { type: 'string' },
+  'no-preflight': { type: 'boolean' },
+  ...SECRETS_SOURCE_OPTIONS,
 } satisfies ParseArgsConfig['options'];
 
 /** --endpoint-url, --mwaa-endpoint-url and --profile, each checked for shape. */
@@ -464,6 +504,7 @@ function planRequest(command: string, values: PlanValues, positionals: string[],
   if (maintenance !== undefined && !/^(MON|TUE|WED|THU|FRI|SAT|SUN):([01]\d|2[0-3]):(00|30)$/.test(maintenance)) throw new UsageError(`--maintenance-window ${maintenance}: DAY:HH:MM on the hour or half hour, e.g. SUN:03:00`);
   const airflowVersion = airflowVersionFlag(values['airflow-version']);
   const home = homeArg(command, positionals, env);
+  const secrets = secretsFlags(values);
   const settings: PlanSettings = {
     home: home.given,
     target,
@@ -480,6 +521,8 @@ function planRequest(command: string, values: PlanValues, positionals: string[],
     ...(values['kms-key'] ? { kmsKey: values['kms-key'] } : {}),
     tags,
     delete: Boolean(values.delete),
+    ...(secrets ? { secrets } : {}),
+    ...(values['env-file'] !== undefined ? { envFile: values['env-file'] } : {}),
   };
   return {
     settings,
@@ -488,6 +531,8 @@ function planRequest(command: string, values: PlanValues, positionals: string[],
     envFile: values['env-file'],
     cache: !values['no-cache'],
     aws: awsAccess(values, env),
+    preflight: !values['no-preflight'],
+    ...(values['metadata-db-url'] !== undefined ? { metadataDbUrl: values['metadata-db-url'] } : {}),
   };
 }
 
@@ -506,7 +551,7 @@ async function planCommand(args: string[], io: CliIO): Promise<number> {
   const plan = await makePlan(planRequest('plan', values, positionals, io.env));
   if (values.out === undefined) io.stdout(renderPlanText(plan));
   else writePlan(plan, values.out, io);
-  if (plan.blocking.length) return EXIT_FINDINGS;
+  if (refusals(plan).length) return EXIT_FINDINGS;
   return hasChanges(plan) ? EXIT_CHANGES : EXIT_OK;
 }
 
@@ -517,12 +562,14 @@ const APPLY_OPTIONS = {
   'poll-seconds': { type: 'string', default: '30' },
   profile: { type: 'string' },
   'allow-errors': { type: 'boolean' },
+  'metadata-db-url': { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
 interface ApplyFlags {
   aws: AwsAccess;
+  metadataDbUrl: string | undefined;
   wait: boolean;
   pollMs: number;
 }
@@ -532,6 +579,7 @@ function applyFlags(values: ReturnType<typeof parse<typeof APPLY_OPTIONS>>['valu
   if (!(pollSeconds > 0)) throw new UsageError(`--poll-seconds ${values['poll-seconds']}: a positive number of seconds`);
   return {
     aws: awsAccess(values, env),
+    metadataDbUrl: values['metadata-db-url'],
     wait: !values['no-wait'],
     pollMs: pollSeconds * 1000,
   };
@@ -550,9 +598,9 @@ function readPlan(file: string): Plan {
   return plan;
 }
 
-const NEXT_STEPS = (name: string) => `Next steps:
+const NEXT_STEPS = (name: string, secretsMoved: boolean) => `Next steps:
   - sign in to the Airflow UI (or: aws mwaa create-web-login-token --name ${name}) and check for DAG import errors;
-  - recreate connections and variables in the environment's secrets backend (nothing secret was copied);
+  - ${secretsMoved ? 'check that the DAGs find their connections and variables in Secrets Manager' : 'move connections and variables: mwaa-migrate secrets AIRFLOW_HOME --from-metadata-db (or --connections-file, --secrets-env-file), then apply a new plan made with the same flags'};
   - pause each DAG on the old scheduler before unpausing it here, so no run happens twice.
 `;
 
@@ -569,7 +617,7 @@ const AFTERMATH: Record<string, string> = {
 
 const failed = (status: string) => status === 'CREATE_FAILED' || status === 'UPDATE_FAILED' || status === 'UNAVAILABLE';
 
-function applySummary(r: ApplyResult, wait: boolean): string {
+function applySummary(r: ApplyResult, wait: boolean, secretsMoved: boolean): string {
   const url = r.webserverUrl ? `https://${r.webserverUrl.replace(/^https?:\/\//, '')}` : '(not reported yet)';
   const did = { created: 'created', updated: 'updated', unchanged: 'already as planned, not changed' }[r.environment];
   const lines = [`Environment ${r.name}: ${r.status} (${did}).`];
@@ -580,13 +628,13 @@ function applySummary(r: ApplyResult, wait: boolean): string {
   if (failed(r.status)) return `${[...lines, r.error ?? 'MWAA gave no reason.', aftermath!.replace('NAME', r.name)].join('\n')}\n`;
   if (aftermath) lines.push(aftermath);
   if (!wait && r.status !== 'AVAILABLE') return `${[...lines, 'The change continues in AWS; run apply again (without --no-wait) to wait for it.'].join('\n')}\n`;
-  return `${[...lines, `Airflow UI: ${url}`].join('\n')}\n${NEXT_STEPS(r.name)}`;
+  return `${[...lines, `Airflow UI: ${url}`].join('\n')}\n${NEXT_STEPS(r.name, secretsMoved)}`;
 }
 
 /** Applies a plan written to file, printing progress and the outcome. */
 async function runApply(plan: Plan, file: string, f: ApplyFlags, io: CliIO): Promise<number> {
-  const result = await applyPlanFile(plan, file, { aws: f.aws, wait: f.wait, pollMs: f.pollMs, progress: (l) => io.stderr(`mwaa-migrate: ${l}\n`) });
-  io.stdout(applySummary(result, f.wait));
+  const result = await applyPlanFile(plan, file, { aws: f.aws, ...(f.metadataDbUrl !== undefined ? { metadataDbUrl: f.metadataDbUrl } : {}), wait: f.wait, pollMs: f.pollMs, progress: (l) => io.stderr(`mwaa-migrate: ${l}\n`) });
+  io.stdout(applySummary(result, f.wait, plan.secrets !== null));
   return failed(result.status) ? EXIT_FAILED : EXIT_OK;
 }
 
@@ -600,14 +648,85 @@ async function applyCommand(args: string[], io: CliIO): Promise<number> {
   const flags = applyFlags(values, io.env);
   const file = positionals[0]!;
   const plan = readPlan(file);
-  if (plan.blocking.length > 0) {
+  const refused = refusals(plan);
+  if (refused.length > 0) {
     if (!values['allow-errors']) {
-      io.stderr(`mwaa-migrate: the plan lists ${plan.blocking.length} blocking finding(s) (see them with: mwaa-migrate plan, or report); fix them and plan again, or pass --allow-errors. Nothing was changed.\n`);
+      io.stderr(`mwaa-migrate: the plan cannot be applied as it is: ${refused.join('; ')}. Fix them and plan again, or pass --allow-errors. Nothing was changed.\n`);
       return EXIT_FINDINGS;
     }
-    io.stderr(`mwaa-migrate: warning: applying despite ${plan.blocking.length} blocking finding(s) (--allow-errors)\n`);
+    io.stderr(`mwaa-migrate: warning: applying despite ${refused.join('; ')} (--allow-errors)\n`);
   }
   return runApply(plan, file, flags, io);
+}
+
+const SECRETS_OPTIONS = {
+  ...SECRETS_SOURCE_OPTIONS,
+  'env-file': { type: 'string' },
+  'target-version': { type: 'string' },
+  region: { type: 'string' },
+  'endpoint-url': { type: 'string' },
+  profile: { type: 'string' },
+  journal: { type: 'string', default: 'mwaa-migrate-secrets.journal.jsonl' },
+  yes: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+/** The secrets step alone: read the sources, compare with Secrets Manager, confirm, write. */
+async function secretsCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, SECRETS_OPTIONS);
+  if (values.help) {
+    io.stdout(usage());
+    return EXIT_OK;
+  }
+  const offered = targetVersions().map((v) => v.version);
+  const target = values['target-version'] ?? defaultTarget();
+  if (!offered.includes(target)) throw new UsageError(`--target-version ${target}: MWAA does not offer it; choose one of ${offered.join(', ')}`);
+  const region = values.region ?? io.env['AWS_REGION'] ?? io.env['AWS_DEFAULT_REGION'];
+  if (!region || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new UsageError(`secrets needs an AWS region: --region or AWS_REGION${region ? ` (${region} is not one)` : ''}`);
+  const request = secretsFlags(values);
+  if (!request) throw new UsageError('secrets needs a source: --connections-file, --variables-file, --secrets-env-file, --from-metadata-db or --metadata-db-url');
+  const aws = awsAccess(values, io.env);
+  checkProfile(aws);
+  const canAsk = io.readLine !== undefined && !io.env['CI'];
+  if (!values.yes && !values['dry-run'] && !canAsk) throw new UsageError('secrets writes to AWS and cannot ask for confirmation here (no terminal, or CI is set): pass --yes');
+  const home = homeArg('secrets', positionals, io.env);
+  const context = { home: home.path, envFile: values['env-file'], env: io.env, ...(values['metadata-db-url'] !== undefined ? { metadataDbUrl: values['metadata-db-url'] } : {}) };
+  const client = secretsManagerClient({ region, endpoint: endpointFor(aws, 'SECRETS_MANAGER'), maxAttempts: 6, credentials: profileCredentials(aws.profile) });
+  try {
+    const part = await planSecretsPart(request, target, context, client);
+    const { actions } = part;
+    const options = secretsBackendOptions({ airflowVersion: target, connectionsPrefix: request.connectionsPrefix, variablesPrefix: request.variablesPrefix });
+    io.stdout(`${[...secretsLines(part), '', 'The environment reads them with these AirflowConfigurationOptions (plan and migrate set them):', ...Object.entries(options).map(([k, v]) => `  ${k} = ${v}`)].join('\n')}\n`);
+    const blocked = actions.filter((a) => a.change === 'conflict');
+    if (blocked.length > 0) {
+      io.stderr(`mwaa-migrate: ${blocked.length} secret(s) exist with other values: ${blocked.map((a) => a.name).join(', ')}; choose --on-conflict skip or overwrite. Nothing was written.\n`);
+      return EXIT_FINDINGS;
+    }
+    const writes = actions.filter((a) => a.change === 'create' || a.change === 'update' || a.change === 'restore-and-update');
+    if (values['dry-run'] || writes.length === 0) return writes.length ? EXIT_CHANGES : EXIT_OK;
+    if (!values.yes) {
+      const answer = await io.readLine!(`Type yes to write ${writes.length} secret(s) in ${region}: `);
+      if (answer.trim() !== 'yes') {
+        io.stderr('mwaa-migrate: not confirmed; nothing was written\n');
+        return EXIT_DECLINED;
+      }
+    }
+    const r = await upsertSecrets({
+      client,
+      actions,
+      // Read again: the comparison above holds fingerprints only.
+      current: (await readSecrets(request, target, context)).secrets,
+      journal: new Journal(values.journal),
+      ...(request.kmsKey ? { kmsKeyId: request.kmsKey } : {}),
+    });
+    io.stdout(`Secrets: ${r.written} written, ${r.skipped} already in place${r.failed ? `, ${r.failed} failed` : ''}.\n`);
+    for (const f of r.failures) io.stderr(`mwaa-migrate: ${f.name}: ${f.reason}\n`);
+    return r.failed ? EXIT_FAILED : EXIT_OK;
+  } finally {
+    client.destroy();
+  }
 }
 
 const GUIDE_OPTIONS = {
@@ -669,8 +788,10 @@ async function migrateCommand(args: string[], io: CliIO): Promise<number> {
   if (!values.yes && !values['dry-run'] && !canAsk) throw new UsageError('migrate changes AWS and cannot ask for confirmation here (no terminal, or CI is set): pass --yes');
 
   const plan = await makePlan(request);
-  if (plan.blocking.length > 0 && !values['allow-errors']) {
-    io.stderr(`mwaa-migrate: ${plan.blocking.length} error finding(s) remain; see them with: mwaa-migrate report ${request.settings.home} (or pass --allow-errors to migrate anyway). Nothing was changed.\n`);
+  const refused = refusals(plan);
+  if (refused.length > 0 && !values['allow-errors']) {
+    io.stdout(renderPlanText(plan));
+    io.stderr(`mwaa-migrate: ${refused.join('; ')}; see the findings with: mwaa-migrate report ${request.settings.home} (or pass --allow-errors to migrate anyway). Nothing was changed.\n`);
     return EXIT_FINDINGS;
   }
   writePlan(plan, values.out, io);

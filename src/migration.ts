@@ -8,7 +8,13 @@ import { loadProject } from './check/project.js';
 import { defaultRegion, knownRegions, sizeEnvironment } from './sizing/sizing.js';
 import { readBucketState, s3Client } from './aws/s3-state.js';
 import { buildArtifacts, PLUGINS_KEY, REQUIREMENTS_KEY } from './plan/artifacts.js';
-import { buildPlan, type Plan, type PlanSettings } from './plan/plan.js';
+import { buildPlan, desiredEnvironment, type Plan, type PlanSettings } from './plan/plan.js';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { preflight } from './aws/preflight.js';
+import { readSecretsState, secretsManagerClient } from './aws/secrets-manager.js';
+import { planSecrets } from './secrets/plan.js';
+import { readSecrets, type SecretsPart, type SecretsRequest, type SourceContext } from './secrets/step.js';
 import { applyPlan, type ApplyResult } from './aws/apply.js';
 import { Journal, journalPath } from './aws/journal.js';
 import { mwaaClient, readEnvironment } from './aws/mwaa-client.js';
@@ -29,6 +35,23 @@ export interface PlanRequest {
   envFile: string | undefined;
   cache: boolean;
   aws: AwsAccess;
+  /** Run the read-only preflight checks (IAM, EC2, S3) after planning. */
+  preflight: boolean;
+  /** --metadata-db-url, when the secrets come from a database named on the command line. */
+  metadataDbUrl?: string;
+}
+
+/** The secrets part: every source read now, compared by fingerprint with what Secrets Manager holds. */
+export async function planSecretsPart(request: SecretsRequest, target: string, context: SourceContext, client: ReturnType<typeof secretsManagerClient>): Promise<SecretsPart> {
+  const read = await readSecrets(request, target, context);
+  const existing = await readSecretsState(
+    client,
+    read.secrets.map((s) => s.name),
+  ).catch((e: unknown) => {
+    throw awsError('reading Secrets Manager', e);
+  });
+  const { actions, conflicts } = planSecrets(read.secrets, existing, request.onConflict);
+  return { ...request, actions, conflicts, problems: read.problems, notes: read.notes };
 }
 
 /** AWS said no or could not be reached: one line naming what was being read. */
@@ -47,19 +70,38 @@ export async function makePlan(r: PlanRequest): Promise<Plan> {
   const credentials = profileCredentials(aws.profile);
   const s3 = s3Client({ region, endpoint: endpointFor(aws, 'S3'), credentials });
   const mwaa = mwaaClient({ region, endpoint: endpointFor(aws, 'MWAA'), credentials });
+  const sm = secretsManagerClient({ region, endpoint: endpointFor(aws, 'SECRETS_MANAGER'), credentials });
+  const iam = new IAMClient({ region, endpoint: endpointFor(aws, 'IAM'), credentials });
+  const ec2 = new EC2Client({ region, endpoint: endpointFor(aws, 'EC2'), credentials });
   try {
-    const [bucket, environment] = await Promise.all([
+    const context: SourceContext = { home: r.homePath, envFile: r.envFile, env: aws.env, metadataDbUrl: r.metadataDbUrl };
+    const [bucket, environment, secrets] = await Promise.all([
       readBucketState(s3, settings.bucket, dagsPrefix, [...(artifacts.plugins ? [PLUGINS_KEY] : []), ...(artifacts.requirements ? [REQUIREMENTS_KEY] : [])]).catch((e: unknown) => {
         throw awsError(`reading s3://${settings.bucket}`, e);
       }),
       readEnvironment(mwaa, settings.name).catch((e: unknown) => {
         throw awsError(`reading the MWAA environment ${settings.name}`, e);
       }),
+      settings.secrets ? planSecretsPart(settings.secrets, target, context, sm) : undefined,
     ]);
-    return buildPlan({ inventory, findings, sizing, settings, artifacts, bucket, environment });
+    const plan = buildPlan({ inventory, findings, sizing, settings, artifacts, bucket, environment, ...(secrets ? { secrets } : {}) });
+    if (!r.preflight) return plan;
+    const checks = await preflight(
+      { s3, iam, ec2 },
+      {
+        region,
+        bucket: settings.bucket,
+        executionRoleArn: settings.executionRoleArn,
+        subnetIds: settings.subnetIds,
+        securityGroupIds: settings.securityGroupIds,
+        // buildPlan always ends with the environment's action.
+        environment: desiredEnvironment(plan)!,
+        ...(settings.secrets ? { secretsPrefixes: [settings.secrets.connectionsPrefix, settings.secrets.variablesPrefix] } : {}),
+      },
+    );
+    return { ...plan, preflight: checks };
   } finally {
-    s3.destroy();
-    mwaa.destroy();
+    for (const c of [s3, mwaa, sm, iam, ec2]) c.destroy();
   }
 }
 
@@ -73,6 +115,8 @@ export function writePlanFile(plan: Plan, file: string): void {
 
 export interface ApplyRun {
   aws: AwsAccess;
+  /** --metadata-db-url again, when the plan's secrets come from a database named on the command line. */
+  metadataDbUrl?: string;
   wait: boolean;
   pollMs: number;
   progress: (line: string) => void;
@@ -86,14 +130,18 @@ export async function applyPlanFile(plan: Plan, file: string, run: ApplyRun): Pr
   // More attempts than the SDK's default 3: a long apply should ride out throttling and blips.
   const s3 = s3Client({ region, endpoint: endpointFor(run.aws, 'S3'), maxAttempts: 6, credentials });
   const mwaa = mwaaClient({ region, endpoint: endpointFor(run.aws, 'MWAA'), maxAttempts: 6, credentials });
+  const sm = secretsManagerClient({ region, endpoint: endpointFor(run.aws, 'SECRETS_MANAGER'), maxAttempts: 6, credentials });
   try {
-    return await applyPlan({ plan, journal: new Journal(journalPath(file)), s3, mwaa, wait: run.wait, pollMs: run.pollMs, progress: run.progress });
+    // The values are read again from their sources now: the plan holds only their fingerprints.
+    const secrets = plan.secrets
+      ? { client: sm, part: plan.secrets, current: (await readSecrets(plan.secrets, plan.inputs.target, { home: plan.inputs.home, envFile: plan.inputs.envFile, env: run.aws.env, metadataDbUrl: run.metadataDbUrl })).secrets }
+      : undefined;
+    return await applyPlan({ plan, journal: new Journal(journalPath(file)), s3, mwaa, ...(secrets ? { secrets } : {}), wait: run.wait, pollMs: run.pollMs, progress: run.progress });
   } catch (e) {
     // AWS said no (or could not be reached): the journal keeps what was done, a re-run resumes.
     if (e instanceof UsageError || !(e instanceof Error) || !('$metadata' in e || 'code' in e)) throw e;
     throw new UsageError(`apply stopped: ${e.name}: ${e.message} (fix the cause and run apply again to resume)`);
   } finally {
-    s3.destroy();
-    mwaa.destroy();
+    for (const c of [s3, mwaa, sm]) c.destroy();
   }
 }

@@ -10,7 +10,8 @@ import type { ApplyResult } from '../aws/apply.js';
 import type { AwsTarget, BucketStatus, Discovery } from '../aws/discover.js';
 import { journalPath } from '../aws/journal.js';
 import type { AwsAccess, PlanRequest } from '../migration.js';
-import type { CreateEnvironmentInput, Plan, PlanSettings } from '../plan/plan.js';
+import { secretsRequest, type SecretsRequest } from '../secrets/step.js';
+import { desiredEnvironment, type Plan, type PlanSettings } from '../plan/plan.js';
 import { renderPlanText } from '../plan/render.js';
 import type { AwsField, Counts, FindingItem, GuideActions, GuideView, StepId } from '../ui/types.js';
 import { STEPS } from '../ui/types.js';
@@ -84,6 +85,7 @@ export function migrateCommandLine(plan: Plan, extra: { envFile?: string; profil
   parts.push('--region', q(plan.inputs.region), '--target-version', q(plan.inputs.target));
   if (plan.inputs.dagsPrefix !== 'dags') parts.push('--dags-prefix', q(plan.inputs.dagsPrefix));
   if (extra.envFile) parts.push('--env-file', q(tildify(extra.envFile)));
+  for (const src of plan.secrets?.sources ?? []) if (src.kind === 'env-file') parts.push('--secrets-env-file', q(tildify(src.file)));
   if (extra.profile) parts.push('--profile', q(extra.profile));
   if (extra.allowErrors) parts.push('--allow-errors');
   return parts.join(' ');
@@ -580,7 +582,17 @@ export class GuideController {
       webserverAccessMode: 'PRIVATE_ONLY',
       tags: {},
       delete: false,
+      ...(this.envFile ? { envFile: this.envFile } : {}),
+      ...(this.secretsRequest() ? { secrets: this.secretsRequest()! } : {}),
     };
+  }
+
+  /** The home's env file moves its AIRFLOW_CONN_ and AIRFLOW_VAR_ entries to Secrets Manager, when it has any. */
+  private secretsRequest(): SecretsRequest | null {
+    const inv = this.inventory;
+    const fromEnv = (s: { source: { kind: string } }) => s.source.kind === 'env';
+    if (!this.envFile || !inv || ![...inv.connections, ...inv.variables].some(fromEnv)) return null;
+    return secretsRequest({ connectionsFiles: [], variablesFiles: [], envFile: this.envFile, fromMetadataDb: false, onConflict: 'fail' });
   }
 
   private schedulePreflight(): void {
@@ -663,7 +675,7 @@ export class GuideController {
     const settings = this.settings();
     const home = this.inventory!.home;
     this.planFile = planFileOf(home);
-    const request: PlanRequest = { settings, homePath: home, airflowVersion: undefined, envFile: this.envFile, cache: true, aws: this.accessAws };
+    const request: PlanRequest = { settings, homePath: home, airflowVersion: undefined, envFile: this.envFile, cache: true, aws: this.accessAws, preflight: true };
     this.patch('plan', { status: 'making', lines: [], scroll: 0, error: undefined, name: settings.name, bucket: settings.bucket, account: this.discovery?.identity.ok ? this.discovery.identity.value.account : 'unknown', confirm: '' });
     this.go('plan');
     this.track(this.core.makePlan(request)).then(
@@ -716,10 +728,9 @@ export class GuideController {
         ...(this.envCreated ? { resumeHint: `Leaving is safe: creation goes on in AWS. Check later with mwaa-migrate guide ${tildify(home)}` } : {}),
       });
     };
-    const secrets = this.core.secrets;
-    const copySecrets = secrets && this.inventory ? this.track(secrets.apply(this.inventory, this.settings(), this.accessAws, (l) => progress(`secrets: ${l}`))) : Promise.resolve();
     const pollMs = (this.options.pollSeconds ?? 30) * 1000;
-    this.track(copySecrets.then(() => this.core.apply(plan, this.planFile, this.accessAws, pollMs, progress))).then(
+    // The plan carries the secrets: apply writes them before the environment, like the apply command.
+    this.track(this.core.apply(plan, this.planFile, this.accessAws, pollMs, progress)).then(
       (r) => this.finish(plan, r),
       (e: unknown) => {
         clearInterval(this.ticker ?? undefined);
@@ -744,7 +755,9 @@ export class GuideController {
         command: migrateCommandLine(plan, { envFile: this.envFile, profile: this.aws.profile || undefined, allowErrors: plan.blocking.length > 0 }),
         nextSteps: [
           `sign in to the Airflow UI (or: aws mwaa create-web-login-token --name ${r.name}) and check for DAG import errors`,
-          'recreate connections and variables in the secrets backend (nothing secret was copied)',
+          plan.secrets
+            ? 'check that the DAGs find their connections and variables in Secrets Manager'
+            : 'move connections and variables: mwaa-migrate secrets with --from-metadata-db or --connections-file, then apply a new plan made with the same flags',
           'pause each DAG on the old scheduler before unpausing it here, so no run happens twice',
         ],
         ...(failed ? { error: r.error ?? 'MWAA gave no reason' } : {}),
@@ -908,15 +921,6 @@ export class GuideController {
       else if (step === 'aws') this.rediscover();
     },
   };
-}
-
-/** The environment a plan creates or updates, with the settings it wants. */
-export function desiredEnvironment(plan: Plan): CreateEnvironmentInput | undefined {
-  for (const a of plan.actions) {
-    if (a.kind === 'create-environment') return a.input;
-    if (a.kind === 'update-environment') return a.desired;
-  }
-  return undefined;
 }
 
 /** "airflow2-mwaa" from ".../airflow2": a valid MWAA name from the home's folder name. */

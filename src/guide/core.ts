@@ -16,7 +16,11 @@ import { defaultRegion, knownRegions, sizeEnvironment, type Sizing } from '../si
 import type { ApplyResult } from '../aws/apply.js';
 import { bucketStatus, discover, listProfilesWithRegions, type AwsProfile, type AwsTarget, type BucketStatus, type Discovery } from '../aws/discover.js';
 import { journalPath } from '../aws/journal.js';
-import { applyPlanFile, makePlan, writePlanFile, type AwsAccess, type PlanRequest } from '../migration.js';
+import { applyPlanFile, makePlan, planSecretsPart, writePlanFile, type AwsAccess, type PlanRequest } from '../migration.js';
+import { checkProfile, endpointFor } from '../aws/access.js';
+import { profileCredentials } from '../aws/identity.js';
+import { secretsManagerClient } from '../aws/secrets-manager.js';
+import { secretsLines } from '../secrets/render.js';
 import { PLAN_FORMAT_VERSION, type Plan, type PlanSettings } from '../plan/plan.js';
 import type { CheckLine, HomeProbe } from '../ui/types.js';
 
@@ -53,10 +57,8 @@ export interface PreflightInput {
 
 /** The Secrets Manager side: names and counts only, never values. */
 export interface GuideSecrets {
-  /** What would be created and what already exists in Secrets Manager. */
+  /** What would be created and what already exists in Secrets Manager (apply writes them through the plan). */
   preview(inventory: Inventory, settings: PlanSettings, aws: AwsAccess): Promise<{ lines: string[]; conflicts: string[] }>;
-  /** Copies connections and variables into Secrets Manager during apply (after the uploads). */
-  apply(inventory: Inventory, settings: PlanSettings, aws: AwsAccess, progress: (line: string) => void): Promise<void>;
 }
 
 export interface GuideCore {
@@ -209,6 +211,19 @@ export function defaultCore({ env, cwd, cache }: DefaultCoreOptions): GuideCore 
       } catch {
         return null;
       }
+    },
+    secrets: {
+      async preview(_inventory, settings, aws) {
+        if (!settings.secrets) return { lines: ['No AIRFLOW_CONN_ or AIRFLOW_VAR_ entries in the env file: nothing to move.'], conflicts: [] };
+        checkProfile(aws);
+        const client = secretsManagerClient({ region: settings.region, endpoint: endpointFor(aws, 'SECRETS_MANAGER'), credentials: profileCredentials(aws.profile) });
+        try {
+          const part = await planSecretsPart(settings.secrets, settings.target, { home: settings.home, envFile: settings.envFile, env: aws.env }, client);
+          return { lines: secretsLines(part), conflicts: part.conflicts };
+        } finally {
+          client.destroy();
+        }
+      },
     },
     now: () => Date.now(),
   };

@@ -10,16 +10,8 @@ import { GuideController, type GuideOptions } from './controller.js';
 // `mwaa-migrate guide [AIRFLOW_HOME]` (and no command on a terminal): the walkthrough on the
 // terminal, full screen, leaving the outcome printed on the normal screen when it ends.
 
-export interface RunGuideOptions {
-  /** AIRFLOW_HOME as given on the command line. */
-  home?: string;
-  /** --region, --profile, --endpoint-url, --mwaa-endpoint-url, as the other commands take them. */
-  region?: string;
-  profile?: string;
-  endpointUrl?: string;
-  mwaaEndpointUrl?: string;
-  /** --poll-seconds: how often to ask MWAA while waiting (default 30). */
-  pollSeconds?: number;
+/** The flags `guide` takes (as the other commands take them), and the terminal to run on. */
+export interface RunGuideOptions extends Partial<Pick<GuideOptions, 'home' | 'region' | 'profile' | 'endpointUrl' | 'mwaaEndpointUrl' | 'pollSeconds'>> {
   /** --no-cache: scan without the scan cache. */
   noCache?: boolean;
   env: Env;

@@ -6,12 +6,15 @@ import type { Sizing } from '../sizing/sizing.js';
 import { TOOL_VERSION } from '../version.js';
 import { sha256, type FileFingerprint, type ObjectArtifact } from './artifacts.js';
 import { environmentDrift, updateInput, type Drift, type EnvironmentSettings, type UpdateEnvironmentInput } from './drift.js';
+import type { PreflightCheck } from '../aws/preflight.js';
+import { secretsBackendOptions } from '../secrets/mapping.js';
+import type { SecretsPart, SecretsRequest } from '../secrets/step.js';
 
 // The Plan: what apply would do to move one home to MWAA, as one plain, versioned value
 // (schema/plan.schema.json). Built by a pure function from the scanned home, its findings, the
 // artifacts and what the bucket holds, so the same inputs always give the same plan.
 
-export const PLAN_FORMAT_VERSION = 1;
+export const PLAN_FORMAT_VERSION = 2;
 
 export type Change = 'create' | 'update' | 'delete' | 'unchanged';
 
@@ -99,13 +102,19 @@ export interface Plan {
     region: string;
     bucket: string;
     dagsPrefix: string;
+    /** The --env-file the home was read with: apply reads the metadata DB settings through it again. */
+    envFile?: string;
     /** sha256 of every file the artifacts are made from. */
     files: FileFingerprint[];
     /** sha256 over the rule check's findings (rule, place, matched text). */
     findings: string;
   };
   blocking: BlockingFinding[];
+  /** What was checked in AWS before anything is created (read-only calls); empty when not run. */
+  preflight: PreflightCheck[];
   actions: Action[];
+  /** Connections and variables to write to Secrets Manager; null when no source was named. */
+  secrets: SecretsPart | null;
   /** What the requirements cleaning dropped, and the layout problems of plugins.zip. */
   notes: string[];
   requirementsDiff: string | null;
@@ -129,6 +138,9 @@ export interface PlanSettings {
   tags: Record<string, string>;
   /** Delete objects under the DAG prefix that are no longer in the source. */
   delete: boolean;
+  /** Connections and variables to move to Secrets Manager, when sources are named. */
+  secrets?: SecretsRequest;
+  envFile?: string;
 }
 
 /** What buildArtifacts makes, less the bytes. */
@@ -164,7 +176,11 @@ export const HOME_TAG = 'mwaa-migrate:source-home';
 
 export function environmentInput(inv: Inventory, sizing: Sizing, s: PlanSettings, artifacts: Pick<PlanArtifacts, 'plugins' | 'requirements'>): CreateEnvironmentInput {
   const r = sizing.recommendation;
-  const options = Object.fromEntries(carryOverOptions(inv, s.target).map((o) => [`${o.section}.${o.key}`, o.value]));
+  const options = {
+    ...Object.fromEntries(carryOverOptions(inv, s.target).map((o) => [`${o.section}.${o.key}`, o.value])),
+    // Where the moved connections and variables are read: these replace whatever backend the old home used.
+    ...(s.secrets ? secretsBackendOptions({ airflowVersion: s.target, connectionsPrefix: s.secrets.connectionsPrefix, variablesPrefix: s.secrets.variablesPrefix }) : {}),
+  };
   const level = logLevel(inv);
   const module = (LogLevel: LogLevel): ModuleLogging => ({ Enabled: true, LogLevel });
   return {
@@ -233,9 +249,19 @@ export interface PlanInput {
   bucket: BucketState;
   /** What GetEnvironment said about an environment of the planned name; undefined when there is none. */
   environment: (EnvironmentSettings & { Status?: string }) | undefined;
+  secrets?: SecretsPart;
 }
 
-export function buildPlan({ inventory, findings, sizing, settings: s, artifacts, bucket, environment }: PlanInput): Plan {
+const SECRET_CHANGE: Record<SecretsPart['actions'][number]['change'], Change> = {
+  create: 'create',
+  update: 'update',
+  'restore-and-update': 'update',
+  unchanged: 'unchanged',
+  'conflict-skipped': 'unchanged',
+  conflict: 'unchanged',
+};
+
+export function buildPlan({ inventory, findings, sizing, settings: s, artifacts, bucket, environment, secrets }: PlanInput): Plan {
   const remote = new Map([...bucket.dagObjects, ...bucket.others].map((o) => [o.key, o]));
   const actions: Action[] = [
     { kind: 'ensure-bucket', bucket: s.bucket, change: bucket.exists ? 'unchanged' : 'create' },
@@ -262,6 +288,7 @@ export function buildPlan({ inventory, findings, sizing, settings: s, artifacts,
   }
   const counts: Record<Change, number> = { create: 0, update: 0, delete: 0, unchanged: 0 };
   for (const a of actions) counts[a.change]++;
+  for (const a of secrets?.actions ?? []) counts[SECRET_CHANGE[a.change]]++;
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     tool: { name: 'mwaa-migrate', version: TOOL_VERSION },
@@ -271,11 +298,14 @@ export function buildPlan({ inventory, findings, sizing, settings: s, artifacts,
       region: s.region,
       bucket: s.bucket,
       dagsPrefix: s.dagsPrefix,
+      ...(s.envFile !== undefined ? { envFile: s.envFile } : {}),
       files: [...artifacts.fingerprints].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
       findings: findingsFingerprint(findings),
     },
     blocking: findings.filter((f) => f.severity === 'error').map((f) => ({ ruleId: f.ruleId, file: f.file, line: f.line, message: f.message })),
+    preflight: [],
     actions,
+    secrets: secrets ?? null,
     notes: artifacts.notes,
     requirementsDiff: artifacts.requirementsDiff,
     counts,
@@ -283,4 +313,21 @@ export function buildPlan({ inventory, findings, sizing, settings: s, artifacts,
 }
 
 /** Whether applying the plan would change anything. */
-export const hasChanges = (plan: Plan): boolean => plan.actions.some((a) => a.change !== 'unchanged');
+export const hasChanges = (plan: Plan): boolean => plan.counts.create + plan.counts.update + plan.counts.delete > 0;
+
+/** The settings the environment should have, whether it is to be created or updated. */
+export function desiredEnvironment(plan: Plan): CreateEnvironmentInput | undefined {
+  const env = plan.actions.find((a) => a.kind === 'create-environment' || a.kind === 'update-environment');
+  return env && (env.kind === 'create-environment' ? env.input : env.desired);
+}
+
+/** Why the plan should not be applied as it is (each a line); empty when nothing stands in the way. */
+export function refusals(plan: Plan): string[] {
+  const out: string[] = [];
+  if (plan.blocking.length) out.push(`${plan.blocking.length} error finding(s) in the home`);
+  const failed = plan.preflight.filter((c) => c.status === 'fail');
+  if (failed.length) out.push(`${failed.length} failed preflight check(s): ${failed.map((c) => c.id).join(', ')}`);
+  const conflicts = plan.secrets?.actions.filter((a) => a.change === 'conflict') ?? [];
+  if (conflicts.length) out.push(`${conflicts.length} secret(s) already exist with other values (choose --on-conflict skip or overwrite): ${conflicts.map((a) => a.name).join(', ')}`);
+  return out;
+}

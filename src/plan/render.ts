@@ -1,4 +1,6 @@
 import type { Action, Change, Plan } from './plan.js';
+import { renderPreflightText } from '../aws/preflight.js';
+import { secretsLines } from '../secrets/render.js';
 
 // The plan for people: terraform-like markers, counts, the environment settings and the
 // requirements diff. Plain text; every value comes from the Plan, which holds no secret.
@@ -66,7 +68,9 @@ export function renderPlanText(plan: Plan): string {
     out.push(`    Tags: ${Object.entries(i.Tags).map(([k, v]) => `${k}=${v}`).join(', ')}`);
   }
 
+  if (plan.secrets) out.push('', ...secretsLines(plan.secrets));
   if (plan.requirementsDiff) out.push('', 'requirements.txt for MWAA:', plan.requirementsDiff.trimEnd());
+  if (plan.preflight.length) out.push('', 'Preflight (read-only checks in AWS):', renderPreflightText(plan.preflight).trimEnd());
   if (plan.notes.length) out.push('', 'Notes:', ...plan.notes.map((s) => `  - ${s}`));
   if (plan.blocking.length) {
     out.push('', `Blocking findings (${plan.blocking.length}; fix them before apply, see mwaa-migrate report):`);

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { UsageError } from '../exit.js';
@@ -89,7 +88,24 @@ async function readTables(db: DatabaseUrl): Promise<{ connection: Row[] | null; 
   }
 }
 
-function readSqlite(db: DatabaseUrl): { connection: Row[] | null; variable: Row[] | null } {
+/**
+ * node:sqlite, loaded when a SQLite database is read: Node 22 marks it experimental and warns on
+ * load, which would otherwise print on every command. That one warning is dropped; others pass.
+ */
+async function sqlite(): Promise<typeof import('node:sqlite')> {
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (!String(typeof warning === 'string' ? warning : warning.message).startsWith('SQLite is an experimental feature')) (emit as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return await import('node:sqlite');
+  } finally {
+    process.emitWarning = emit;
+  }
+}
+
+async function readSqlite(db: DatabaseUrl): Promise<{ connection: Row[] | null; variable: Row[] | null }> {
+  const { DatabaseSync } = await sqlite();
   // sqlite:////abs/path has database "/abs/path"; sqlite:///rel/path is relative to the working folder.
   const path = db.database;
   if (!path || path === ':memory:') throw new UsageError(`metadata database ${db.display}: no database file in the URL`);

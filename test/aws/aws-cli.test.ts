@@ -1,30 +1,17 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEnvironment, mwaaClient } from '../../src/aws/mwaa-client.js';
-import { fakeAwsEnv, seedBucket, startMoto, type Moto } from '../support/moto.js';
+import { aws, hasAwsCli as hasCli } from '../support/aws-cli.js';
+import { seedBucket, startMoto, type Moto } from '../support/moto.js';
 import { startMwaaServer, validCreateInput, type MwaaServer } from '../support/mwaa-server.js';
 
 // The aws CLI (botocore, with its own copy of the API model) as an independent client of the
 // test servers: what they answer must parse there too, not only in the JS SDK.
 
-const hasCli = !spawnSync('aws', ['--version']).error;
 const title = hasCli ? 'aws CLI against the test servers' : 'aws CLI against the test servers (skipped: `aws` is not on PATH; Debian package awscli)';
-const run = promisify(execFile);
 
 const BUCKET = 'cli-bucket';
 let moto: Moto;
 let server: MwaaServer;
-
-/** Runs `aws ARGS` async (the servers answer from this process) and answers the exit code and output. */
-async function aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  // botocore puts the model's `api.` host prefix even before an IP endpoint unless told not to.
-  const env = { ...process.env, ...fakeAwsEnv, AWS_DISABLE_HOST_PREFIX_INJECTION: 'true' };
-  return run('aws', [...args, '--region', 'us-east-1', '--output', 'json'], { env }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
-}
 
 describe.skipIf(!hasCli)(title, () => {
   beforeAll(async () => {

@@ -44,10 +44,12 @@ const failing = { ok: false as const, error: 'AccessDenied: not allowed' };
 
 function planFor(home: string, name = 'airflow-mwaa'): Plan {
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     tool: { name: 'mwaa-migrate', version: '0' },
     inputs: { home, target: '3.0.6', region: 'us-east-1', bucket: `airflow-${name}`, dagsPrefix: 'dags', files: [], findings: '' },
     blocking: [{ ruleId: 'IMP001', file: 'dags/a.py', line: 1, message: 'm' }],
+    preflight: [],
+    secrets: null,
     actions: [
       { kind: 'put-object', what: 'dag', key: 'dags/a.py', source: 'dags/a.py', size: 1, md5: 'x', change: 'create' },
       {
@@ -236,7 +238,7 @@ describe('the walkthrough controller', () => {
   });
 
   it('shows connections and variables by name, makes the plan, asks for the name, applies and ends done', async () => {
-    const secrets = { preview: vi.fn(async () => ({ lines: ['2 secrets to create'], conflicts: ['airflow/connections/x exists'] })), apply: vi.fn(async () => {}) };
+    const secrets = { preview: vi.fn(async () => ({ lines: ['2 secrets to create'], conflicts: ['airflow/connections/x exists'] })) };
     const t = await toAws(freshHome(), { secrets });
     t.a.next();
     const c = t.v().connections;
@@ -256,7 +258,9 @@ describe('the walkthrough controller', () => {
     t.a.setConfirm('airflow-mwaa');
     t.a.next();
     await until(() => t.v().step === 'done');
-    expect(secrets.apply).toHaveBeenCalledBefore(t.core.apply as never);
+    // The home's .env holds AIRFLOW_CONN_/AIRFLOW_VAR_ entries: the plan moves them, and the preview saw the same request.
+    expect(secrets.preview).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ secrets: expect.objectContaining({ sources: [{ kind: 'env-file', file: expect.stringMatching(/\.env$/) }] }) }), expect.anything());
+    expect((t.core.makePlan as ReturnType<typeof vi.fn>).mock.calls[0]![0].settings.secrets).toMatchObject({ connectionsPrefix: 'airflow/connections', onConflict: 'fail' });
     expect(t.v().done).toMatchObject({ url: 'https://abc.airflow.amazonaws.com', status: 'AVAILABLE (created)' });
     expect(t.v().done.command).toMatch(/^mwaa-migrate migrate \S+ --name airflow-mwaa .* --allow-errors$/);
     t.a.next();

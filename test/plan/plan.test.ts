@@ -21,7 +21,7 @@ const planArgs = (bucket: string, ...extra: string[]) => [
   'plan', HOME, '--env-file', join(HOME, '.env'), '--no-cache', '--target-version', '2.10.3',
   '--name', 'acme-prod', '--bucket', bucket, '--execution-role-arn', 'arn:aws:iam::123456789012:role/mwaa-exec',
   '--subnet-ids', 'subnet-0a1b,subnet-2c3d', '--security-group-ids', 'sg-0a1b', '--region', 'us-east-1',
-  '--endpoint-url', aws.moto.endpoint, '--mwaa-endpoint-url', aws.mwaa.endpoint, '--tag', 'team=data', ...extra,
+  '--endpoint-url', aws.moto.endpoint, '--mwaa-endpoint-url', aws.mwaa.endpoint, '--no-preflight', '--tag', 'team=data', ...extra,
 ];
 const run = (args: string[]) => cliAsync(args, { env: { ...fakeAwsEnv } });
 
@@ -40,7 +40,7 @@ describe('plan', () => {
   it('creates everything for a missing bucket', async () => {
     const { plan, code } = await planJson('fresh-bucket');
     expect(code).toBe(1); // airflow2 has blocking findings for 2.10.3
-    expect(plan.formatVersion).toBe(1);
+    expect(plan.formatVersion).toBe(2);
     expect(plan.actions.slice(0, 3).map((a) => [a.kind, a.change])).toEqual([['ensure-bucket', 'create'], ['enable-versioning', 'update'], ['block-public-access', 'update']]);
     expect(puts(plan).every((a) => a.change === 'create')).toBe(true);
     expect(plan.actions.at(-1)!.kind).toBe('create-environment');

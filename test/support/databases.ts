@@ -1,11 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { freePort } from './moto.js';
 
 // Throwaway PostgreSQL and MariaDB servers for the tests: each in its own temp folder, on a free
 // loopback port, with fsync off (nothing here needs to survive a crash). Both refuse to run as
@@ -23,13 +23,6 @@ export interface DbServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const PG_BIN = process.env['PG_BIN'] ?? '/usr/lib/postgresql/15/bin';
 const isRoot = process.getuid?.() === 0;

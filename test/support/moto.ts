@@ -32,7 +32,7 @@ export interface Moto {
 }
 
 /** A free loopback TCP port (released just before use, so a race is possible but unlikely). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
