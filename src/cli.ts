@@ -49,10 +49,14 @@ Usage:
   mwaa-migrate rules [ID] [--json]               list the rule catalogue, or explain one rule
   mwaa-migrate plan [AIRFLOW_HOME] --name N --bucket B --execution-role-arn ARN
                     --subnet-ids S1,S2 --security-group-ids SG [options]
-                                                 what a move would upload and create (reads S3, writes nothing)
-  mwaa-migrate apply PLAN.json [options]         carry out a plan: bucket, objects, environment (resumable)
+                                                 what a move would upload, create or update, with the
+                                                 preflight checks (reads AWS, writes nothing)
+  mwaa-migrate apply PLAN.json [options]         carry out a plan: bucket, objects, secrets, environment
+                                                 (resumable)
   mwaa-migrate migrate [AIRFLOW_HOME] --name N --bucket B ... [--yes]
                                                  all in one: check, plan, confirm, apply and wait
+  mwaa-migrate secrets [AIRFLOW_HOME] --region R SOURCE... [--yes]
+                                                 move connections and variables to Secrets Manager alone
 
 Options of scan, report and size:
   --env-file FILE          overlay AIRFLOW__*, AIRFLOW_CONN_*, AIRFLOW_VAR_* from a dotenv file
@@ -100,21 +104,37 @@ Plan options (also --target-version, --region, --env-file, --airflow-version, --
   --tag K=V                extra environment tag (repeatable)
   --delete                 delete objects under the DAG prefix that are no longer in the home
   --out FILE               write the plan as JSON (schema: schema/plan.schema.json)
-  --endpoint-url URL       S3 endpoint (default $AWS_ENDPOINT_URL, else AWS's)
+  --no-preflight           skip the read-only checks of the bucket, role and network
+  --endpoint-url URL       endpoint for every AWS service (default $AWS_ENDPOINT_URL_<SERVICE>,
+                           then $AWS_ENDPOINT_URL, else AWS's)
+  --mwaa-endpoint-url URL  MWAA's alone (for emulators without MWAA)
   --profile NAME           AWS profile for credentials (default: $AWS_PROFILE, else the default chain)
 
+Secrets options (plan, migrate, secrets): connections and variables to move to Secrets Manager
+  --connections-file F     an "airflow connections export" file (JSON, YAML or env; repeatable)
+  --variables-file F       an "airflow variables export" file (repeatable)
+  --secrets-env-file F     AIRFLOW_CONN_* and AIRFLOW_VAR_* of a dotenv file
+  --from-metadata-db       the home's metadata database (its sql_alchemy_conn and fernet_key)
+  --metadata-db-url URL    that database named here (SQLite, PostgreSQL, MySQL); give it to apply too
+  --connections-prefix P   secret name prefix (default airflow/connections)
+  --variables-prefix P     secret name prefix (default airflow/variables)
+  --on-conflict M          a secret that exists with another value: fail (default), skip, overwrite
+  --secrets-kms-key ARN    KMS key for the secrets the tool creates
+  secrets also takes --region, --target-version, --env-file, --endpoint-url, --profile, --yes,
+  --dry-run, and --journal FILE (default mwaa-migrate-secrets.journal.jsonl).
+
 Apply options (the region comes from the plan, credentials from the AWS default chain or --profile):
-  --endpoint-url URL       S3 endpoint (default $AWS_ENDPOINT_URL, else AWS's)
-  --mwaa-endpoint-url URL  MWAA endpoint (default AWS's)
-  --no-wait                return once the environment's creation has started
+  --endpoint-url URL, --mwaa-endpoint-url URL, --profile NAME   as for plan
+  --no-wait                return once the environment's creation or update has started
   --poll-seconds N         how often to check the environment's status while waiting (default 30)
-  --profile NAME           AWS profile for credentials (default: $AWS_PROFILE, else the default chain)
+  --allow-errors           apply although the plan has error findings or failed preflight checks
+  --metadata-db-url URL    as given to plan, when the secrets come from it (never stored in the plan)
   Progress goes to stderr; PLAN.json.journal.jsonl records each step done, so a re-run resumes.
 
 Migrate options (all plan and apply options; --out defaults to ${DEFAULT_PLAN_FILE}):
   --yes                    do not ask for confirmation (required without a terminal, or with CI set)
   --dry-run                stop after the plan and the AWS account: write nothing to AWS
-  --allow-errors           go on although error findings remain (default: refuse, exit 1)
+  --allow-errors           go on although error findings or failed preflight checks remain
   Without --yes, migrate asks to type the environment name; any other answer aborts (exit 1).
   The account and region (sts:GetCallerIdentity; endpoint $AWS_ENDPOINT_URL_STS, else
   $AWS_ENDPOINT_URL) are shown on stderr before anything is written to AWS.
@@ -124,11 +144,13 @@ Guide options: --region, --profile, --endpoint-url, --mwaa-endpoint-url, --poll-
 
 AIRFLOW_HOME defaults to $AIRFLOW_HOME, then ~/airflow.
 Exit codes: 0 ok (size: always, when the home was read; plan: nothing to do; apply, migrate:
-environment AVAILABLE, or creation started with --no-wait), 1 findings at or above the --fail-on
-level (plan: blocking findings; apply: CREATE_FAILED; migrate: error findings without
---allow-errors, confirmation declined, CREATE_FAILED), 2 usage, input or AWS error (apply: also a
-stale plan; migrate: also no terminal to confirm on and no --yes), 3 plan, migrate --dry-run:
-changes pending.
+environment AVAILABLE, or the change started with --no-wait), 1 findings at or above the --fail-on
+level (plan: error findings, failed preflight checks or secret conflicts; apply, migrate: the same
+without --allow-errors (conflicts always), CREATE_FAILED, UPDATE_FAILED or UNAVAILABLE, confirmation
+declined; secrets: conflicts, failed writes, declined; guide: the environment failed), 2 usage,
+input or AWS error (apply: also a stale plan; migrate, secrets: also no terminal to confirm on and
+no --yes; guide: no terminal), 3 plan, migrate --dry-run, secrets --dry-run: changes pending,
+130 guide: left before the end.
 `;
 
 // What scan and report both take to read a home.
@@ -551,7 +573,8 @@ async function planCommand(args: string[], io: CliIO): Promise<number> {
   const plan = await makePlan(planRequest('plan', values, positionals, io.env));
   if (values.out === undefined) io.stdout(renderPlanText(plan));
   else writePlan(plan, values.out, io);
-  if (refusals(plan).length) return EXIT_FINDINGS;
+  const { overridable, hard } = refusals(plan);
+  if (overridable.length + hard.length) return EXIT_FINDINGS;
   return hasChanges(plan) ? EXIT_CHANGES : EXIT_OK;
 }
 
@@ -631,6 +654,19 @@ function applySummary(r: ApplyResult, wait: boolean, secretsMoved: boolean): str
   return `${[...lines, `Airflow UI: ${url}`].join('\n')}\n${NEXT_STEPS(r.name, secretsMoved)}`;
 }
 
+/** Whether a plan may be applied, saying why not (or, with --allow-errors, what is overridden). */
+function allowed(plan: Plan, allowErrors: boolean, io: CliIO): boolean {
+  const { overridable, hard } = refusals(plan);
+  const refused = [...hard, ...(allowErrors ? [] : overridable)];
+  if (refused.length > 0) {
+    const hint = allowErrors || overridable.length === 0 ? '' : ` (see the findings with: mwaa-migrate report ${plan.inputs.home}; --allow-errors goes on despite findings and failed checks)`;
+    io.stderr(`mwaa-migrate: the plan cannot be applied as it is: ${refused.join('; ')}${hint}. Nothing was changed.\n`);
+    return false;
+  }
+  if (overridable.length) io.stderr(`mwaa-migrate: warning: going on despite ${overridable.join('; ')} (--allow-errors)\n`);
+  return true;
+}
+
 /** Applies a plan written to file, printing progress and the outcome. */
 async function runApply(plan: Plan, file: string, f: ApplyFlags, io: CliIO): Promise<number> {
   const result = await applyPlanFile(plan, file, { aws: f.aws, ...(f.metadataDbUrl !== undefined ? { metadataDbUrl: f.metadataDbUrl } : {}), wait: f.wait, pollMs: f.pollMs, progress: (l) => io.stderr(`mwaa-migrate: ${l}\n`) });
@@ -648,14 +684,7 @@ async function applyCommand(args: string[], io: CliIO): Promise<number> {
   const flags = applyFlags(values, io.env);
   const file = positionals[0]!;
   const plan = readPlan(file);
-  const refused = refusals(plan);
-  if (refused.length > 0) {
-    if (!values['allow-errors']) {
-      io.stderr(`mwaa-migrate: the plan cannot be applied as it is: ${refused.join('; ')}. Fix them and plan again, or pass --allow-errors. Nothing was changed.\n`);
-      return EXIT_FINDINGS;
-    }
-    io.stderr(`mwaa-migrate: warning: applying despite ${refused.join('; ')} (--allow-errors)\n`);
-  }
+  if (!allowed(plan, Boolean(values['allow-errors']), io)) return EXIT_FINDINGS;
   return runApply(plan, file, flags, io);
 }
 
@@ -788,10 +817,8 @@ async function migrateCommand(args: string[], io: CliIO): Promise<number> {
   if (!values.yes && !values['dry-run'] && !canAsk) throw new UsageError('migrate changes AWS and cannot ask for confirmation here (no terminal, or CI is set): pass --yes');
 
   const plan = await makePlan(request);
-  const refused = refusals(plan);
-  if (refused.length > 0 && !values['allow-errors']) {
+  if (!allowed(plan, Boolean(values['allow-errors']), io)) {
     io.stdout(renderPlanText(plan));
-    io.stderr(`mwaa-migrate: ${refused.join('; ')}; see the findings with: mwaa-migrate report ${request.settings.home} (or pass --allow-errors to migrate anyway). Nothing was changed.\n`);
     return EXIT_FINDINGS;
   }
   writePlan(plan, values.out, io);
@@ -805,7 +832,8 @@ async function migrateCommand(args: string[], io: CliIO): Promise<number> {
   io.stderr(`mwaa-migrate: AWS account ${who.account} (${who.arn}), region ${region}\n`);
   if (values['dry-run']) return hasChanges(plan) ? EXIT_CHANGES : EXIT_OK;
   if (!values.yes) {
-    const answer = await io.readLine!(`Type the environment name (${name}) to create it and write to s3://${request.settings.bucket}: `);
+    const verb = plan.actions.some((a) => a.kind === 'create-environment') ? 'create' : 'update';
+    const answer = await io.readLine!(`Type the environment name (${name}) to ${verb} it and write to s3://${request.settings.bucket}${plan.secrets ? ' and Secrets Manager' : ''}: `);
     if (answer.trim() !== name) {
       io.stderr('mwaa-migrate: not confirmed; nothing was changed in AWS\n');
       return EXIT_DECLINED;

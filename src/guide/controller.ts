@@ -11,7 +11,7 @@ import type { AwsTarget, BucketStatus, Discovery } from '../aws/discover.js';
 import { journalPath } from '../aws/journal.js';
 import type { AwsAccess, PlanRequest } from '../migration.js';
 import { secretsRequest, type SecretsRequest } from '../secrets/step.js';
-import { desiredEnvironment, type Plan, type PlanSettings } from '../plan/plan.js';
+import { desiredEnvironment, refusals, type Plan, type PlanSettings } from '../plan/plan.js';
 import { renderPlanText } from '../plan/render.js';
 import type { AwsField, Counts, FindingItem, GuideActions, GuideView, StepId } from '../ui/types.js';
 import { STEPS } from '../ui/types.js';
@@ -752,7 +752,7 @@ export class GuideController {
         url,
         reportPath: tildify(reportFileOf(home)),
         planPath: tildify(this.planFile),
-        command: migrateCommandLine(plan, { envFile: this.envFile, profile: this.aws.profile || undefined, allowErrors: plan.blocking.length > 0 }),
+        command: migrateCommandLine(plan, { envFile: this.envFile, profile: this.aws.profile || undefined, allowErrors: refusals(plan).overridable.length > 0 }),
         nextSteps: [
           `sign in to the Airflow UI (or: aws mwaa create-web-login-token --name ${r.name}) and check for DAG import errors`,
           plan.secrets

@@ -321,13 +321,17 @@ export function desiredEnvironment(plan: Plan): CreateEnvironmentInput | undefin
   return env && (env.kind === 'create-environment' ? env.input : env.desired);
 }
 
-/** Why the plan should not be applied as it is (each a line); empty when nothing stands in the way. */
-export function refusals(plan: Plan): string[] {
-  const out: string[] = [];
-  if (plan.blocking.length) out.push(`${plan.blocking.length} error finding(s) in the home`);
+/**
+ * Why the plan should not be applied as it is (each a line); empty when nothing stands in the way.
+ * `overridable` gives way to --allow-errors; `hard` (secrets that would be overwritten without
+ * --on-conflict overwrite) never does.
+ */
+export function refusals(plan: Plan): { overridable: string[]; hard: string[] } {
+  const overridable: string[] = [];
+  if (plan.blocking.length) overridable.push(`${plan.blocking.length} error finding(s) in the home`);
   const failed = plan.preflight.filter((c) => c.status === 'fail');
-  if (failed.length) out.push(`${failed.length} failed preflight check(s): ${failed.map((c) => c.id).join(', ')}`);
+  if (failed.length) overridable.push(`${failed.length} failed preflight check(s): ${failed.map((c) => c.id).join(', ')}`);
   const conflicts = plan.secrets?.actions.filter((a) => a.change === 'conflict') ?? [];
-  if (conflicts.length) out.push(`${conflicts.length} secret(s) already exist with other values (choose --on-conflict skip or overwrite): ${conflicts.map((a) => a.name).join(', ')}`);
-  return out;
+  const hard = conflicts.length ? [`${conflicts.length} secret(s) already exist with other values (plan again with --on-conflict skip or overwrite): ${conflicts.map((a) => a.name).join(', ')}`] : [];
+  return { overridable, hard };
 }

@@ -53,7 +53,7 @@ describe('migrate', () => {
   it('refuses while error findings remain, writing nothing', async () => {
     const r = await run([...migrateArgs('mig-errors', 'mig-errors'), '--yes', '--out', planFile('mig-errors')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/\d+ error finding\(s\) in the home.*; see the findings with: mwaa-migrate report .*--allow-errors/);
+    expect(r.stderr).toMatch(/\d+ error finding\(s\) in the home.*see the findings with: mwaa-migrate report .*--allow-errors/);
     expect(existsSync(planFile('mig-errors'))).toBe(false);
     await noBucket('mig-errors');
     expect(creates('mig-errors')).toHaveLength(0);
