@@ -11,7 +11,7 @@ import type { AwsTarget, BucketStatus, Discovery } from '../aws/discover.js';
 import { journalPath } from '../aws/journal.js';
 import type { AwsAccess, PlanRequest } from '../migration.js';
 import { secretsRequest, type SecretsRequest } from '../secrets/step.js';
-import { desiredEnvironment, refusals, type Plan, type PlanSettings } from '../plan/plan.js';
+import { desiredEnvironment, environmentInput, refusals, type Plan, type PlanSettings } from '../plan/plan.js';
 import { renderPlanText } from '../plan/render.js';
 import type { AwsField, Counts, FindingItem, GuideActions, GuideView, StepId } from '../ui/types.js';
 import { STEPS } from '../ui/types.js';
@@ -597,7 +597,7 @@ export class GuideController {
 
   private schedulePreflight(): void {
     const run = this.core.preflight?.bind(this.core);
-    if (!run) return;
+    if (!run || !this.inventory || !this.sizing) return;
     const generation = ++this.generation.preflight;
     if (!this.awsValid()) {
       if (this.view.aws.preflight.status !== 'waiting') this.patch('aws', { preflight: { status: 'waiting', checks: [] } });
@@ -605,7 +605,12 @@ export class GuideController {
     }
     this.later('preflight', 400, () => {
       this.patch('aws', { preflight: { status: 'running', checks: this.view.aws.preflight.checks } });
-      this.track(run({ settings: this.settings(), aws: this.accessAws })).then(
+      const settings = this.settings();
+      const { inventory, sizing } = this;
+      if (!inventory || !sizing) return;
+      // Without the built artifacts yet: the plan checks the request with its object paths again.
+      const environment = environmentInput(inventory, sizing, settings, { plugins: null, requirements: null });
+      this.track(run({ settings, aws: this.accessAws, environment })).then(
         (checks) => generation === this.generation.preflight && this.patch('aws', { preflight: { status: 'done', checks } }),
         (e: unknown) => generation === this.generation.preflight && this.patch('aws', { preflight: { status: 'done', checks: [{ name: 'preflight', status: 'fail', detail: oneLine(e) }] } }),
       );

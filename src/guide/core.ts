@@ -20,8 +20,12 @@ import { applyPlanFile, makePlan, planSecretsPart, writePlanFile, type AwsAccess
 import { checkProfile, endpointFor } from '../aws/access.js';
 import { profileCredentials } from '../aws/identity.js';
 import { secretsManagerClient } from '../aws/secrets-manager.js';
+import { preflight } from '../aws/preflight.js';
+import { s3Client } from '../aws/s3-state.js';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { secretsLines } from '../secrets/render.js';
-import { PLAN_FORMAT_VERSION, type Plan, type PlanSettings } from '../plan/plan.js';
+import { PLAN_FORMAT_VERSION, type CreateEnvironmentInput, type Plan, type PlanSettings } from '../plan/plan.js';
 import type { CheckLine, HomeProbe } from '../ui/types.js';
 
 // Everything the walkthrough's controller asks of the outside world, as one interface: the
@@ -53,6 +57,8 @@ export interface SavedRun {
 export interface PreflightInput {
   settings: PlanSettings;
   aws: AwsAccess;
+  /** The CreateEnvironment input as planned so far (the plan checks the final one again). */
+  environment: CreateEnvironmentInput;
 }
 
 /** The Secrets Manager side: names and counts only, never values. */
@@ -210,6 +216,37 @@ export function defaultCore({ env, cwd, cache }: DefaultCoreOptions): GuideCore 
         return { planFile, plan, stepsDone };
       } catch {
         return null;
+      }
+    },
+    async preflight({ settings, aws, environment }) {
+      checkProfile(aws);
+      const credentials = profileCredentials(aws.profile);
+      const region = settings.region;
+      const clients = {
+        s3: s3Client({ region, endpoint: endpointFor(aws, 'S3'), credentials }),
+        iam: new IAMClient({ region, endpoint: endpointFor(aws, 'IAM'), credentials }),
+        ec2: new EC2Client({ region, endpoint: endpointFor(aws, 'EC2'), credentials }),
+      };
+      try {
+        const checks = await preflight(clients, {
+          region,
+          bucket: settings.bucket,
+          executionRoleArn: settings.executionRoleArn,
+          subnetIds: settings.subnetIds,
+          securityGroupIds: settings.securityGroupIds,
+          environment,
+          ...(settings.secrets ? { secretsPrefixes: [settings.secrets.connectionsPrefix, settings.secrets.variablesPrefix] } : {}),
+        });
+        // One screen: what needs attention one line each, the passes counted on one line.
+        const status = { pass: 'ok', warn: 'warn', fail: 'fail', unknown: 'skip' } as const;
+        const firstLine = (t: string) => t.split('\n')[0]!;
+        const passed = checks.filter((c) => c.status === 'pass');
+        return [
+          ...checks.filter((c) => c.status !== 'pass').map((c) => ({ name: c.id, status: status[c.status], detail: `${c.title}: ${firstLine(c.detail)}` })),
+          ...(passed.length ? [{ name: `${passed.length} checks`, status: 'ok' as const, detail: `passed (${passed.map((c) => c.id.replace(/^PRE-/, '')).join(', ')})` }] : []),
+        ];
+      } finally {
+        for (const c of Object.values(clients)) c.destroy();
       }
     },
     secrets: {

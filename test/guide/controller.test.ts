@@ -73,7 +73,8 @@ function planFor(home: string, name = 'airflow-mwaa'): Plan {
 const RESULT: ApplyResult = { environment: 'created', name: 'airflow-mwaa', status: 'AVAILABLE', webserverUrl: 'abc.airflow.amazonaws.com', notUpdatable: [], uploaded: 1, reused: 0 };
 
 function make(home: string, over: Partial<GuideCore> = {}, withHome = true) {
-  const real = defaultCore({ env: { HOME: join(home, '..') }, cwd: root, cache: false });
+  // The real core without the parts that call AWS: each test fakes those it needs.
+  const { preflight: _preflight, secrets: _secrets, ...real } = defaultCore({ env: { HOME: join(home, '..') }, cwd: root, cache: false });
   const core: GuideCore = {
     ...real,
     discover: vi.fn(async () => DISCOVERY),
@@ -193,7 +194,7 @@ describe('the walkthrough controller', () => {
     expect(value('securityGroups').value).toBe('sg-3');
     expect(value('bucket')).toMatchObject({ value: 'airflow-mwaa-123456789012', hint: 'does not exist: will be created' });
     await until(() => t.v().aws.preflight.status === 'done');
-    expect(preflight).toHaveBeenCalledWith(expect.objectContaining({ settings: expect.objectContaining({ subnetIds: ['subnet-2a', 'subnet-2b'] }) }));
+    expect(preflight).toHaveBeenCalledWith(expect.objectContaining({ settings: expect.objectContaining({ subnetIds: ['subnet-2a', 'subnet-2b'] }), environment: expect.objectContaining({ NetworkConfiguration: { SubnetIds: ['subnet-2a', 'subnet-2b'], SecurityGroupIds: expect.any(Array) } }) }));
 
     // Subnets (listed 2a, 2c in us-east-1a, 2b in us-east-1b): two, in two zones.
     t.a.focusField(6);

@@ -42,7 +42,8 @@ describe('runGuide', () => {
     const t = tty(true);
     const exit = vi.fn();
     const running = runGuide({ env: { HOME: root }, cwd: root, stdin: t.stdin as never, stdout: t.stdout as never, stderr: t.stderr as never, exit });
-    await sleep(200);
+    // The first frame comes once Ink has rendered; on a loaded machine that can take a while.
+    for (const deadline = Date.now() + 10_000; !/step 1 of 10: Home/.test(t.out()) && Date.now() < deadline; ) await sleep(20);
     expect(t.out()).toMatch(/step 1 of 10: Home/);
     t.stdin.write('\x03');
     expect(await running).toBe(130);

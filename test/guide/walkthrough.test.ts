@@ -124,9 +124,9 @@ describe('guide in a terminal', () => {
     t.keys('Enter');
     await t.snap('Sizing: the recommendation and the alternatives', /Recommended: mw1\.small[\s\S]*› mw1\.small/);
     t.keys('Enter');
-    await t.snap('AWS: the account, and choices read from it', /Account: 123456789012[\s\S]*does not exist: will be created[\s\S]*Subnets +subnet-\w+, subnet-\w+/);
+    await t.snap('AWS: the account, choices read from it, and the preflight run live', /Account: 123456789012[\s\S]*does not exist: will be created[\s\S]*Subnets +subnet-\w+, subnet-\w+[\s\S]*\d+ checks: passed/);
     t.keys('Enter');
-    await t.snap('Connections and variables: names and counts, never values', /Connections and variables[\s\S]*Enter make the plan/);
+    await t.snap('Connections and variables: names and counts, never values', /Connections and variables[\s\S]*Secrets Manager: 3 connection\(s\)[\s\S]*Enter make the plan/);
     t.keys('Enter');
     await t.snap('The plan, confirmed by typing the environment name', /Type airflow-mwaa to confirm/);
     t.type('airflow-mwa');
