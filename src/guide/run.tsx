@@ -75,7 +75,8 @@ export async function runGuide(o: RunGuideOptions): Promise<number> {
   };
   const controller = new GuideController(core, options);
   // Nothing here writes to the console, so Ink need not patch it (its patch fails under test runners).
-  const ink = render(<GuideApp controller={controller} />, { stdin, stdout, stderr, exitOnCtrlC: false, alternateScreen: true, patchConsole: false });
+  // Interactive is decided above from the env given (terminal, CI unset), not by Ink from this process's.
+  const ink = render(<GuideApp controller={controller} />, { stdin, stdout, stderr, exitOnCtrlC: false, alternateScreen: true, patchConsole: false, interactive: true });
   const onResize = () => controller.resize(stdout.columns || 80, stdout.rows || 24);
   // Ctrl-C arrives as a key in raw mode; a signal (kill -INT) is handled the same way.
   const onSignal = () => controller.actions.quit();

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalPath } from '../../src/aws/journal.js';
 import { main, type CliIO } from '../../src/cli.js';
@@ -135,14 +135,24 @@ describe('migrate', () => {
     expect(creates('mig-prod')).toHaveLength(1);
   });
 
-  it('resumes an apply killed with SIGKILL: every object once, one CreateEnvironment', async () => {
-    const file = planFile('mig-killed');
-    const made = await run([...migrateArgs('mig-killed', 'mig-killed'), '--allow-errors', '--dry-run', '--out', file]);
+  // Where the kill lands: the journal (or the MWAA request log) says when that point is reached.
+  const killPoints: [string, (journal: string, name: string) => boolean][] = [
+    ['during the bucket steps', (j) => j.includes('"ensure-bucket"')],
+    ['during the uploads', (j) => (j.match(/"put-object"/g) ?? []).length >= 3],
+    ['with CreateEnvironment in flight', (_j, name) => mwaa.requests.some((q) => q.method === 'PUT' && q.path === `/environments/${name}`)],
+    ['while waiting for the environment', (j) => j.includes('"create-environment"')],
+  ];
+
+  it.each(killPoints)('resumes an apply killed with SIGKILL %s: every object once at the planned version, one CreateEnvironment', async (_point, reached) => {
+    const name = `mig-killed-${killPoints.findIndex(([, r]) => r === reached)}`;
+    const file = planFile(name);
+    const made = await run([...migrateArgs(name, name), '--allow-errors', '--dry-run', '--out', file]);
     expect(made.code).toBe(3);
+    // Slow MWAA answers keep the run at each point long enough to be killed there.
     const slowMs = 1500;
     mwaa.injectFaults({ rate: 1, faults: [{ slowMs }] });
     const journal = journalPath(file);
-    const lines = () => (existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter(Boolean).length : 0);
+    const text = () => (existsSync(journal) ? readFileSync(journal, 'utf8') : '');
     let stderr = '';
     const child = spawn(process.execPath, ['--', BIN, 'apply', file, '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--poll-seconds', '0.01', '--allow-errors'], {
       env: { PATH: process.env['PATH'], HOME: process.env['HOME'], NO_COLOR: '1', ...env() },
@@ -151,8 +161,8 @@ describe('migrate', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
     try {
-      for (const deadline = Date.now() + 30_000; lines() < 3; await sleep(5)) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`apply did not journal 3 steps:\n${stderr}`);
+      for (const deadline = Date.now() + 30_000; !reached(text(), name); await sleep(2)) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`apply never reached the kill point:\n${stderr}`);
       }
       child.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');
@@ -164,10 +174,13 @@ describe('migrate', () => {
     printed += stderr;
     const r = await run(['apply', file, '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--poll-seconds', '0.01', '--allow-errors']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Environment mig-killed(: | already existed \()AVAILABLE/);
-    await expectOnceEach(s3, 'mig-killed', putKeys(readPlan(file)));
-    expect(creates('mig-killed').filter((q) => q.status === 200)).toHaveLength(1);
-    expect(creates('mig-killed')).toHaveLength(1);
+    expect(r.stdout).toMatch(new RegExp(`Environment ${name}: AVAILABLE`));
+    await expectOnceEach(s3, name, putKeys(readPlan(file)));
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: name }));
+    const etags = new Map((listed.Contents ?? []).map((o) => [o.Key!, o.ETag!.replace(/"/g, '')]));
+    for (const a of readPlan(file).actions) if (a.kind === 'put-object') expect([a.key, etags.get(a.key)]).toEqual([a.key, a.md5]);
+    expect(creates(name).filter((q) => q.status === 200)).toHaveLength(1);
+    expect(creates(name)).toHaveLength(1);
   });
 
   it('never lets a secret out: output, plans, journals, MWAA requests', () => {
