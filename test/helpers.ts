@@ -2,6 +2,7 @@ import { spawn, spawnSync, type SpawnOptions, type SpawnSyncOptions } from 'node
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { main, type CliIO } from '../src/cli.js';
 
 // Shared by the end-to-end tests: the real CLI binary, the fixtures, and the canary secrets.
 
@@ -43,6 +44,20 @@ export function cliAsync(args: string[], options: SpawnOptions = {}): Promise<Ru
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * Runs the CLI in this process (main() with captured output), for tests whose loopback servers
+ * answer from here; `log` collects everything printed, for canary checks.
+ */
+export function inProcessCli(io: () => Partial<CliIO>, log: { printed: string }) {
+  return async (args: string[], extra: Partial<CliIO> = {}): Promise<{ code: number; stdout: string; stderr: string }> => {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(args, { env: {}, isTTY: false, ...io(), ...extra, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    log.printed += stdout + stderr;
+    return { code, stdout, stderr };
+  };
 }
 
 export const canaries: string[] = (JSON.parse(readFileSync(join(ROOT, 'fixtures', 'canaries.json'), 'utf8')) as { canaries: string[] }).canaries;

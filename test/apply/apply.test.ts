@@ -9,9 +9,8 @@ import { Journal, journalPath } from '../../src/aws/journal.js';
 import { mwaaClient, readEnvironment, updateEnvironment } from '../../src/aws/mwaa-client.js';
 import type { MWAAClient } from '@aws-sdk/client-mwaa';
 import { s3Client } from '../../src/aws/s3-state.js';
-import { main } from '../../src/cli.js';
 import type { Plan } from '../../src/plan/plan.js';
-import { HOMES, leakedCanaries } from '../helpers.js';
+import { HOMES, inProcessCli, leakedCanaries } from '../helpers.js';
 import { expectOnceEach, fakeAwsEnv, objectVersions, seedBucket, type Moto } from '../support/moto.js';
 import { useLoopbackAws, type MwaaServer } from '../support/mwaa-server.js';
 
@@ -22,8 +21,6 @@ let moto: Moto;
 let mwaa: MwaaServer;
 let s3: S3Client;
 const out = mkdtempSync(join(tmpdir(), 'apply-'));
-/** Everything the CLI printed, for the canary check. */
-let printed = '';
 
 const aws = useLoopbackAws({ createFailures: { 'acme-broken': { ErrorCode: 'INCORRECT_CONFIGURATION', ErrorMessage: 'The subnets\nhave no route to S3' } } });
 beforeAll(() => ({ moto, mwaa, s3 } = aws));
@@ -31,13 +28,9 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const HOME = join(HOMES, 'airflow2');
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...fakeAwsEnv }, isTTY: false });
-  printed += stdout + stderr;
-  return { code, stdout, stderr };
-}
+/** Everything the CLI printed, for the canary check. */
+const log = { printed: '' };
+const run = inProcessCli(() => ({ env: { ...fakeAwsEnv } }), log);
 
 /** Writes a plan for the home into out/NAME.json and answers its path. */
 async function plan(name: string, bucket: string, { home = HOME, extra = [] as string[] } = {}): Promise<string> {
@@ -287,6 +280,6 @@ describe('apply', () => {
   it('never lets a secret out: output, journals, MWAA requests', () => {
     const journals = readdirSync(out).filter((f) => f.endsWith('.journal.jsonl')).map((f) => readFileSync(join(out, f), 'utf8'));
     expect(journals.length).toBeGreaterThan(5);
-    expect(leakedCanaries([printed, ...journals, ...mwaa.requests.map((r) => r.path + r.body)].join('\n'))).toEqual([]);
+    expect(leakedCanaries([log.printed, ...journals, ...mwaa.requests.map((r) => r.path + r.body)].join('\n'))).toEqual([]);
   });
 });

@@ -6,9 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { HeadBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalPath } from '../../src/aws/journal.js';
-import { main, type CliIO } from '../../src/cli.js';
 import type { Plan } from '../../src/plan/plan.js';
-import { BIN, cliAsync, HOMES, leakedCanaries } from '../helpers.js';
+import { BIN, HOMES, cliAsync, inProcessCli, leakedCanaries } from '../helpers.js';
 import { expectOnceEach, fakeAwsEnv, objectVersions, type Moto } from '../support/moto.js';
 import { useLoopbackAws, type MwaaServer } from '../support/mwaa-server.js';
 
@@ -19,8 +18,6 @@ let moto: Moto;
 let mwaa: MwaaServer;
 let s3: S3Client;
 const out = mkdtempSync(join(tmpdir(), 'migrate-'));
-/** Everything the CLI printed, for the canary check. */
-let printed = '';
 
 const aws = useLoopbackAws();
 beforeAll(() => ({ moto, mwaa, s3 } = aws));
@@ -35,13 +32,9 @@ const migrateArgs = (name: string, bucket: string, ...extra: string[]) => [
   '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--poll-seconds', '0.01', ...extra,
 ];
 
-async function run(args: string[], io: Partial<CliIO> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: env(), isTTY: false, ...io });
-  printed += stdout + stderr;
-  return { code, stdout, stderr };
-}
+/** Everything the CLI printed, for the canary check. */
+const log = { printed: '' };
+const run = inProcessCli(() => ({ env: env() }), log);
 
 const planFile = (name: string) => join(out, `${name}.json`);
 const readPlan = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Plan;
@@ -82,7 +75,7 @@ describe('migrate', () => {
   it('--dry-run shows the plan and the account, writes the default plan file, nothing to AWS', async () => {
     const cwd = mkdtempSync(join(out, 'cwd-'));
     const r = await cliAsync([...migrateArgs('mig-dry', 'mig-dry'), '--allow-errors', '--dry-run'], { cwd, env: env() });
-    printed += r.stdout + r.stderr;
+    log.printed += r.stdout + r.stderr;
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/^Plan: \d+ to create/m);
     expect(r.stderr).toMatch(/^mwaa-migrate: AWS account 123456789012 \(arn:aws:[^)]+\), region us-east-1$/m);
@@ -171,7 +164,7 @@ describe('migrate', () => {
       await sleep(slowMs * 2);
       mwaa.injectFaults();
     }
-    printed += stderr;
+    log.printed += stderr;
     const r = await run(['apply', file, '--endpoint-url', moto.endpoint, '--mwaa-endpoint-url', mwaa.endpoint, '--poll-seconds', '0.01', '--allow-errors']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`Environment ${name}: AVAILABLE`));
@@ -187,6 +180,6 @@ describe('migrate', () => {
     const files = readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json') || f.endsWith('.jsonl'));
     expect(files.length).toBeGreaterThan(3);
     const texts = files.map((f) => readFileSync(join(out, f), 'utf8'));
-    expect(leakedCanaries([printed, ...texts, ...mwaa.requests.map((q) => q.path + q.body)].join('\n'))).toEqual([]);
+    expect(leakedCanaries([log.printed, ...texts, ...mwaa.requests.map((q) => q.path + q.body)].join('\n'))).toEqual([]);
   });
 });

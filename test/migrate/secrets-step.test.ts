@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, describe, expect, it } from 'vitest';
 import { journalPath } from '../../src/aws/journal.js';
-import { main } from '../../src/cli.js';
 import type { Plan } from '../../src/plan/plan.js';
-import { HOMES, leakedCanaries } from '../helpers.js';
+import { HOMES, inProcessCli, leakedCanaries } from '../helpers.js';
 import { aws as awsCli, hasAwsCli } from '../support/aws-cli.js';
 import { fakeAwsEnv } from '../support/moto.js';
 import { useLoopbackAws } from '../support/mwaa-server.js';
@@ -20,15 +19,10 @@ const out = mkdtempSync(join(tmpdir(), 'secrets-step-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 const HOME = join(HOMES, 'airflow2');
 const ENV = join(HOME, '.env');
-let printed = '';
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...fakeAwsEnv }, isTTY: false });
-  printed += stdout + stderr;
-  return { code, stdout, stderr };
-}
+/** Everything the CLI printed, for the canary check. */
+const log = { printed: '' };
+const run = inProcessCli(() => ({ env: { ...fakeAwsEnv } }), log);
 
 const endpoints = () => ['--region', 'us-east-1', '--endpoint-url', aws.moto.endpoint, '--mwaa-endpoint-url', aws.mwaa.endpoint];
 const planArgs = (name: string, file: string, ...extra: string[]) => [
@@ -89,7 +83,7 @@ describe('secrets and preflight in plan and apply', () => {
     await run([...planArgs('sec-apply', again), '--no-preflight']);
     expect(readPlan(again).secrets!.actions.every((a) => a.change === 'unchanged')).toBe(true);
     expect((await run(['apply', again, ...endpoints().slice(2), '--poll-seconds', '0.01', '--allow-errors'])).stderr).not.toMatch(/secrets: [1-9]/);
-    printed += readFileSync(file, 'utf8') + readFileSync(again, 'utf8') + journal;
+    log.printed += readFileSync(file, 'utf8') + readFileSync(again, 'utf8') + journal;
 
     // What an independent client (the aws CLI) sees afterwards.
     if (!hasAwsCli) return;
@@ -120,7 +114,7 @@ describe('secrets and preflight in plan and apply', () => {
   });
 
   it('never shows a value', () => {
-    expect(printed).toMatch(/airflow\/connections\/my_postgres/);
-    expect(leakedCanaries(printed)).toEqual([]);
+    expect(log.printed).toMatch(/airflow\/connections\/my_postgres/);
+    expect(leakedCanaries(log.printed)).toEqual([]);
   });
 });
