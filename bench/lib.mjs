@@ -1,5 +1,6 @@
 // Helpers shared by the benchmarks: child processes, statistics and the printed tables.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,9 +21,33 @@ export function positiveInt(name, text, usage) {
   return n;
 }
 
-/** Spawn a command from the repo root; resolves with its output, exit status and wall time. */
+let clockTicks;
+
+/**
+ * CPU seconds (user + sys) of every child this process has waited for, from Linux's cutime and
+ * cstime; null elsewhere. They include a child's own waited-for children (a shim, a wrapper).
+ */
+function childrenCpuS() {
+  try {
+    // Before the read: getconf is a child too.
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // The fields after the command name, which is in parentheses and may hold spaces: cutime and cstime are the 16th and 17th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Spawn a command from the repo root; resolves with its output, exit status, wall time and CPU
+ * seconds (null off Linux). The CPU seconds are the command's own only while no other child of
+ * this process ends meanwhile: the benchmarks run one command at a time.
+ */
 export function run(command, args, { timeoutMs, env } = {}) {
   return new Promise((resolve) => {
+    const cpu0 = childrenCpuS();
     const t0 = performance.now();
     const child = spawn(command, args, { cwd: ROOT, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = [];
@@ -37,7 +62,9 @@ export function run(command, args, { timeoutMs, env } = {}) {
     child.on('error', (e) => err.push(Buffer.from(String(e))));
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, timedOut, wallMs: performance.now() - t0, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
+      const wallMs = performance.now() - t0;
+      const cpu1 = childrenCpuS();
+      resolve({ code, signal, timedOut, wallMs, cpuS: cpu0 == null || cpu1 == null ? null : cpu1 - cpu0, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
     });
   });
 }

@@ -107,7 +107,7 @@ async function runReport(home, timeoutMs) {
   }
 }
 
-/** bench/upload-bench.mjs with its own defaults (2,000 files), its output shown as it comes. */
+/** bench/upload-bench.mjs with its own defaults (10,000 files), its output shown as it comes. */
 function uploadBench(seed) {
   console.log('');
   const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'upload-bench.mjs'), '--seed', String(seed)], { cwd: ROOT, stdio: 'inherit' });

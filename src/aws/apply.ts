@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -65,9 +65,9 @@ export interface ApplyResult {
   reused: number;
 }
 
-const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
 const stale = (why: string) => new UsageError(`plan is stale: ${why}; make a new plan`);
+const putsOf = (plan: Plan) => plan.actions.filter((a): a is Put => a.kind === 'put-object');
 
 /** Rebuilds the artifacts from the home and refuses when they are not what the plan was made from. */
 export async function freshArtifacts(plan: Plan): Promise<Artifacts> {
@@ -83,7 +83,7 @@ export async function freshArtifacts(plan: Plan): Promise<Artifacts> {
   const added = built.fingerprints.filter((f) => !known.has(f.path)).map((f) => f.path);
   if (changed.length + added.length > 0) throw stale(`${[...changed, ...added].slice(0, 5).join(', ')}${changed.length + added.length > 5 ? ', ...' : ''} changed in ${home} since`);
   const md5s = new Map([...built.dags, ...(built.plugins ? [built.plugins] : []), ...(built.requirements ? [built.requirements] : [])].map((a) => [a.key, a.md5]));
-  const puts = plan.actions.filter((a): a is Put => a.kind === 'put-object');
+  const puts = putsOf(plan);
   const differ = puts.filter((a) => md5s.get(a.key) !== a.md5).map((a) => a.key);
   if (differ.length > 0 || puts.length !== md5s.size) throw stale(`the objects to upload differ (${differ.slice(0, 5).join(', ') || 'a different set of keys'})`);
   return built;
@@ -115,11 +115,23 @@ async function bucketSteps(plan: Plan, { s3, journal, progress }: ApplyOptions):
   }
 }
 
-/** What the planned keys hold now: one listing for the DAG prefix, HeadObject for the pinned objects (a listing names no version). */
-async function heldObjects(plan: Plan, puts: Put[], s3: S3Client): Promise<Map<string, RemoteObject>> {
+/**
+ * What the planned keys hold now: one listing for the DAG prefix, HeadObject for the pinned
+ * objects (a listing names no version). A bucket that does not exist yet holds nothing.
+ */
+async function heldObjects(plan: Plan, s3: S3Client): Promise<Map<string, RemoteObject>> {
   const { bucket, dagsPrefix } = plan.inputs;
+  const puts = putsOf(plan);
+  const dagListing = async () => {
+    try {
+      return await listObjects(s3, bucket, `${dagsPrefix}/`);
+    } catch (e) {
+      if ((e as Error).name === 'NoSuchBucket') return [];
+      throw e;
+    }
+  };
   const [dags, pinned] = await Promise.all([
-    puts.some((a) => a.what === 'dag') ? listObjects(s3, bucket, `${dagsPrefix}/`) : [],
+    puts.some((a) => a.what === 'dag') ? dagListing() : [],
     Promise.all(puts.filter((a) => a.what !== 'dag').map((a) => headObject(s3, bucket, a.key))),
   ]);
   return new Map([...dags, ...pinned.filter((h) => h !== undefined)].map((h) => [h.key, h]));
@@ -130,15 +142,14 @@ type PutLine = Extract<JournalEntry, { step: 'put-object' }>;
 /** A put-object line's identity: the key and ETag, and the version when it names one. */
 const lineId = (key: string, etag: string, versionId?: string) => `${key}\0${etag}\0${versionId ?? ''}`;
 
-/** Uploads what the bucket does not already hold; answers the version of each object written and each pinned one. */
-async function uploads(plan: Plan, built: Artifacts, o: ApplyOptions): Promise<{ versions: Map<string, string>; uploaded: number; reused: number }> {
+/** Uploads what the bucket does not already hold (`held`); answers the version of each object written and each pinned one. */
+async function uploads(plan: Plan, built: Artifacts, held: Map<string, RemoteObject>, o: ApplyOptions): Promise<{ versions: Map<string, string>; uploaded: number; reused: number }> {
   const { s3, journal, progress } = o;
   const bucket = plan.inputs.bucket;
   const home = plan.inputs.home;
   const bytesOf = new Map([...(built.plugins ? [built.plugins] : []), ...(built.requirements ? [built.requirements] : [])].map((a) => [a.key, a.bytes]));
-  const puts = plan.actions.filter((a): a is Put => a.kind === 'put-object');
+  const puts = putsOf(plan);
   const versions = new Map<string, string>();
-  const held = await heldObjects(plan, puts, s3);
   // Same bytes already there (uploaded by a run that died before journaling it, or unchanged):
   // keep that version rather than add another. DAG objects are not pinned, so any version does.
   const found: PutLine[] = [];
@@ -164,10 +175,13 @@ async function uploads(plan: Plan, built: Artifacts, o: ApplyOptions): Promise<{
   if (reused > 0) report();
 
   const put = async (a: Put): Promise<void> => {
-    const body = bytesOf.get(a.key) ?? (await readFile(resolve(home, a.source)));
-    if (md5(body) !== a.md5) throw stale(`${a.source} changed in ${home} since`);
-    // The SDK's default request checksum guards the bytes in transit.
-    const r = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: a.key, Body: body }));
+    // Read synchronously: for DAG-sized files that is a fraction of the promise API's four
+    // thread-pool round trips, and the uploads keep the event loop busy anyway.
+    const body = bytesOf.get(a.key) ?? readFileSync(resolve(home, a.source));
+    const digest = createHash('md5').update(body).digest();
+    if (digest.toString('hex') !== a.md5) throw stale(`${a.source} changed in ${home} since`);
+    // S3 refuses a body whose MD5 is not this one: the object holds exactly the planned bytes.
+    const r = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: a.key, Body: body, ContentMD5: digest.toString('base64') }));
     journal.record({ step: 'put-object', key: a.key, etag: unquote(r.ETag), versionId: r.VersionId ?? 'null' });
     versions.set(a.key, r.VersionId ?? 'null');
     uploaded++;
@@ -308,9 +322,11 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplyResult> {
   const env = plan.actions.find((a): a is Create | Update => a.kind === 'create-environment' || a.kind === 'update-environment');
   if (!env) throw new UsageError('the plan has no environment action');
   const name = env.kind === 'create-environment' ? env.input.Name : env.desired.Name;
-  const built = await freshArtifacts(plan);
+  // The listing only reads, so it runs while the home is read again (it is not used if the plan
+  // turns out stale); the bucket steps create nothing it could miss.
+  const [built, held] = await Promise.all([freshArtifacts(plan), heldObjects(plan, o.s3)]);
   await bucketSteps(plan, o);
-  const { versions, uploaded, reused } = await uploads(plan, built, o);
+  const { versions, uploaded, reused } = await uploads(plan, built, held, o);
   await deletes(plan, o);
   if (o.secrets) await secretsStep(o.secrets, o);
 

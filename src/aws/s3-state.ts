@@ -22,8 +22,17 @@ export interface S3ClientOptions {
 }
 
 export function s3Client({ region, endpoint, maxAttempts, credentials }: S3ClientOptions): S3Client {
-  // Custom endpoints (loopback, IPs) have no per-bucket host names.
-  return new S3Client({ region, endpoint, maxAttempts, credentials, forcePathStyle: endpoint !== undefined });
+  return new S3Client({
+    region,
+    endpoint,
+    maxAttempts,
+    credentials,
+    // Custom endpoints (loopback, IPs) have no per-bucket host names.
+    forcePathStyle: endpoint !== undefined,
+    // No CRC32 of every upload: apply sends the Content-MD5 it computes anyway, which S3 checks.
+    // Operations that require a checksum (bucket settings) still get one.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
 }
 
 export interface RemoteObject {
