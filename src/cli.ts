@@ -35,7 +35,7 @@ import { Journal } from './aws/journal.js';
 import { secretsManagerClient, upsertSecrets } from './aws/secrets-manager.js';
 import { secretsBackendOptions } from './secrets/mapping.js';
 import { secretsLines } from './secrets/render.js';
-import { readSecrets, secretsRequest, type SecretsRequest } from './secrets/step.js';
+import { secretsRequest, type SecretsRequest } from './secrets/step.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './plan/plan.js';
 
 // A function, so that the MWAA versions are read only when someone asks for help.
@@ -439,7 +439,7 @@ const SECRETS_SOURCE_OPTIONS = {
   'secrets-kms-key': { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
-type SecretsValues = { [K in keyof typeof SECRETS_SOURCE_OPTIONS]?: (typeof SECRETS_SOURCE_OPTIONS)[K] extends { multiple: true } ? string[] : (typeof SECRETS_SOURCE_OPTIONS)[K] extends { type: 'boolean' } ? boolean : string };
+type SecretsValues = ReturnType<typeof parse<typeof SECRETS_SOURCE_OPTIONS>>['values'];
 
 function secretsFlags(values: SecretsValues): SecretsRequest | null {
   const onConflict = values['on-conflict'] ?? 'fail';
@@ -724,7 +724,7 @@ async function secretsCommand(args: string[], io: CliIO): Promise<number> {
   const context = { home: home.path, envFile: values['env-file'], env: io.env, ...(values['metadata-db-url'] !== undefined ? { metadataDbUrl: values['metadata-db-url'] } : {}) };
   const client = secretsManagerClient({ region, endpoint: endpointFor(aws, 'SECRETS_MANAGER'), maxAttempts: 6, credentials: profileCredentials(aws.profile) });
   try {
-    const part = await planSecretsPart(request, target, context, client);
+    const { part, secrets } = await planSecretsPart(request, target, context, client);
     const { actions } = part;
     const options = secretsBackendOptions({ airflowVersion: target, connectionsPrefix: request.connectionsPrefix, variablesPrefix: request.variablesPrefix });
     io.stdout(`${[...secretsLines(part), '', 'The environment reads them with these AirflowConfigurationOptions (plan and migrate set them):', ...Object.entries(options).map(([k, v]) => `  ${k} = ${v}`)].join('\n')}\n`);
@@ -745,8 +745,7 @@ async function secretsCommand(args: string[], io: CliIO): Promise<number> {
     const r = await upsertSecrets({
       client,
       actions,
-      // Read again: the comparison above holds fingerprints only.
-      current: (await readSecrets(request, target, context)).secrets,
+      current: secrets,
       journal: new Journal(values.journal),
       ...(request.kmsKey ? { kmsKeyId: request.kmsKey } : {}),
     });

@@ -15,6 +15,7 @@ import { preflight } from './aws/preflight.js';
 import { readSecretsState, secretsManagerClient } from './aws/secrets-manager.js';
 import { planSecrets } from './secrets/plan.js';
 import { readSecrets, type SecretsPart, type SecretsRequest, type SourceContext } from './secrets/step.js';
+import type { MappedSecret } from './secrets/mapping.js';
 import { applyPlan, type ApplyResult } from './aws/apply.js';
 import { Journal, journalPath } from './aws/journal.js';
 import { mwaaClient, readEnvironment } from './aws/mwaa-client.js';
@@ -42,7 +43,12 @@ export interface PlanRequest {
 }
 
 /** The secrets part: every source read now, compared by fingerprint with what Secrets Manager holds. */
-export async function planSecretsPart(request: SecretsRequest, target: string, context: SourceContext, client: ReturnType<typeof secretsManagerClient>): Promise<SecretsPart> {
+export async function planSecretsPart(
+  request: SecretsRequest,
+  target: string,
+  context: SourceContext,
+  client: ReturnType<typeof secretsManagerClient>,
+): Promise<{ part: SecretsPart; secrets: MappedSecret[] }> {
   const read = await readSecrets(request, target, context);
   const existing = await readSecretsState(
     client,
@@ -51,7 +57,8 @@ export async function planSecretsPart(request: SecretsRequest, target: string, c
     throw awsError('reading Secrets Manager', e);
   });
   const { actions, conflicts } = planSecrets(read.secrets, existing, request.onConflict);
-  return { ...request, actions, conflicts, problems: read.problems, notes: read.notes };
+  // The values go back to a caller that writes at once (the secrets command); the part holds none.
+  return { part: { ...request, actions, conflicts, problems: read.problems, notes: read.notes }, secrets: read.secrets };
 }
 
 /** AWS said no or could not be reached: one line naming what was being read. */
@@ -82,7 +89,7 @@ export async function makePlan(r: PlanRequest): Promise<Plan> {
       readEnvironment(mwaa, settings.name).catch((e: unknown) => {
         throw awsError(`reading the MWAA environment ${settings.name}`, e);
       }),
-      settings.secrets ? planSecretsPart(settings.secrets, target, context, sm) : undefined,
+      settings.secrets ? planSecretsPart(settings.secrets, target, context, sm).then((r) => r.part) : undefined,
     ]);
     const plan = buildPlan({ inventory, findings, sizing, settings, artifacts, bucket, environment, ...(secrets ? { secrets } : {}) });
     if (!r.preflight) return plan;

@@ -255,7 +255,7 @@ export function defaultCore({ env, cwd, cache }: DefaultCoreOptions): GuideCore 
         checkProfile(aws);
         const client = secretsManagerClient({ region: settings.region, endpoint: endpointFor(aws, 'SECRETS_MANAGER'), credentials: profileCredentials(aws.profile) });
         try {
-          const part = await planSecretsPart(settings.secrets, settings.target, { home: settings.home, envFile: settings.envFile, env: aws.env }, client);
+          const { part } = await planSecretsPart(settings.secrets, settings.target, { home: settings.home, envFile: settings.envFile, env: aws.env }, client);
           return { lines: secretsLines(part), conflicts: part.conflicts };
         } finally {
           client.destroy();
