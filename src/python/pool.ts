@@ -8,8 +8,6 @@ import { fileFacts, type FileFacts } from './file.js';
 
 export interface FileJob {
   abs: string;
-  /** Analyse only files that pass Airflow's safe-mode test (when safe mode is on). */
-  safeMode: boolean;
 }
 
 export type FileOutcome = ({ ok: true } & FileFacts) | { ok: false; error: string; code?: string };
@@ -26,9 +24,7 @@ export async function runJob(job: FileJob, read: ReadFile = readFile): Promise<F
   } catch (e) {
     return { ok: false, error: (e as Error).message, code: (e as NodeJS.ErrnoException).code };
   }
-  const facts = fileFacts(bytes, true);
-  if (job.safeMode && !facts.mightContainDag) return { ok: true, ...facts, analysis: null, problem: null };
-  return { ok: true, ...facts };
+  return { ok: true, ...fileFacts(bytes, true) };
 }
 
 export interface PoolOptions {

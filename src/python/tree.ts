@@ -44,15 +44,21 @@ export class PyNode {
     return this.children.filter((c) => c.field === field);
   }
 
-  /** For dotted_name and friends, whose inside is not copied. */
+  /** For dotted_name and friends, whose inside is not copied; f-strings keep theirs (interpolations). */
   get opaque(): boolean {
-    return OPAQUE.has(this.type);
+    return OPAQUE.has(this.type) && !(this.type === 'string' && this.file.isFString(this.start));
   }
 }
 
 class SourceFile {
   private lineStarts: number[] | null = null;
   constructor(readonly text: string) {}
+
+  /** Whether the string token at `start` has an f prefix (f, rf, fr in any case). */
+  isFString(start: number): boolean {
+    const a = this.text.charCodeAt(start) | 0x20;
+    return a === 0x66 || (a === 0x72 && (this.text.charCodeAt(start + 1) | 0x20) === 0x66);
+  }
 
   position(index: number): { row: number; column: number } {
     if (!this.lineStarts) {

@@ -31,7 +31,7 @@ describe('imports', () => {
       ['..common.helpers', null, 2, 'none', 4],
       ['airflow.contrib.hooks.*', null, 0, 'none', 5],
       ['airflow.providers.http.operators.http.SimpleHttpOperator', null, 0, 'try', 7],
-      ['airflow.operators.http_operator.SimpleHttpOperator', null, 0, 'try', 9],
+      ['airflow.operators.http_operator.SimpleHttpOperator', null, 0, 'fallback', 9],
       ['airflow.utils.context.Context', null, 0, 'type-checking', 11],
       ['__future__.annotations', null, 0, 'none', 12],
     ]);

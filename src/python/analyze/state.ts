@@ -1,0 +1,130 @@
+import type { LiteralValue, PyAnalysis, PyContextRead, PyImport, Position } from '../../home/inventory.js';
+import { literal, redactIfSensitive } from '../literal.js';
+import type { PyNode } from '../tree.js';
+
+// What one walk over a file knows: the facts found so far (`out`), the names in scope, and the
+// helpers every concern shares (positions, name resolution, call arguments).
+
+export type Facts = Omit<PyAnalysis, 'encoding'>;
+
+/** The enclosing function, as far as task-context reads go (see context.ts). */
+export interface Scope {
+  fn: string;
+  /** Names holding the context: true when sure, false when only if `fn` turns out to be a callable. */
+  contextNames: Map<string, boolean>;
+}
+
+/** Where the walk is: each visitor passes a changed copy down, never mutates it. */
+export interface Ctx {
+  loop: boolean;
+  runtime: boolean; // inside a function body: does not run when the scheduler parses the file
+  dag: number | null;
+  guard: PyImport['guarded'];
+  classBody: boolean; // directly in a class body: a def here is a method
+  fstring: boolean; // inside an f-string interpolation
+  scope: Scope | null; // the enclosing function, null at module level
+}
+
+export type Walk = (node: PyNode | null, ctx: Ctx) => void;
+
+export const pos = (n: PyNode): Position => ({ line: n.startPosition.row + 1, col: n.startPosition.column + 1 });
+export const lastPart = (q: string) => q.slice(q.lastIndexOf('.') + 1);
+
+export function snippet(n: PyNode, max = 200): string {
+  const t = n.text.replace(/\s+/g, ' ');
+  return t.length > max ? t.slice(0, max - 3) + '...' : t;
+}
+
+/** Positional and keyword arguments of a call (splats left out). */
+export function args(call: PyNode): { positional: PyNode[]; keywords: Map<string, PyNode> } {
+  const positional: PyNode[] = [];
+  const keywords = new Map<string, PyNode>();
+  const list = call.childForFieldName('arguments');
+  if (list && list.type === 'argument_list') {
+    for (const a of list.namedChildren) {
+      if (a.type === 'keyword_argument') {
+        const k = a.childForFieldName('name');
+        const v = a.childForFieldName('value');
+        if (k && v) keywords.set(k.text, v);
+      } else if (a.type !== 'comment' && a.type !== 'list_splat' && a.type !== 'dictionary_splat') {
+        positional.push(a);
+      }
+    }
+  }
+  return { positional, keywords };
+}
+
+export function kwargsOf(keywords: Map<string, PyNode>): { kwargs: Record<string, LiteralValue>; exprKwargs: string[] } {
+  const kwargs: Record<string, LiteralValue> = {};
+  const exprKwargs: string[] = [];
+  for (const [k, v] of keywords) {
+    const lit = literal(v);
+    if (lit === undefined) exprKwargs.push(k);
+    else kwargs[k] = redactIfSensitive(k, lit);
+  }
+  return { kwargs, exprKwargs };
+}
+
+export class State {
+  readonly out: Facts = {
+    syntax: 'ok',
+    syntaxErrors: [],
+    imports: [],
+    dags: [],
+    tasks: [],
+    parseTimeCalls: [],
+    classes: [],
+    functions: [],
+    calls: [],
+    dagChains: [],
+    references: [],
+    uses: [],
+    subscripts: [],
+    contextReads: [],
+    methodCalls: [],
+    paths: [],
+    suppressions: [],
+  };
+  readonly names = new Map<string, string>(); // local binding -> qualified name
+  readonly airflowImports = new Map<string, Position>(); // local binding -> the airflow import that bound it
+  readonly dagVars = new Map<string, number>(); // variable -> index in out.dags
+  readonly constants = new Map<string, PyNode>(); // module-level NAME = <literal>
+  readonly operatorClasses = new Set<string>(); // classes defined here that derive from an operator
+  readonly taskFunctions = new Map<string, number>(); // @task function name -> index in out.tasks
+  readonly consumed = new Set<PyNode>(); // call nodes already recorded as part of a partial().expand() chain
+  readonly hookVars = new Map<string, string>(); // variable -> qualified hook class it was built from
+  readonly callables = new Set<string>(); // function names passed as python_callable=, on_*_callback=...
+  readonly pendingReads: { fn: string; read: PyContextRead }[] = []; // kept if fn is a callable (context.ts)
+  python2 = false;
+
+  constructor(readonly walk: Walk) {}
+
+  /** The qualified name of a dotted expression, through the imports; null for anything else. */
+  resolve(n: PyNode | null): string | null {
+    if (!n) return null;
+    if (n.type === 'identifier') return this.names.get(n.text) ?? n.text;
+    if (n.type === 'attribute') {
+      const base = this.resolve(n.childForFieldName('object'));
+      const attr = n.childForFieldName('attribute');
+      return base && attr ? `${base}.${attr.text}` : null;
+    }
+    return null;
+  }
+
+  isOperatorName(q: string): boolean {
+    const last = lastPart(q);
+    return /(Operator|Sensor)$/.test(last) || this.operatorClasses.has(last);
+  }
+
+  /** A short stable description of an expression: its string value, qualified name, or text. */
+  describe(n: PyNode): string {
+    const lit = literal(n);
+    return typeof lit === 'string' ? lit : this.resolve(n) ?? snippet(n);
+  }
+
+  /** A literal, looking through module-level constants. */
+  literalOf(n: PyNode | undefined): LiteralValue | undefined {
+    if (n?.type === 'identifier' && this.constants.has(n.text)) return literal(this.constants.get(n.text));
+    return literal(n);
+  }
+}
