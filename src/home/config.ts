@@ -2,8 +2,8 @@ import type { CfgEntry } from './cfgparse.js';
 import { interpolate } from './cfgparse.js';
 import type { ConfigOption, Connection, Problem, SecretRef, Source, Variable } from './inventory.js';
 import { REDACTED } from './inventory.js';
-import { fingerprint, hasUriPassword, isSensitiveName, redactUriPasswords } from './secrets.js';
-import { airflowConfigCatalog, defaultIn, PROVIDER_SECTIONS, sensitiveOptions } from '../refdata/airflow-config.js';
+import { fingerprint, hasUriPassword, isSensitiveName, kwargsHoldSecret, redactUriPasswords } from './secrets.js';
+import { airflowConfigCatalog, defaultAt, PROVIDER_SECTIONS, sensitiveOptions } from '../refdata/airflow-config.js';
 
 // Turns airflow.cfg entries and AIRFLOW__* / AIRFLOW_CONN_* / AIRFLOW_VAR_* variables into the
 // effective configuration Airflow would see, with provenance, and with every secret replaced by
@@ -44,6 +44,8 @@ let secretKeys: Set<string> | null = null;
 export function isSecretOption(section: string, key: string, value: string | null): boolean {
   secretKeys ??= new Set([...ALWAYS_SECRET, ...sensitiveOptions()]);
   const full = `${section}.${key}`;
+  // A backend's keyword arguments are a secret only when they carry one: prefixes and a profile name are not.
+  if (key.endsWith('backend_kwargs') && value !== null) return kwargsHoldSecret(value);
   return secretKeys.has(full) || isSensitiveName(key) || (value !== null && hasUriPassword(value));
 }
 
@@ -138,7 +140,7 @@ export function buildConfig(
     // An empty value hides nothing; showing it tells the reader the option is unset.
     const secret = win.form === 'literal' && win.value !== null && win.value.trim() !== '' && isSecretOption(win.section, win.key, win.value);
     const entry = catalog[full];
-    const def = entry && referenceVersion ? defaultIn(entry, referenceVersion) : undefined;
+    const def = referenceVersion ? defaultAt(full, referenceVersion) : undefined;
     const known = referenceVersion === null ? null : def !== undefined || (PROVIDER_SECTIONS.has(win.section) && entry !== undefined);
     const option: ConfigOption = {
       section: win.section,

@@ -109,7 +109,8 @@ export interface PyImport extends Position {
   module: string;
   alias: string | null; // local name when it differs from the default binding
   level: number; // relative import dots
-  guarded: 'none' | 'try' | 'type-checking';
+  /** 'try': in a try body; 'fallback': in its `except ImportError`/`except Exception`/bare except (a compatibility fallback). */
+  guarded: 'none' | 'try' | 'fallback' | 'type-checking';
 }
 
 export type Schedule =
@@ -155,6 +156,27 @@ export interface PyCall extends Position {
 /** A dotted name used through an imported module, e.g. `operators.bash_operator.BashOperator`. */
 export interface PyReference extends Position {
   name: string; // qualified, e.g. airflow.operators.bash_operator.BashOperator
+  /** Position of the import that bound the reference's root name. */
+  import?: Position;
+}
+
+/** A use (load) of a local name bound by an airflow import, e.g. `days_ago(1)` after `from airflow.utils.dates import days_ago`. */
+export interface PyUse extends Position {
+  name: string; // qualified, e.g. airflow.utils.dates.days_ago
+  import: Position; // the import statement that bound it
+}
+
+/** A task-context key read: `context["k"]`, `context.get("k")`, `{{ k }}`, `def f(k, **kwargs)`, `dag_run.conf`... */
+export interface PyContextRead extends Position {
+  /** The key; for attribute reads on dag_run/ti/task_instance/macros, `object.attr` (e.g. dag_run.external_trigger). */
+  key: string;
+  via: 'subscript' | 'get' | 'attribute' | 'fstring' | 'format' | 'template' | 'parameter';
+}
+
+/** A `x.m(...)` call whose receiver does not resolve to an import. */
+export interface PyMethodCall extends Position {
+  method: string;
+  receiver: string; // the receiver expression's text, at most 80 characters
 }
 
 export interface PyFunction extends Position {
@@ -186,10 +208,16 @@ export interface PyAnalysis {
   calls: (Position & { callee: string; kwargs: string[] })[];
   /** airflow.* names reached through attribute access on an imported module. */
   references: PyReference[];
+  /** Loads of local names bound by airflow imports (not the import itself, not assignment targets or keyword names). */
+  uses: PyUse[];
   /** `dag >> task` / `task << dag`: a DAG object used in a dependency chain. */
   dagChains: Position[];
   /** `name["literal"]` lookups, e.g. context["execution_date"]. */
   subscripts: (Position & { object: string; key: string })[];
+  /** Task-context keys read any way (see PyContextRead); the rules decide which keys matter. */
+  contextReads: PyContextRead[];
+  /** Method calls on receivers that are not imports, e.g. `dag.create_dagrun(...)`. */
+  methodCalls: PyMethodCall[];
   /** String literals that look like absolute or home-relative file paths. */
   paths: (Position & { value: string })[];
   /** `# mwaa-migrate: ignore[ID,...]` comments; ids ['*'] for a bare `ignore`. */
@@ -201,6 +229,8 @@ export interface PyFile {
   size: number;
   sha256: string;
   zip: string | null; // the archive it came from
+  /** 'dag': Airflow parses it as a DAG file (safe mode and .airflowignore let it through); 'module': code a DAG or plugin imports. Both are checked. */
+  role: 'dag' | 'module';
   analysis: PyAnalysis | null; // null when the file could not be read or decoded
 }
 
@@ -211,7 +241,10 @@ export interface DagFolder {
   ignoreSyntax: 'regexp' | 'glob';
   safeMode: boolean;
   ignoredFiles: string[]; // by .airflowignore
+  /** Files safe mode keeps from being parsed as DAG files: checked as modules. */
   skippedBySafeMode: string[];
+  /** Files .airflowignore hides that a checked file imports: checked as modules. */
+  importedIgnored: string[];
   zips: string[];
 }
 
@@ -257,7 +290,17 @@ export interface RequirementsInventory {
   requirements: Requirement[];
 }
 
-export type VersionSource = 'flag' | 'requirements-pin' | 'constraints-url' | 'config-fingerprint' | 'dag-imports' | 'none';
+export type VersionSource = 'flag' | 'requirements-pin' | 'constraints-url' | 'image-tag' | 'pinned-file' | 'config-fingerprint' | 'dag-imports' | 'none';
+
+/** One piece of exact version evidence: a pin, a constraints URL or an Airflow image tag. */
+export interface VersionPin {
+  version: string;
+  source: 'requirements-pin' | 'constraints-url' | 'image-tag' | 'pinned-file';
+  file: string;
+  line: number;
+  /** What was read, e.g. "FROM apache/airflow:2.7.1-python3.10". */
+  what: string;
+}
 
 export interface VersionDecision {
   version: string | null;
@@ -267,6 +310,8 @@ export interface VersionDecision {
   family: string | null;
   candidates: { version: string; score: number }[];
   evidence: string[];
+  /** Every piece of exact evidence found, agreeing or not. */
+  pins?: VersionPin[];
 }
 
 export interface Inventory {
@@ -286,9 +331,11 @@ export interface Inventory {
   summary: InventorySummary;
 }
 
-/** Counts of dags, tasks and imports cover DAG files that decode and parse (what Airflow would load). */
+/** Counts of dags, tasks and imports cover DAG files (role 'dag') that decode and parse (what Airflow would load). */
 export interface InventorySummary {
   dagFiles: number;
+  /** Python modules of the DAG folder that are not DAG files (helpers, operators, ignored files a DAG imports). */
+  moduleFiles: number;
   /** DAG files that cannot be read, decoded or parsed. */
   brokenDagFiles: number;
   dags: number;

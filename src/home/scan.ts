@@ -19,8 +19,11 @@ import {
 } from './inventory.js';
 import { findPlugins, wrappingFolder } from './plugins.js';
 import { walkFolder } from './walk.js';
+import { scanDagFolder, type Analyze } from './dag-folder.js';
+import { openZip, readCapped, splitBySize, tooLargeProblem } from './read.js';
 import { collectRequirements } from './requirements.js';
 import { decideVersion } from './version.js';
+import { readVersionFiles } from './version-files.js';
 import { catalogVersionFor } from '../refdata/airflow-config.js';
 import { fileFacts } from '../python/file.js';
 import { analyzeFiles, defaultWorkers, type FileJob, type FileOutcome } from '../python/pool.js';
@@ -131,8 +134,14 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
 
   // A first version decision (everything but DAG imports) picks the defaults the walk needs.
   const cfgKeys = entries.map((e) => `${e.sectionLower}.${e.key}`);
-  let version = decideVersion({ flag: options.airflowVersion, requirements: requirements.requirements, cfgKeys, imports: [] });
-  const refVersion = () => (version.version ? catalogVersionFor(version.version) : null);
+  const versionFiles = await readVersionFiles(io, home, new Set(requirements.files));
+  let version = decideVersion({ flag: options.airflowVersion, requirements: requirements.requirements, files: versionFiles, cfgKeys, imports: [] });
+  // Config options are read against the exact version, else the likeliest candidate (a 1.10 home
+  // known only from its config still has its options described as 1.10 wrote them).
+  const refVersion = () => {
+    const v = version.version ?? version.candidates[0]?.version;
+    return v ? catalogVersionFor(v) : null;
+  };
   let config = buildConfig(cfgFound ? cfgFile : null, entries, envList, refVersion(), home);
   const setting = (section: string, key: string) => config.options.find((o) => o.section === section && o.key === key && o.valueFrom === 'literal')?.value ?? null;
 
@@ -144,20 +153,20 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
   const cache = options.cache === false ? null : new ScanCache(options.cacheDir ?? defaultCacheDir(), home, TOOL_VERSION);
   const cacheKeep = new Set<string>();
   const workers = options.workers ?? defaultWorkers();
-  const analyze = async (files: { abs: string; size: number; mtimeMs: number }[], safe: boolean): Promise<FileOutcome[]> => {
+  const analyze = async (files: { abs: string; size: number; mtimeMs: number }[]): Promise<FileOutcome[]> => {
     cache?.load();
     const out = new Array<FileOutcome>(files.length);
     const todo: number[] = [];
     files.forEach((f, i) => {
       cacheKeep.add(f.abs);
       const hit = cache?.get(f.abs, f.size, f.mtimeMs);
-      if (hit && (!safe || !hit.ok || hit.analysis || !hit.mightContainDag)) out[i] = hit;
+      if (hit) out[i] = hit;
       else todo.push(i);
     });
     const base = progress.filesRead;
     progress.filesRead += files.length - todo.length;
     report();
-    const jobs: FileJob[] = todo.map((i) => ({ abs: files[i]!.abs, safeMode: safe }));
+    const jobs: FileJob[] = todo.map((i) => ({ abs: files[i]!.abs }));
     const results = await analyzeFiles(jobs, {
       workers,
       read: options.io ? (p) => io.readFile(p) : undefined,
@@ -186,63 +195,16 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
     safeMode,
     ignoredFiles: [],
     skippedBySafeMode: [],
+    importedIgnored: [],
     zips: [],
   };
-  const dagFiles: PyFile[] = [];
-  if (dagsPath.path) {
-    const root = dagsPath.path;
-    const walked = await walkFolder(io, root, {
-      syntax: ignoreSyntax,
-      display: (rel) => show(join(root, rel)),
-      accept: (n) => n.endsWith('.py') || n.endsWith('.zip'),
-      skipDirs: new Set(['__pycache__']),
-    });
-    problems.push(...walked.problems);
-    dagFolder.ignoredFiles = walked.ignored;
-    const py = walked.files.filter((f) => f.rel.endsWith('.py'));
-    const { fitting, tooLarge } = splitBySize(py, maxSize);
-    progress.filesFound = py.length;
-    for (const f of tooLarge) problems.push(tooLargeProblem(show(f.abs), f.size, maxSize));
-    const outcomes = await analyze(fitting, safeMode);
-    fitting.forEach((f, i) => {
-      const o = outcomes[i]!;
-      const path = show(f.abs);
-      if (!o.ok) {
-        problems.push({ code: 'unreadable', file: path, message: ioReason({ code: o.code, message: o.error }) });
-        return;
-      }
-      if (safeMode && !o.mightContainDag) {
-        dagFolder.skippedBySafeMode.push(path);
-        return;
-      }
-      if (o.problem) problems.push({ code: o.problem.code, file: path, line: o.analysis?.syntaxErrors[0]?.line, message: o.problem.message });
-      dagFiles.push({ path, size: f.size, sha256: o.sha256, zip: null, analysis: o.analysis });
-    });
-    for (const f of tooLarge) dagFiles.push({ path: show(f.abs), size: f.size, sha256: '', zip: null, analysis: null });
-    for (const z of walked.files.filter((f) => f.rel.endsWith('.zip'))) {
-      const zipPath = show(z.abs);
-      dagFolder.zips.push(zipPath);
-      const bytes = await readCapped(io, z.abs, maxSize, zipPath, problems, true);
-      const unzipped = bytes && openZip(bytes, zipPath, problems);
-      if (!unzipped) continue;
-      // Airflow loads only the .py files at the root of a DAG zip; deeper ones are importable modules.
-      for (const [name, data] of Object.entries(unzipped)) {
-        if (!name.endsWith('.py') || name.includes('/')) continue;
-        const facts = fileFacts(data, true);
-        if (safeMode && !facts.mightContainDag) {
-          dagFolder.skippedBySafeMode.push(`${zipPath}/${name}`);
-          continue;
-        }
-        const path = `${zipPath}/${name}`;
-        if (facts.problem) problems.push({ code: facts.problem.code, file: path, message: facts.problem.message });
-        dagFiles.push({ path, size: data.length, sha256: facts.sha256, zip: zipPath, analysis: facts.analysis });
-      }
-    }
-    dagFiles.sort((a, b) => a.path.localeCompare(b.path));
-  }
+  const dagFiles: PyFile[] = dagsPath.path
+    ? await scanDagFolder(io, { root: dagsPath.path, safeMode, syntax: ignoreSyntax, maxSize, show, analyze }, dagFolder, problems)
+    : [];
   // Counts cover what Airflow would load: files that decode and parse. The facts recovered from
   // broken files stay on each file for the rules.
-  const loadable = dagFiles.filter((f) => f.analysis?.syntax === 'ok');
+  const dagOnly = dagFiles.filter((f) => f.role === 'dag');
+  const loadable = dagOnly.filter((f) => f.analysis?.syntax === 'ok');
   progress.dags = loadable.reduce((n, f) => n + f.analysis!.dags.length, 0);
 
   // Plugins
@@ -253,7 +215,8 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
   cache?.save(cacheKeep);
 
   if (version.source === 'none') {
-    version = decideVersion({ requirements: requirements.requirements, cfgKeys, imports: dagFiles.flatMap((f) => f.analysis?.imports ?? []) });
+    const imports = [...dagFiles, ...plugins.files].flatMap((f) => (f.analysis?.imports ?? []).map((i) => ({ ...i, file: f.path })));
+    version = decideVersion({ requirements: requirements.requirements, files: versionFiles, cfgKeys, imports });
     config = buildConfig(cfgFound ? cfgFile : null, entries, envList, refVersion(), home);
   }
   problems.push(...config.problems);
@@ -273,9 +236,10 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
     requirements,
     problems: sortProblems(problems),
     summary: {
-      dagFiles: dagFiles.length,
+      dagFiles: dagOnly.length,
+      moduleFiles: dagFiles.length - dagOnly.length,
       dags: progress.dags,
-      brokenDagFiles: dagFiles.length - loadable.length,
+      brokenDagFiles: dagOnly.length - loadable.length,
       tasks: loadable.reduce((n, f) => n + f.analysis!.tasks.length, 0),
       imports: loadable.reduce((n, f) => n + f.analysis!.imports.length, 0),
       plugins: plugins.plugins.length,
@@ -285,7 +249,7 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
       variables: config.variables.length,
       secrets: config.secrets.length,
       problems: problems.length,
-      bytes: dagFiles.reduce((n, f) => n + f.size, 0),
+      bytes: dagOnly.reduce((n, f) => n + f.size, 0),
     },
   };
   progress.phase = 'done';
@@ -313,39 +277,6 @@ async function homeEntries(io: ScanIO, home: string): Promise<string[]> {
     );
   }
   return names;
-}
-
-async function readCapped(io: ScanIO, path: string, maxSize: number, shown: string, problems: Problem[], reportMissing: boolean): Promise<Uint8Array | null> {
-  try {
-    const st = await io.stat(path);
-    if (st.size > maxSize) {
-      problems.push(tooLargeProblem(shown, st.size, maxSize));
-      return null;
-    }
-    return await io.readFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' || reportMissing) problems.push({ code: code === 'ELOOP' ? 'symlink-loop' : 'unreadable', file: shown, message: ioReason(e) });
-    return null;
-  }
-}
-
-function tooLargeProblem(file: string, size: number, max: number): Problem {
-  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return { code: 'too-large', file, message: `${mb(size)} is over the ${mb(max)} limit per file; not read` };
-}
-
-function splitBySize<T extends { size: number }>(files: T[], max: number) {
-  return { fitting: files.filter((f) => f.size <= max), tooLarge: files.filter((f) => f.size > max) };
-}
-
-function openZip(bytes: Uint8Array, shown: string, problems: Problem[]): Record<string, Uint8Array> | null {
-  try {
-    return unzipSync(bytes);
-  } catch (e) {
-    problems.push({ code: 'zip-invalid', file: shown, message: `not a readable zip archive (${(e as Error).message}); Airflow skips it, so its DAGs would be lost` });
-    return null;
-  }
 }
 
 /** Expands what Airflow expands in a folder setting: env variables, ~ and the {AIRFLOW_HOME} template. */
@@ -405,7 +336,7 @@ async function scanPlugins(
   maxSize: number,
   problems: Problem[],
   show: (abs: string) => string,
-  analyze: (files: { abs: string; size: number; mtimeMs: number }[], safe: boolean) => Promise<FileOutcome[]>,
+  analyze: Analyze,
 ): Promise<PluginsInventory> {
   const located = await locateFolder(io, home, env, configured, 'plugins', 'plugins_folder', problems, show);
   const out: PluginsInventory = { folder: located.path ? show(located.path) : null, files: [], otherFiles: [], plugins: [], zip: null };
@@ -417,13 +348,13 @@ async function scanPlugins(
     const py = walked.files.filter((f) => f.rel.endsWith('.py'));
     const { fitting, tooLarge } = splitBySize(py, maxSize);
     for (const f of tooLarge) problems.push(tooLargeProblem(show(f.abs), f.size, maxSize));
-    const outcomes = await analyze(fitting, false);
+    const outcomes = await analyze(fitting);
     fitting.forEach((f, i) => {
       const o = outcomes[i]!;
       const path = show(f.abs);
       if (!o.ok) return void problems.push({ code: 'unreadable', file: path, message: ioReason({ code: o.code, message: o.error }) });
       if (o.problem) problems.push({ code: o.problem.code, file: path, message: o.problem.message });
-      out.files.push({ path, size: f.size, sha256: o.sha256, zip: null, analysis: o.analysis });
+      out.files.push({ path, size: f.size, sha256: o.sha256, zip: null, role: 'module', analysis: o.analysis });
     });
     out.otherFiles = walked.files.filter((f) => !f.rel.endsWith('.py')).map((f) => show(f.abs));
     zipCandidates.push(...walked.files.filter((f) => basename(f.rel) === 'plugins.zip' && dirname(f.rel) === '.').map((f) => f.abs));
@@ -446,7 +377,7 @@ async function scanPlugins(
     out.zip = { path: shown, entries, wrappedIn };
     for (const name of entries.filter((n) => n.endsWith('.py'))) {
       const facts = fileFacts(unzipped[name]!, true);
-      out.files.push({ path: `${shown}/${name}`, size: unzipped[name]!.length, sha256: facts.sha256, zip: shown, analysis: facts.analysis });
+      out.files.push({ path: `${shown}/${name}`, size: unzipped[name]!.length, sha256: facts.sha256, zip: shown, role: 'module', analysis: facts.analysis });
     }
     break;
   }

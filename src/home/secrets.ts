@@ -74,3 +74,28 @@ export function isSensitiveName(name: string): boolean {
   const n = name.toLowerCase();
   return SENSITIVE_NAME_PARTS.some((p) => n.includes(p));
 }
+
+// Keyword names that carry credentials beyond the masker's list: access keys, key material,
+// credential blobs and connection strings (Azure's hold an account key).
+const CREDENTIAL_KEY = /(^|_)(key|access_key|access_key_id|credentials?|connection_string)$/i;
+
+/**
+ * Whether a JSON object of keyword arguments (a secrets backend's backend_kwargs) holds a
+ * credential: a non-empty value under a credential-like key, or a URI with a password, at any
+ * depth. What does not parse as a JSON object may hold anything, so it counts as a secret.
+ */
+export function kwargsHoldSecret(json: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return json.trim() !== '';
+  }
+  if (!parsed || typeof parsed !== 'object') return json.trim() !== '';
+  const holds = (value: unknown, key: string): boolean => {
+    if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => holds(v, Array.isArray(value) ? key : k));
+    const filled = value !== null && value !== undefined && value !== '' && value !== false;
+    return filled && ((key !== '' && (isSensitiveName(key) || CREDENTIAL_KEY.test(key))) || (typeof value === 'string' && hasUriPassword(value)));
+  };
+  return holds(parsed, '');
+}

@@ -269,9 +269,12 @@ function numberFact(inv: Inventory, target: string, keys: string[], fallback: nu
   return Number.isFinite(n) && n > 0 ? { value: n, source: f!.source } : { value: fallback, source: `no usable ${keys[0]}; assumed ${fallback}` };
 }
 
+/** The files the DagBag parses: modules cost nothing on their own. */
+const dagFilesOf = (inv: Inventory) => inv.dagFiles.filter((f) => f.role === 'dag');
+
 /** Each DAG's task count (loop and mapped tasks expanded) and timing. */
 export function dagLoads(inv: Inventory, target: string): (DagLoad & { hours: number[]; timing: Timing['kind'] })[] {
-  return inv.dagFiles.flatMap((f) =>
+  return dagFilesOf(inv).flatMap((f) =>
     (f.analysis?.dags ?? []).map((d, i) => {
       const tasks = f.analysis!.tasks.filter((t) => t.dag === i);
       const expanded = tasks.filter((t) => t.inLoop || t.mapped).length;
@@ -339,7 +342,7 @@ export function sizeEnvironment(inv: Inventory, opts: SizingOptions): Sizing {
   const dags = dagLoads(inv, target);
   const schedules: Sizing['inputs']['schedules'] = {};
   for (const d of dags) schedules[d.schedule] = (schedules[d.schedule] ?? 0) + 1;
-  const allTasks = inv.dagFiles.flatMap((f) => f.analysis?.tasks ?? []);
+  const allTasks = dagFilesOf(inv).flatMap((f) => f.analysis?.tasks ?? []);
   const expandedTasks = allTasks.filter((t) => t.dag !== null && (t.inLoop || t.mapped)).length;
   const attached = allTasks.filter((t) => t.dag !== null).length;
 
@@ -479,7 +482,7 @@ export function sizeEnvironment(inv: Inventory, opts: SizingOptions): Sizing {
   };
 }
 
-const dagBytes = (inv: Inventory) => inv.dagFiles.reduce((n, f) => n + f.size, 0);
+const dagBytes = (inv: Inventory) => dagFilesOf(inv).reduce((n, f) => n + f.size, 0);
 
 /** Monthly cost of one class at its worker range for this load. */
 function costRow(c: EnvironmentClass, role: CostRow['role'], dags: number, peak: number, hourly: number[], prices: RegionPrices): CostRow {

@@ -1,0 +1,129 @@
+import { join, posix } from 'node:path';
+import { ioReason, type ScanIO } from './fs.js';
+import type { IgnoreSyntax } from './ignore.js';
+import type { DagFolder, Problem, PyFile, PyImport } from './inventory.js';
+import { openZip, readCapped, splitBySize, tooLargeProblem } from './read.js';
+import { walkFolder, type FoundFile } from './walk.js';
+import { fileFacts } from '../python/file.js';
+import type { FileOutcome } from '../python/pool.js';
+
+// The DAG folder as Airflow's workers see it. Safe mode and .airflowignore decide which files the
+// DagBag parses as DAG files (role 'dag'); every other module still runs on the worker when a DAG
+// imports it, so all of them are analysed and checked (role 'module'). Files that .airflowignore
+// hides are checked when a checked file imports them: that is how helper folders are usually used.
+
+export type Analyze = (files: { abs: string; size: number; mtimeMs: number }[]) => Promise<FileOutcome[]>;
+
+export interface DagFolderScan {
+  root: string;
+  safeMode: boolean;
+  syntax: IgnoreSyntax;
+  maxSize: number;
+  show: (abs: string) => string;
+  analyze: Analyze;
+}
+
+export async function scanDagFolder(io: ScanIO, s: DagFolderScan, folder: DagFolder, problems: Problem[]): Promise<PyFile[]> {
+  const walked = await walkFolder(io, s.root, {
+    syntax: s.syntax,
+    display: (rel) => s.show(join(s.root, rel)),
+    accept: (n) => n.endsWith('.py') || n.endsWith('.zip'),
+    skipDirs: new Set(['__pycache__']),
+  });
+  problems.push(...walked.problems);
+  folder.ignoredFiles = walked.ignored;
+  const files: PyFile[] = [];
+  const py = walked.files.filter((f) => f.rel.endsWith('.py'));
+  await addAnalysed(s, py, false, files, problems, folder);
+
+  // Follow imports into ignored files until nothing new turns up.
+  const seen = new Set(py.map((f) => f.rel));
+  for (let round = files; round.length; ) {
+    const wanted = [...new Set(round.flatMap((f) => importCandidates(posix.relative(relRoot(s), f.path), f.analysis?.imports ?? [])))].filter((r) => !seen.has(r));
+    for (const r of wanted) seen.add(r);
+    const found = await existingFiles(io, s.root, wanted);
+    const before = files.length;
+    await addAnalysed(s, found, true, files, problems, folder);
+    round = files.slice(before);
+  }
+
+  for (const z of walked.files.filter((f) => f.rel.endsWith('.zip'))) files.push(...(await zipFiles(io, s, z, folder, problems)));
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** The DAG folder as shown to users (relative to the home when inside it), '/'-separated. */
+const relRoot = (s: DagFolderScan) => s.show(s.root);
+
+async function addAnalysed(s: DagFolderScan, found: FoundFile[], ignored: boolean, files: PyFile[], problems: Problem[], folder: DagFolder) {
+  const { fitting, tooLarge } = splitBySize(found, s.maxSize);
+  for (const f of tooLarge) {
+    problems.push(tooLargeProblem(s.show(f.abs), f.size, s.maxSize));
+    files.push({ path: s.show(f.abs), size: f.size, sha256: '', zip: null, role: ignored ? 'module' : 'dag', analysis: null });
+  }
+  const outcomes = await s.analyze(fitting);
+  fitting.forEach((f, i) => {
+    const o = outcomes[i]!;
+    const path = s.show(f.abs);
+    if (!o.ok) return void problems.push({ code: 'unreadable', file: path, message: ioReason({ code: o.code, message: o.error }) });
+    const role = !ignored && (!s.safeMode || o.mightContainDag) ? 'dag' : 'module';
+    if (ignored) folder.importedIgnored.push(path);
+    else if (role === 'module') folder.skippedBySafeMode.push(path);
+    if (o.problem) problems.push({ code: o.problem.code, file: path, line: o.analysis?.syntaxErrors[0]?.line, message: o.problem.message });
+    files.push({ path, size: f.size, sha256: o.sha256, zip: null, role, analysis: o.analysis });
+  });
+}
+
+/**
+ * Files under the DAG folder that an import may load, relative to it: the module itself (or its
+ * package's __init__.py) and every parent package's __init__.py. The DAG folder is on sys.path,
+ * so absolute imports resolve from it; relative ones from the importing file's folder.
+ */
+export function importCandidates(fileRel: string, imports: PyImport[]): string[] {
+  const out = new Set<string>();
+  for (const imp of imports) {
+    let base: string[] = [];
+    if (imp.level > 0) {
+      base = posix.dirname(fileRel).split('/').filter((p) => p && p !== '.');
+      if (imp.level - 1 > base.length) continue;
+      base = base.slice(0, base.length - (imp.level - 1));
+    } else if (/^(airflow|__future__)(\.|$)/.test(imp.module)) continue;
+    for (const dotted of new Set([imp.module, imp.name])) {
+      const parts = [...base, ...dotted.replace(/^\.+/, '').split('.').filter((p) => p && p !== '*')];
+      for (let i = 1; i <= parts.length; i++) {
+        const p = parts.slice(0, i).join('/');
+        out.add(`${p}/__init__.py`);
+        if (i === parts.length || i === parts.length - 1) out.add(`${p}.py`);
+      }
+    }
+  }
+  return [...out];
+}
+
+async function existingFiles(io: ScanIO, root: string, rels: string[]): Promise<FoundFile[]> {
+  const stats = await Promise.all(rels.map((r) => io.stat(join(root, ...r.split('/'))).catch(() => null)));
+  return rels.flatMap((rel, i) => {
+    const st = stats[i];
+    return st?.isFile() ? [{ abs: join(root, ...rel.split('/')), rel, size: st.size, mtimeMs: st.mtimeMs }] : [];
+  });
+}
+
+/** Airflow parses the .py files at a DAG zip's root; deeper ones are modules its DAGs import. */
+async function zipFiles(io: ScanIO, s: DagFolderScan, z: FoundFile, folder: DagFolder, problems: Problem[]): Promise<PyFile[]> {
+  const zipPath = s.show(z.abs);
+  folder.zips.push(zipPath);
+  const bytes = await readCapped(io, z.abs, s.maxSize, zipPath, problems, true);
+  const unzipped = bytes && openZip(bytes, zipPath, problems);
+  if (!unzipped) return [];
+  const out: PyFile[] = [];
+  for (const [name, data] of Object.entries(unzipped)) {
+    if (!name.endsWith('.py')) continue;
+    const facts = fileFacts(data, true);
+    const path = `${zipPath}/${name}`;
+    const role = !name.includes('/') && (!s.safeMode || facts.mightContainDag) ? 'dag' : 'module';
+    if (role === 'module' && !name.includes('/')) folder.skippedBySafeMode.push(path);
+    if (facts.problem) problems.push({ code: facts.problem.code, file: path, message: facts.problem.message });
+    out.push({ path, size: data.length, sha256: facts.sha256, zip: zipPath, role, analysis: facts.analysis });
+  }
+  return out;
+}
+
