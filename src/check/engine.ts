@@ -53,6 +53,7 @@ export function check(inv: Inventory, catalog: Catalog, options: CheckOptions = 
         message: fill(rule.message),
         fix: fill(rule.fix),
         docs: rule.docs,
+        ...(hit.related?.length ? { related: hit.related } : {}),
       };
       const inline = suppressionsByFile.get(hit.file)?.get(hit.line);
       const byProject =

@@ -11,7 +11,7 @@ export interface RuleDef {
   family: string; // IMP, ARG, CFG, SEC, REQ, PLG, MWAA, CODE
   title: string;
   severity: Severity;
-  /** The Airflow version where the change happens: the rule applies when detected < since <= target. */
+  /** The Airflow version where the change happens: the rule applies when since <= target, whatever the detected version. */
   since?: string;
   /** PEP 440 ranges the detected and the target version must satisfy. */
   detected?: string;
@@ -35,14 +35,28 @@ export interface Hit {
   vars?: Record<string, string>;
   /** Overrides the rule's severity for this hit (table rows that still work vs are gone). */
   severity?: Severity;
+  /** Other places that belong to the finding, e.g. the import of a name used here. */
+  related?: RelatedLocation[];
+}
+
+export interface RelatedLocation {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
 }
 
 export interface CheckContext {
   /** The detected version (or the lower bound of the detected family), null when unknown. */
   detected: string | null;
   target: string;
-  /** detected < version <= target: the change lies on the way. */
+  /**
+   * version <= target: the target has the change, so code written before it breaks there,
+   * whatever version the home runs today (a guessed source version never silences a rule).
+   */
   crosses(version: string): boolean;
+  /** The detected version is known and older than `version`: for wording only. */
+  detectedBefore(version: string): boolean;
   /** True when a PEP 440 range holds for the target. */
   targetIn(range: string): boolean;
 }
@@ -61,6 +75,7 @@ export interface Finding {
   message: string;
   fix: string;
   docs: string;
+  related?: RelatedLocation[];
 }
 
 export interface SuppressedFinding extends Finding {

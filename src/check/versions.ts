@@ -41,7 +41,8 @@ export function makeContext(detected: string | null, target: string): CheckConte
   return {
     detected,
     target,
-    crosses: (version) => (detected === null || compareVersions(detected, version) < 0) && compareVersions(version, target) <= 0,
+    crosses: (version) => compareVersions(version, target) <= 0,
+    detectedBefore: (version) => detected !== null && compareVersions(detected, version) < 0,
     targetIn: (range) => inRange(target, range),
   };
 }

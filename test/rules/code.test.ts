@@ -156,6 +156,32 @@ describe('path-literal rules', () => {
     ].join('\n');
     expect(await findings('CODE002', { 'dags/d.py': dag })).toEqual([]);
   });
+
+  it('leave paths inside container images alone, but not the host-side arguments of container tasks', async () => {
+    const dag = [
+      'from datetime import datetime',
+      'from airflow import DAG',
+      'from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator',
+      'from airflow.providers.amazon.aws.operators.ecs import EcsRunTaskOperator',
+      'with DAG("d", start_date=datetime(2024, 1, 1), schedule=None) as dag:',
+      '    KubernetesPodOperator(',
+      '        task_id="k", image="acme/etl:1",',
+      '        cmds=["python", "/app/etl/run.py"],',
+      '        arguments=["--out", "/data/out"],',
+      '        env_vars={"CONFIG": "/etc/acme/etl.yaml"},',
+      '        config_file="/home/airflow/.kube/config",',
+      '    )',
+      '    EcsRunTaskOperator(task_id="e", cluster="c", task_definition="t", launch_type="FARGATE",',
+      '        overrides={"containerOverrides": [{"name": "etl", "command": ["/opt/etl/bin/run", "--all"]}]})',
+      '    DATA = "/data/out"  # reused after the task that passes it: not told apart',
+      '',
+    ].join('\n');
+    // The kubeconfig lives on the worker (line 11); line 15 reuses a container path after the task
+    // that passes it, which the position-only path fact cannot tell apart (see report).
+    expect(linesOf(await findings('CODE002', { 'dags/d.py': dag }))).toEqual([11]);
+    const host = dag.replace('    KubernetesPodOperator(', '    HOST = "/data/out"\n    KubernetesPodOperator(');
+    expect(linesOf(await findings('CODE002', { 'dags/d.py': host }))).toEqual([6, 12]);
+  });
 });
 
 describe('operator-use rules', () => {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadCatalog, RULES_DIR } from '../../src/check/catalog.js';
 import { check } from '../../src/check/engine.js';
-import { argumentRows, type ArgumentRow } from '../../src/check/matchers/arguments.js';
+import { argumentRows, removedMethodRows, type ArgumentRow, type MethodRow } from '../../src/check/matchers/arguments.js';
 import type { Finding } from '../../src/check/types.js';
 import { scanHome } from '../../src/home/scan.js';
 import { ROOT } from '../helpers.js';
@@ -82,10 +82,15 @@ function examples(row: ArgumentRow): Example {
       const files: Record<string, string> = {
         'dags/template.py': importing('airflow.operators.bash.BashOperator') + inDag(`BashOperator(task_id="t", bash_command="echo {{ ${row.old} }}")`),
       };
-      // Plain names are also looked up in the context dict and taken as callable parameters.
+      // Plain names are also looked up in the context dict and taken as callable parameters;
+      // attributes (dag_run.external_trigger) are read on the object the context hands out.
       if (!row.old.includes('.')) {
         files['dags/lookup.py'] = `${HEAD}\ndef f(**context):\n    return context["${row.old}"]\n`;
+        files['dags/get.py'] = `${HEAD}\ndef f(**kwargs):\n    return kwargs.get("${row.old}")\n`;
         files['dags/param.py'] = `${importing('airflow.decorators.task')}${HEAD}\n@task\ndef f(${row.old}=None):\n    return 1\n`;
+      } else {
+        const [object, attribute] = row.old.split('.');
+        files['dags/attribute.py'] = `${HEAD}\ndef f(**context):\n    ${object} = context["${object}"]\n    return ${object}.${attribute}\n`;
       }
       return { files, token: row.old };
     }
@@ -144,6 +149,70 @@ describe('arguments-changes.yml coverage', () => {
     expect(missed).toEqual(Object.keys(NEEDS_ANALYSIS));
     expect(wrongSeverity).toEqual([]);
     expect(total.rows).toBe(38);
+  });
+});
+
+/** Writes files into a fresh home under tmp and returns its path. */
+let homes = 0;
+function home(files: Record<string, string>): string {
+  const dir = join(tmp, `home_${homes++}`);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+describe('provide_context on the PythonOperator family', () => {
+  const [row] = argumentRows().filter((r) => r.old === 'provide_context');
+  const decorators = ['task', 'task.python', 'task.virtualenv', 'task.external_python', 'task.branch', 'task.short_circuit'];
+
+  it('is an error on every class of the family and every Python TaskFlow decorator, and not on @task.bash', async () => {
+    expect(row!.classes).toEqual(expect.arrayContaining(['ExternalPythonOperator', 'BranchExternalPythonOperator', 'BranchPythonVirtualenvOperator']));
+    const classes = row!.classes!.map((c, i) => `${importing(`airflow.operators.python.${c}`)}${inDag(`${c}(task_id="t${i}", python_callable=print, provide_context=True)`)}`);
+    const decorated = decorators.map((d) => `${importing('airflow.decorators.task')}${inDag(`pass\n\n@${d}(provide_context=True)\ndef f():\n    return 1\n`)}`);
+    const files = Object.fromEntries([...classes, ...decorated, `${importing('airflow.decorators.task')}${inDag('pass\n\n@task.bash(provide_context=True)\ndef f():\n    return "true"\n')}`].map((t, i) => [`dags/f${i}.py`, t]));
+    const found = (await findingsFor(home(files), '2.9.2', '3.0.6')).filter((f) => f.ruleId === 'ARG002' && f.severity === 'error');
+    const flagged = new Set(found.map((f) => f.file));
+    const expected = [...classes, ...decorated].map((_, i) => `dags/f${i}.py`);
+    expect([...flagged].sort()).toEqual(expected.sort());
+  });
+});
+
+describe('removed-methods.json coverage', () => {
+  const rows = removedMethodRows();
+  /** A class name the row's classPattern accepts, taken from the row's own wording. */
+  const classOf = (r: MethodRow) => r.target.match(/\w+/g)!.find((w) => new RegExp(r.classPattern).test(w))!;
+  const call = (r: MethodRow, receiver: string, imports = '') => `${imports}${HEAD}\ndef f(thing):\n    return ${receiver}.${r.old}()\n`;
+
+  it('catches every row as an error when the receiver resolves to the class, on a 3.x target only', async () => {
+    expect(rows.length).toBeGreaterThanOrEqual(15);
+    const files = Object.fromEntries(rows.map((r, i) => [`dags/m${i}.py`, call(r, `${classOf(r)}()`, importing(`airflow.sample.${classOf(r)}`))]));
+    const dir = home(files);
+    const found = (await findingsFor(dir, '2.9.2', '3.0.6')).filter((f) => f.ruleId === 'ARG014');
+    const missed = rows.filter((r, i) => !found.some((f) => f.file === `dags/m${i}.py` && f.severity === 'error' && f.text.includes(r.old)));
+    expect(missed.map((r) => `${r.target}.${r.old}`)).toEqual([]);
+    // Deprecated-but-present methods warn on a 2.x target; the others are not findings there.
+    const early = (await findingsFor(dir, '2.9.2', '2.10.3')).filter((f) => f.ruleId === 'ARG014');
+    expect(early.every((f) => f.severity === 'warning')).toBe(true);
+    expect(early.map((f) => f.text.replace(/^.*\./, ''))).toEqual(rows.filter((r) => r.deprecatedSince).map((r) => `${r.old}()`));
+  });
+
+  it('judges an unknown receiver by the name: distinctive names are errors, hinted common names warnings, the rest nothing', async () => {
+    const airflow = importing('airflow.models.Variable');
+    const files = Object.fromEntries(rows.flatMap((r, i) => [[`dags/any${i}.py`, call(r, 'thing', airflow)], [`dags/hint${i}.py`, call(r, 'hook_backend_lineage_manager', airflow)]]));
+    const found = (await findingsFor(home(files), '2.9.2', '3.0.6')).filter((f) => f.ruleId === 'ARG014');
+    const severityAt = (path: string) => found.filter((f) => f.file === path).map((f) => f.severity);
+    for (const [i, r] of rows.entries()) {
+      expect(severityAt(`dags/any${i}.py`), `thing.${r.old}()`).toEqual(r.distinctive ? ['error'] : []);
+      expect(severityAt(`dags/hint${i}.py`), `hook_backend_lineage_manager.${r.old}()`).toEqual(r.distinctive ? ['error'] : r.receiverHint ? ['warning'] : []);
+    }
+  });
+
+  it('leaves files that do not import Airflow alone', async () => {
+    const distinctive = rows.find((r) => r.distinctive)!;
+    const found = await findingsFor(home({ 'dags/plain.py': `def f(thing):\n    return thing.${distinctive.old}()\n` }), '2.9.2', '3.0.6');
+    expect(found.filter((f) => f.ruleId === 'ARG014')).toEqual([]);
   });
 });
 

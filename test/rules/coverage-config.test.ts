@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/check/catalog.js';
@@ -8,7 +10,7 @@ import { parseCfg } from '../../src/home/cfgparse.js';
 import { buildConfig, type EnvVar } from '../../src/home/config.js';
 import { INVENTORY_SCHEMA_VERSION, type Inventory } from '../../src/home/inventory.js';
 import { scanHome } from '../../src/home/scan.js';
-import { airflowConfigCatalog, catalogVersionFor, compareVersions, defaultIn } from '../../src/refdata/airflow-config.js';
+import { airflowConfigCatalog, catalogVersionFor, compareVersions, defaultAt, defaultIn } from '../../src/refdata/airflow-config.js';
 import { HOMES, leakedCanaries } from '../helpers.js';
 
 // The CFG, MWAA and SEC rules against their source tables: every row of config-changes.yml (and
@@ -242,5 +244,144 @@ describe('secrets never reach a finding or the carry-over', () => {
       expect(leakedCanaries(JSON.stringify(got))).toEqual([]);
       expect(leakedCanaries(JSON.stringify(carryOverOptions(inv, target)))).toEqual([]);
     }
+  });
+});
+
+// Issue 12: an error must mean "the environment will break". airflow.cfg never goes to MWAA.
+describe('severity: what the environment loses, judged by the target', () => {
+  const cfg = `
+[atlas]
+host = atlas.example
+port = 21001
+[smart_sensor]
+use_smart_sensor = True
+shards = 10
+[mesos]
+master = mesos.example:5050
+task_cpu = 2
+[core]
+enable_xcom_pickling = True
+dag_concurrency = 24
+log_format = Caf\u00e9 %%(message)s
+[webserver]
+dag_orientation = TB
+[smtp]
+smtp_user = alerts
+`;
+  const of = (inv: Inventory, target: string) => new Map(findings(inv, target).filter((f) => f.line > 0).map((f) => [f.text, f]));
+
+  it('a 2.8.1 home (scanned from disk): [atlas], [smart_sensor], [mesos] already do nothing there, so they are info, not errors', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'cfg-281-'));
+    try {
+      writeFileSync(join(home, 'airflow.cfg'), cfg);
+      const inv = await scanHome(home, { cache: false, workers: 0, airflowVersion: '2.8.1' });
+      for (const target of ['3.0.6', '2.10.3']) {
+        const got = of(inv, target);
+        for (const text of ['[atlas] host', '[atlas] port', '[smart_sensor] use_smart_sensor', '[smart_sensor] shards', '[mesos] master', '[mesos] task_cpu']) {
+          const f = got.get(text);
+          expect(f?.ruleId, `${text} on ${target}`).toBe('CFG002');
+          expect(f?.severity, `${text} on ${target}`).toBe('info');
+          expect(f?.message).toMatch(/has no effect today: .*Airflow 2\.8\.1, given with --airflow-version/);
+        }
+      }
+      // Removed on the way to 3.x: judged per row by what MWAA loses.
+      const got = of(inv, '3.0.6');
+      expect(got.get('[core] enable_xcom_pickling')?.severity).toBe('error');
+      expect(got.get('[smtp] smtp_user')?.severity).toBe('warning');
+      expect(got.get('[webserver] dag_orientation')?.severity).toBe('info');
+      const errors = [...got.values()].filter((f) => f.severity === 'error' && f.family === 'CFG').map((f) => f.text);
+      expect(errors).toEqual(['[core] enable_xcom_pickling']);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('without a detected version, a removal on the way keeps its per-row severity (smart sensors: warning)', () => {
+    const got = of(inventory(cfg), '3.0.6');
+    expect(got.get('[smart_sensor] use_smart_sensor')?.severity).toBe('warning');
+    expect(got.get('[atlas] host')?.severity).toBe('info');
+    expect(got.get('[smart_sensor] use_smart_sensor')?.message).toMatch(/has no effect on Airflow 3\.0\.6/);
+  });
+
+  it('every checked removal in the data carries a judged severity and impact', () => {
+    const removals = changeRows().filter((r) => r.kind === 'removed' && r.verdict === 'check');
+    expect(removals.filter((r) => !r.severity || (r.impact?.length ?? 0) < 20).map((r) => r.id)).toEqual([]);
+    const errors = removals.filter((r) => r.severity === 'error').map((r) => `${r.section}.${r.option}`);
+    expect(errors.sort()).toEqual(['core.enable_xcom_pickling', 'operators.allow_illegal_arguments']);
+  });
+
+  it('a rename the plan carries over is info and says what the plan sends; one it cannot carry is a warning', () => {
+    const inv = inventory(cfg, { detected: '2.8.1' });
+    const got = of(inv, '3.0.6');
+    const renamed = got.get('[core] dag_concurrency')!;
+    expect([renamed.ruleId, renamed.severity]).toEqual(['CFG001', 'info']);
+    expect(renamed.message).toContain('the plan sends it to MWAA as core.max_active_tasks_per_dag = 24');
+    expect(carryOverOptions(inv, '3.0.6')).toContainEqual({ section: 'core', key: 'max_active_tasks_per_dag', value: '24' });
+    const refused = findings(inv, '3.0.6').find((f) => f.ruleId === 'CFG001' && f.text === '[core] log_format')!;
+    expect([refused.ruleId, refused.severity]).toEqual(['CFG001', 'warning']);
+    expect(refused.message).toContain('the plan cannot send it');
+    expect(findings(inv, '3.0.6').filter((f) => f.ruleId === 'CFG001' && f.severity === 'error')).toEqual([]);
+  });
+
+  it('a default that changes says which source version it assumed, and why; a home already on the new default gets nothing', () => {
+    const said = (inv: Inventory) => findings(inv, '3.0.6').find((f) => f.text === '[scheduler] catchup_by_default')?.message;
+    expect(said(inventory('', { detected: '2.8.1' }))).toContain('(this home was taken to run Airflow 2.8.1, given with --airflow-version, certain confidence)');
+    expect(said(inventory(''))).toContain('no Airflow version was found for this home, so it is assumed to run a version before 3.0');
+    expect(said(inventory('', { detected: '3.0.2' }))).toBeUndefined();
+  });
+});
+
+describe('options are judged by the exact target version, not by the first release of its line', () => {
+  it('the catalogue applies the 3.0.x patch releases: 3.0.6 has [api] expose_config and still [webserver] page_size', () => {
+    expect(defaultAt('api.expose_config', '3.0.0')).toBeUndefined();
+    expect(defaultAt('api.expose_config', '3.0.6')).toBeDefined();
+    expect(defaultAt('webserver.expose_config', '3.0.6')).toBeUndefined();
+    expect(defaultAt('webserver.page_size', '3.0.6')).toBeDefined();
+    expect(defaultAt('api.page_size', '3.0.6')).toBeUndefined();
+    expect(defaultAt('api.page_size', '3.1.6')).toBeDefined();
+    expect(defaultAt('workers.socket_cleanup_timeout', '3.0.2')).toBeUndefined();
+    expect(defaultAt('workers.socket_cleanup_timeout', '3.0.3')).toBeDefined();
+  });
+
+  it('[webserver] page_size stays as it is for 3.0.6 and moves to [api] for 3.1.6; expose_config and enable_swagger_ui move for both', () => {
+    const inv = inventory('[webserver]\npage_size = 25\nexpose_config = True\nenable_swagger_ui = False\n', { detected: '2.10.3' });
+    const carried = (target: string) => carryOverOptions(inv, target).map((c) => `${c.section}.${c.key}=${c.value}`);
+    expect(carried('3.0.6')).toEqual(['api.enable_swagger_ui=False', 'api.expose_config=True', 'webserver.page_size=25']);
+    expect(carried('3.1.6')).toEqual(['api.enable_swagger_ui=False', 'api.expose_config=True', 'api.page_size=25']);
+    const on306 = findings(inv, '3.0.6').filter((f) => f.line > 0);
+    expect(on306.map((f) => `${f.ruleId} ${f.severity} ${f.text}`).sort()).toEqual(['CFG001 info [webserver] enable_swagger_ui', 'CFG001 info [webserver] expose_config']);
+    expect(on306.find((f) => f.text === '[webserver] expose_config')?.message).toContain('Airflow 3.0.6 still reads the old name');
+  });
+
+  it('an option a 3.0.x patch release added is known and carried on 3.0.6', () => {
+    const inv = inventory('[api]\nexpose_config = True\n', { detected: '3.0.6' });
+    expect(findings(inv, '3.0.6').filter((f) => f.line > 0)).toEqual([]);
+    expect(carryOverOptions(inv, '3.0.6')).toEqual([{ section: 'api', key: 'expose_config', value: 'True' }]);
+  });
+});
+
+describe('[secrets] backend_kwargs is a secret only when it carries a credential', () => {
+  const backend = 'backend = airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend\n';
+  const home = (kwargs: string) => inventory(`[secrets]\n${backend}backend_kwargs = ${kwargs}\n`, { detected: '2.8.1' });
+  const sec001 = (inv: Inventory) => findings(inv, '3.0.6').filter((f) => f.ruleId === 'SEC001').map((f) => f.text);
+
+  it('prefixes and a profile name are not a secret; the plan carries the prefixes and drops the old host\'s profile', () => {
+    const inv = home('{"connections_prefix": "airflow/connections", "variables_prefix": "airflow/variables", "profile_name": "default"}');
+    expect(inv.config.options.find((o) => o.key === 'backend_kwargs')?.secret).toBe(false);
+    expect(inv.secrets).toEqual([]);
+    expect(sec001(inv)).toEqual([]);
+    expect(carryOverOptions(inv, '3.0.6')).toContainEqual({ section: 'secrets', key: 'backend_kwargs', value: '{"connections_prefix":"airflow/connections","variables_prefix":"airflow/variables"}' });
+  });
+
+  it.each([
+    ['an access key', '{"connections_prefix": "c", "aws_secret_access_key": "not-a-real-key"}'],
+    ['a Vault token, nested', '{"url": "http://vault:8200", "auth": {"token": "s.not-a-real-token"}}'],
+    ['a URI with a password', '{"connections_prefix": "c", "endpoint": "https://user:pw@vault.example"}'],
+    ['text that is not JSON', "{'connections_prefix': 'c', 'token': 'x'}"],
+  ])('%s makes it one', (_what, kwargs) => {
+    const inv = home(kwargs);
+    expect(inv.config.options.find((o) => o.key === 'backend_kwargs')?.secret).toBe(true);
+    expect(sec001(inv)).toEqual(['[secrets] backend_kwargs']);
+    expect(carryOverOptions(inv, '3.0.6').map((c) => c.key)).not.toContain('backend_kwargs');
   });
 });

@@ -17,8 +17,13 @@ const TARGETS = {
   DAG: () => ({ scope: 'dag' }),
   'BaseOperator (any operator)': (r) => (r.old.startsWith('<') ? { scope: 'unknown-argument', old: '*' } : { scope: 'operator', classes: null }),
   // provide_context is popped by PythonOperator's constructor, which its subclasses in the same
-  // module (branch, short-circuit, virtualenv) share; the imports table lists that module's classes.
-  'PythonOperator and other operators': (_r, imports) => ({ scope: 'operator', classes: classesIn(imports, 'airflow.operators.python_operator') }),
+  // module (branch, short-circuit, virtualenv) share; the imports table lists the 1.10 module's
+  // classes, and 2.x added more subclasses to airflow.operators.python (PYTHON_2X).
+  'PythonOperator and other operators': (r, imports) => ({
+    scope: 'operator',
+    classes: [...new Set([...classesIn(imports, 'airflow.operators.python_operator'), ...PYTHON_2X.classes])].sort(),
+    note: `${r.note} Also on ${PYTHON_2X.classes.join(', ')}: ${PYTHON_2X.source}.`,
+  }),
   'BaseOperator trigger_rule': (r) => valueRow(r),
   TriggerDagRunOperator: (r) => ({ scope: 'operator', classes: [r.target] }),
   'BranchDateTimeOperator / BranchDayOfWeekOperator / DayOfWeekSensor': (r) => ({ scope: 'operator', classes: r.target.split(' / ') }),
@@ -40,6 +45,13 @@ const TARGETS = {
   }),
   'task context / Jinja template variable': (r) => contextRow(r),
   'task context': (r) => contextRow(r),
+};
+
+// Subclasses of PythonOperator that Airflow 2.x added after 1.10 (not in the imports table,
+// which only lists moved names); they take provide_context through PythonOperator's constructor.
+const PYTHON_2X = {
+  classes: ['ExternalPythonOperator', 'BranchExternalPythonOperator', 'BranchPythonVirtualenvOperator'],
+  source: 'apache/airflow@2.10.5:airflow/operators/python.py, where each derives from PythonOperator',
 };
 
 function classesIn(imports, module) {
@@ -78,16 +90,18 @@ export function generate(ref) {
   const rows = table.changes.map((r) => {
     const scope = TARGETS[r.target];
     if (!scope) throw new Error(`arguments-changes.yml: unknown target ${r.target}`);
+    // A target may add to the reference's note (facts beyond the table, with their source).
+    const { note, ...where } = scope(r, imports);
     return {
       target: r.target,
       old: words(r.old)[0],
       new: r.new ?? null,
       kind: r.kind,
-      ...scope(r, imports),
+      ...where,
       deprecatedSince: r.deprecated_since ?? null,
       removedIn: String(r.removed_in),
       rule: r.rule ?? null,
-      note: r.note || null,
+      note: note ?? (r.note || null),
     };
   });
   return {

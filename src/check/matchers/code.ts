@@ -1,4 +1,3 @@
-import { isAbsolute, join, posix } from 'node:path';
 import type { Inventory, LiteralValue, PyFile, PyTask } from '../../home/inventory.js';
 import type { Hit, Matcher } from '../types.js';
 
@@ -8,7 +7,7 @@ import type { Hit, Matcher } from '../types.js';
 const compiled = new WeakMap<string[], RegExp>();
 
 /** Qualified-name patterns; `*` stands for any run of characters, dots included. */
-function globs(patterns: string[]): RegExp {
+export function globs(patterns: string[]): RegExp {
   let re = compiled.get(patterns);
   if (!re) {
     const alts = patterns.map((p) => p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*'));
@@ -312,63 +311,6 @@ const parseTimeCall: Matcher = (inv, _ctx, raw) => {
   return hits;
 };
 
-// path-literal: absolute or ~ paths in string literals of DAG and plugin files. `folders` maps a
-// [core] folder option to where MWAA puts that folder; `report: moved` reports paths under the
-// old folders (with the rewritten path), `report: elsewhere` every other path outside `allow`
-// whose first folder is one of `roots` (a string such as "/v1/orders" is more often a URL path).
-interface PathParams {
-  allow?: string[];
-  folders: Record<string, string>;
-  report: 'moved' | 'elsewhere';
-  roots?: string[];
-  /** Task arguments whose literal values are not file paths, e.g. an HTTP endpoint. */
-  ignoreKwargs?: string[];
-}
-
-const under = (path: string, prefix: string) => path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
-const trimSlash = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
-
-/** Where each folder lived on the old host: as configured (with AIRFLOW_HOME expanded) and as scanned. */
-function oldFolders(inv: Inventory, folders: Record<string, string>) {
-  const scanned: Record<string, string | null> = { dags_folder: inv.dagFolder.path, plugins_folder: inv.plugins.folder };
-  const out: { option: string; old: string; target: string }[] = [];
-  for (const [option, target] of Object.entries(folders)) {
-    const configured = inv.config.options.find((o) => o.section === 'core' && o.key === option)?.value;
-    const expanded = configured?.trim().replace(/\{AIRFLOW_HOME\}|\$\{AIRFLOW_HOME\}|\$AIRFLOW_HOME\b/g, inv.home);
-    const local = scanned[option];
-    for (const p of [expanded, local && (isAbsolute(local) ? local : join(inv.home, local))]) {
-      const old = p && trimSlash(posix.normalize(p));
-      if (old && /^[/~]/.test(old) && !old.includes('$') && old !== target) out.push({ option, old, target });
-    }
-  }
-  return out.sort((a, b) => b.old.length - a.old.length); // the deepest folder wins
-}
-
-const pathLiteral: Matcher = (inv, _ctx, raw) => {
-  const p = raw as unknown as PathParams;
-  const folders = oldFolders(inv, p.folders);
-  const roots = p.roots && new Set(p.roots);
-  const rooted = (path: string) => !roots || path.startsWith('~') || roots.has(path.split('/', 2)[1]!);
-  const hits: Hit[] = [];
-  for (const file of [...inv.dagFiles, ...inv.plugins.files]) {
-    const a = file.analysis;
-    if (!a?.paths.length) continue;
-    const ignored = new Set<LiteralValue>((p.ignoreKwargs ?? []).flatMap((k) => a.tasks.map((t) => t.kwargs[k]).filter((v) => v !== undefined)));
-    for (const lit of a.paths) {
-      const path = trimSlash(lit.value);
-      if (ignored.has(lit.value)) continue;
-      // An old folder wins over `allow`: it did not move with the code wherever it was.
-      const moved = folders.find((f) => under(path, f.old));
-      if ((p.report === 'moved') !== Boolean(moved)) continue;
-      if (!moved && (!rooted(path) || p.allow?.some((prefix) => under(path, prefix)))) continue;
-      const vars: Record<string, string> = { path: lit.value };
-      if (moved) Object.assign(vars, { old: moved.old, option: moved.option, target: moved.target, suggestion: moved.target + path.slice(moved.old.length) });
-      hits.push({ file: file.path, line: lit.line, col: lit.col, text: lit.value, vars });
-    }
-  }
-  return hits;
-};
-
 // file-size: DAG files larger than maxBytes.
 const MIB = 1024 * 1024;
 const bytes = (n: number) => (n >= MIB ? `${(n / MIB).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
@@ -384,6 +326,5 @@ export const codeMatchers: Record<string, Matcher> = {
   'operator-use': operatorUse,
   'bash-command': bashCommand,
   'parse-time-call': parseTimeCall,
-  'path-literal': pathLiteral,
   'file-size': fileSize,
 };

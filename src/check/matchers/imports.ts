@@ -1,10 +1,12 @@
 import { dataTable } from '../../refdata/data.js';
-import type { Inventory, PyFile } from '../../home/inventory.js';
+import type { Inventory, PyAnalysis, PyFile, PyImport, Position } from '../../home/inventory.js';
 import type { CheckContext, Hit, Matcher, Severity } from '../types.js';
 
-// import-table: every import, and every airflow.* name reached through an imported module
-// (`from airflow import operators; operators.bash_operator.BashOperator`), looked up in the
-// moved/renamed/removed table (rules/data/imports.json). A rule picks table groups.
+// import-table: every import, every airflow.* name reached through an imported module
+// (`from airflow import operators; operators.bash_operator.BashOperator`) and every use of an
+// imported name, looked up in the moved/renamed/removed table (rules/data/imports.json). A rule
+// picks table groups; the replacement it names is where the path ends up on the target, following
+// the table through later versions (a 1.10 path goes straight to its 3.x home).
 
 export interface ImportRow {
   old: string;
@@ -40,21 +42,21 @@ export function patternRegExp(old: string): RegExp {
   return new RegExp(`^${src}$`);
 }
 
-function getTable(): Table {
-  if (table) return table;
+function buildTable(rows: ImportRow[]): Table {
   const t: Table = { exact: new Map(), modules: new Map(), patterns: [] };
-  for (const row of importRows()) {
+  for (const row of rows) {
     if (row.pattern) {
       t.patterns.push({ re: patternRegExp(row.old), row });
       continue;
     }
     t.exact.set(row.old, [...(t.exact.get(row.old) ?? []), row]);
-    const mod = row.old.slice(0, row.old.lastIndexOf('.'));
+    const mod = moduleOf(row.old);
     t.modules.set(mod, [...(t.modules.get(mod) ?? []), row]);
   }
-  table = t;
   return t;
 }
+
+const getTable = (): Table => (table ??= buildTable(importRows()));
 
 interface Params {
   groups: string[];
@@ -67,9 +69,12 @@ interface Params {
   deferWhen?: string;
   /** When the matched row names no replacement (a whole package removed), take it from these groups. */
   replacementFrom?: string[];
+  /** AirflowPlugin attributes whose classes Airflow 1.10 also exposed as airflow.<attribute>.<Class>. */
+  pluginAttributes?: string[];
 }
 
-const moduleOf = (path: string | null) => (path ? path.slice(0, path.lastIndexOf('.')) : null);
+const moduleOf = (path: string) => path.slice(0, path.lastIndexOf('.'));
+const leafOf = (path: string) => path.slice(path.lastIndexOf('.') + 1);
 
 function lookup(t: Table, name: string, groups: Set<string>): ImportRow | null {
   const exact = t.exact.get(name)?.find((r) => groups.has(r.group));
@@ -77,48 +82,198 @@ function lookup(t: Table, name: string, groups: Set<string>): ImportRow | null {
   return t.patterns.find((p) => groups.has(p.row.group) && p.re.test(name))?.row ?? null;
 }
 
-function vars(name: string, row: ImportRow): Record<string, string> {
-  const isModule = name !== row.old && !row.pattern;
-  const target = isModule ? moduleOf(row.new) : row.new;
+/** `import old.module` of a module every row of which moved elsewhere. */
+const moduleRow = (t: Table, name: string, groups: Set<string>) =>
+  t.modules.get(name)?.find((r) => groups.has(r.group) && r.new !== null && moduleOf(r.new) !== name);
+
+// The versions a path goes through, in order; a row of one stage hands its new path to the next.
+const STAGES = [
+  { since: '2.0', groups: new Set(['package-1.10', 'moved-2.0']) },
+  { since: '3.0', groups: new Set(['removed-3.0', 'provider-3.0', 'deprecated-3.0', 'provider-shim-3.0']) },
+  { since: '3.1', groups: new Set(['moved-3.1']) },
+];
+const stageOf = (group: string) => STAGES.findIndex((s) => s.groups.has(group));
+
+interface Home {
+  path: string | null;
+  provider: string | null;
+  /** The later rows the path went through on the way to the target. */
+  later: ImportRow[];
+}
+
+/** Where `row` sends a name (or a module, with `isModule`) on the target, following later stages. */
+function homeAt(t: Table, row: ImportRow, isModule: boolean, ctx: CheckContext): Home {
+  let path = row.new && isModule ? moduleOf(row.new) : row.new;
+  let provider = row.provider;
+  const later: ImportRow[] = [];
+  for (const stage of STAGES.slice(stageOf(row.group) + 1)) {
+    if (!path || !ctx.targetIn(`>=${stage.since}`)) break;
+    const next = lookup(t, path, stage.groups) ?? (isModule ? moduleRow(t, path, stage.groups) : undefined);
+    if (!next) continue;
+    later.push(next);
+    const fromModule = isModule && !next.pattern && next.old !== path;
+    path = next.new && fromModule ? moduleOf(next.new) : next.new;
+    // A rename inside a provider keeps its package; a move back into Airflow or the SDK drops it.
+    provider = next.provider ?? (path?.startsWith('airflow.providers.') ? provider : null);
+  }
+  return { path, provider, later };
+}
+
+/**
+ * A replacement for a name whose row names none (a package removed as a whole): its own row in
+ * `groups`, else the row of its module when all the module's rows agree on where it went
+ * (`airflow.contrib.hooks.gcp_api_base_hook.GoogleCloudBaseHook` -> GoogleBaseHook there).
+ */
+function replacementFor(t: Table, name: string, groups: Set<string>): { row: ImportRow; isModule: boolean } | null {
+  const own = t.exact.get(name)?.find((r) => groups.has(r.group) && r.new);
+  if (own) return { row: own, isModule: false };
+  const asModule = t.modules.get(name)?.filter((r) => groups.has(r.group) && r.new);
+  if (asModule?.length && new Set(asModule.map((r) => moduleOf(r.new!))).size === 1) return { row: asModule[0]!, isModule: true };
+  const siblings = t.modules.get(moduleOf(name))?.filter((r) => groups.has(r.group) && r.new);
+  if (!siblings?.length) return null;
+  if (new Set(siblings.map((r) => r.new)).size === 1) return { row: siblings[0]!, isModule: false };
+  return new Set(siblings.map((r) => moduleOf(r.new!))).size === 1 ? { row: siblings[0]!, isModule: true } : null;
+}
+
+function vars(t: Table, name: string, row: ImportRow, isModule: boolean, ctx: CheckContext): Record<string, string> {
+  const home = homeAt(t, row, isModule, ctx);
+  const first = row.new && isModule ? moduleOf(row.new) : row.new;
+  const last = home.later.at(-1);
+  let then = '';
+  if (last && !home.path) then = `, which Airflow ${last.since} removed${last.note ? ` (${last.note.replace(/\.$/, '')})` : ''}`;
+  else if (last) then = `, which Airflow ${last.since} moved to ${home.path}`;
+  const target = home.path;
   return {
     old: name,
     new: target ?? '(no replacement)',
+    moved: first ?? '(no replacement)',
+    then,
     since: row.since,
-    provider: row.provider ?? 'apache-airflow',
+    provider: home.provider ?? '',
     // Ready-made phrases, so templates stay readable whatever the row holds.
     replacement: target ? `use ${target}` : 'remove it',
-    package: row.provider ? ` (package ${row.provider})` : '',
+    action: target ? `Import from ${target} instead` : 'Remove the import and the code that uses it',
+    package: home.provider ? ` (package ${home.provider})` : '',
+    requirement: home.provider ? `, and add ${home.provider} to requirements.txt if MWAA does not ship it` : '',
     note: row.note ? ` ${row.note.replace(/\.?$/, '.')}` : '',
+    used: '',
   };
+}
+
+/** Rows for classes plugins register, which Airflow 1.10 also exposed as airflow.<attribute>.<Class>. */
+function pluginRows(inv: Inventory, attributes: string[]): ImportRow[] {
+  const rows: ImportRow[] = [];
+  const folder = inv.plugins.folder?.replace(/\/+$/, '');
+  for (const plugin of inv.plugins.plugins) {
+    // A class defined in the plugin file itself lives in that file's module.
+    const inside = folder && plugin.file.startsWith(`${folder}/`) ? plugin.file.slice(folder.length + 1) : plugin.file;
+    const own = inside.replace(/\.py$/, '').replace(/\/__init__$/, '').split('/').join('.');
+    for (const attribute of attributes) {
+      for (const cls of plugin.registers[attribute] ?? []) {
+        const real = cls.includes('.') ? cls : `${own}.${cls}`;
+        const note = `Plugin ${plugin.name ?? plugin.className} (${plugin.file}) registers it; the plugins folder is on sys.path`;
+        rows.push({ old: `airflow.${attribute}.${leafOf(cls)}`, new: real, provider: null, kind: 'moved', since: '2.0', group: 'package-1.10', note });
+      }
+    }
+  }
+  return rows;
+}
+
+/**
+ * Try/except import pairs that work on the target, by line: an `except ImportError:` import whose
+ * try body, shortly before, imports the same local name from a path the target accepts (the
+ * fallback never runs), and a try import whose fallback the target accepts (it fails harmlessly
+ * there and the fallback binds the name, so neither it nor its uses are findings).
+ */
+const FALLBACK_WINDOW = 30; // lines between the try import and its fallback
+function acceptedPairs(a: PyAnalysis, t: Table, ctx: CheckContext): { fallbacks: Set<number>; tried: Set<number> } {
+  const local = (i: PyImport) => i.alias ?? leafOf(i.name);
+  const changedGroups = new Set(STAGES.filter((s) => ctx.targetIn(`>=${s.since}`)).flatMap((s) => [...s.groups]));
+  const fine = (i: PyImport) => i.level > 0 || (!lookup(t, i.name, changedGroups) && !moduleRow(t, i.name, changedGroups));
+  const pairs = { fallbacks: new Set<number>(), tried: new Set<number>() };
+  for (const imp of a.imports) {
+    if (imp.guarded !== 'fallback') continue;
+    for (const s of a.imports) {
+      if (s.guarded !== 'try' || s.line >= imp.line || imp.line - s.line > FALLBACK_WINDOW || local(s) !== local(imp)) continue;
+      if (fine(s)) pairs.fallbacks.add(imp.line);
+      if (fine(imp)) pairs.tried.add(s.line);
+    }
+  }
+  return pairs;
 }
 
 const importTable: Matcher = (inv: Inventory, ctx: CheckContext, raw) => {
   const p = raw as unknown as Params;
-  const t = getTable();
+  const t = p.pluginAttributes ? buildTable([...importRows(), ...pluginRows(inv, p.pluginAttributes)]) : getTable();
   const groups = new Set(p.groups);
   const deferTo = p.deferTo && (!p.deferWhen || ctx.targetIn(p.deferWhen)) ? new Set(p.deferTo) : null;
   const severity = Object.entries(p.severityByTarget ?? {}).find(([range]) => ctx.targetIn(range))?.[1];
   const replacementFrom = p.replacementFrom ? new Set(p.replacementFrom) : null;
-  const hits: Hit[] = [];
-  const match = (file: PyFile, name: string, line: number, col: number) => {
-    const row = lookup(t, name, groups) ?? (p.modules ? t.modules.get(name)?.find((r) => groups.has(r.group) && moduleOf(r.new) !== name) : undefined);
-    if (!row || (deferTo && lookup(t, name, deferTo))) return;
-    const better = !row.new && replacementFrom ? t.exact.get(name)?.find((r) => replacementFrom.has(r.group) && r.new) : undefined;
-    const v = vars(name, better ? { ...row, new: better.new, provider: better.provider } : row);
-    hits.push({ file: file.path, line, col, text: name, vars: v, ...(severity ? { severity } : {}) });
+  const describe = (name: string): Record<string, string> | null => {
+    const row = lookup(t, name, groups) ?? (p.modules ? moduleRow(t, name, groups) : undefined);
+    if (!row || (deferTo && lookup(t, name, deferTo))) return null;
+    const better = !row.new && replacementFrom ? replacementFor(t, name, replacementFrom) : null;
+    const isModule = name !== row.old && !row.pattern;
+    const v = better ? vars(t, name, better.row, better.isModule, ctx) : vars(t, name, row, isModule, ctx);
+    // The message and note speak of the matched row (e.g. the 3.0 removal), the replacement of `better`.
+    return better ? { ...v, since: row.since, note: row.note ? ` ${row.note.replace(/\.?$/, '.')}` : '' } : v;
   };
+  const hits: Hit[] = [];
   for (const file of [...inv.dagFiles, ...inv.plugins.files]) {
     const a = file.analysis;
-    if (!a) continue;
-    for (const imp of a.imports) {
-      if (imp.level > 0) continue;
-      // `from x import *` pulls in the module x.
-      match(file, imp.name.endsWith('.*') ? imp.module : imp.name, imp.line, imp.col);
-    }
-    for (const ref of a.references) match(file, ref.name, ref.line, ref.col);
+    if (a) hits.push(...fileHits(file, a, t, ctx, describe, severity));
   }
   return hits;
 };
+
+/** One finding per import and per use of an imported name, the use pointing at its import. */
+function fileHits(
+  file: PyFile,
+  a: PyAnalysis,
+  t: Table,
+  ctx: CheckContext,
+  describe: (name: string) => Record<string, string> | null,
+  severity: Severity | undefined,
+): Hit[] {
+  const pairs = acceptedPairs(a, t, ctx);
+  const usedFine = (at: Position) => pairs.fallbacks.has(at.line) || pairs.tried.has(at.line);
+  const seen = new Set<string>();
+  const hits: Hit[] = [];
+  const add = (name: string, pos: Position, from?: Position): boolean => {
+    const key = `${pos.line}|${name}`;
+    if (seen.has(key)) return true;
+    const v = describe(name);
+    if (!v) return false;
+    seen.add(key);
+    const hit: Hit = { file: file.path, line: pos.line, col: pos.col, text: name, vars: v, ...(severity ? { severity } : {}) };
+    if (from) {
+      v.used = ` (imported at line ${from.line})`;
+      hit.related = [{ file: file.path, line: from.line, col: from.col, message: `${name} is imported here` }];
+    }
+    hits.push(hit);
+    return true;
+  };
+  for (const imp of a.imports) {
+    // `from x import *` pulls in the module x.
+    if (imp.level === 0 && !usedFine(imp)) add(imp.name.endsWith('.*') ? imp.module : imp.name, imp);
+  }
+  // A name used through an attribute whose dotted name was reported is not reported again.
+  const reported: Position[] = [];
+  const importedAt = (at: Position) => a.imports.find((i) => i.line === at.line && i.col === at.col);
+  for (const ref of a.references) {
+    if (ref.import && usedFine(ref.import)) continue;
+    // `BaseHook.get_connection`: the attribute is fine where the imported class is not.
+    const imported = ref.import && importedAt(ref.import)?.name;
+    const whole = imported && ref.name.startsWith(`${imported}.`) ? imported : null;
+    if (add(ref.name, ref, ref.import) || (whole && add(whole, ref, ref.import))) reported.push(ref);
+  }
+  const viaReference = (name: string, line: number) =>
+    a.references.some((r) => r.line === line && r.name.startsWith(`${name}.`) && reported.includes(r));
+  for (const use of a.uses) {
+    if (!usedFine(use.import) && !viaReference(use.name, use.line)) add(use.name, use, use.import);
+  }
+  return hits;
+}
 
 // import-name: a short list of names a rule names itself (not in the big table), imported or
 // reached through a module, in DAG and plugin code.

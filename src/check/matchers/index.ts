@@ -3,6 +3,7 @@ import { argumentsMatchers } from './arguments.js';
 import { codeMatchers } from './code.js';
 import { configMatchers } from './config.js';
 import { importMatchers } from './imports.js';
+import { pathLiteral } from './path-literal.js';
 import { requirementsMatchers } from './requirements.js';
 
 // Every match kind a rule may name. One module per family (config also serves MWAA and SEC,
@@ -12,5 +13,6 @@ export const MATCHERS: Record<string, Matcher> = {
   ...codeMatchers,
   ...configMatchers,
   ...importMatchers,
+  'path-literal': pathLiteral,
   ...requirementsMatchers,
 };

@@ -1,0 +1,45 @@
+import type { PyContextRead } from '../../../home/inventory.js';
+import type { Hit, Matcher } from '../../types.js';
+import { analysed, hitter, rowsIn, type ArgumentRow } from './table.js';
+
+// Task-context variables that Airflow renamed or removed, wherever a file reads them: the
+// analyzer's contextReads (lookups, .get, attributes of dag_run/ti, f-strings and .format on the
+// context, Jinja in any string literal, task-callable parameters), and string-key lookups on
+// context objects whose keys changed meaning (inlet_events["uri"]).
+
+/** How the message says where the key was read. */
+const WHERE: Record<PyContextRead['via'], (key: string) => string> = {
+  subscript: (k) => `the context lookup ["${k}"]`,
+  get: (k) => `.get("${k}") on the context`,
+  attribute: (k) => `the attribute ${k}`,
+  fstring: (k) => `the f-string placeholder ${k} over the context`,
+  format: (k) => `the .format() placeholder ${k} over the context`,
+  template: (k) => `{{ ${k} }} in a Jinja template`,
+  parameter: (k) => `the task-callable parameter ${k}`,
+};
+
+/** The table row for a key as read: `execution_date`, `dag_run.external_trigger`, or the root of `conf.get`. */
+function rowFor(key: string, names: Map<string, ArgumentRow>): ArgumentRow | undefined {
+  const dot = key.indexOf('.');
+  return names.get(key) ?? (dot > 0 ? names.get(key.slice(0, dot)) : undefined);
+}
+
+export const contextTable: Matcher = (inv, ctx) => {
+  const hits: Hit[] = [];
+  const hit = hitter(ctx, hits);
+  const table = rowsIn('context');
+  const names = new Map(table.filter((r) => !r.stringKeys).map((r) => [r.old, r]));
+  const keyed = new Map(table.filter((r) => r.stringKeys).map((r) => [r.old, r]));
+  for (const file of analysed(inv)) {
+    const a = file.analysis;
+    for (const read of a.contextReads) {
+      const row = rowFor(read.key, names);
+      if (row) hit(row, file, read, read.key, { where: WHERE[read.via](read.key) });
+    }
+    for (const s of a.subscripts) {
+      const row = keyed.get(s.object);
+      if (row) hit(row, file, s, `${s.object}["${s.key}"]`, { where: `${s.object}["${s.key}"]` });
+    }
+  }
+  return hits;
+};

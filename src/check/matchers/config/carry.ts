@@ -1,0 +1,137 @@
+import type { ConfigOption, Inventory } from '../../../home/inventory.js';
+import { airflowConfigCatalog, defaultAt, PROVIDER_SECTIONS } from '../../../refdata/airflow-config.js';
+import type { Matcher } from '../../types.js';
+import { detectedVersion } from '../../versions.js';
+import { changeAt, claimOf, currentName, defaultNear, rewrite } from './changes.js';
+import { at, forLine, label, mwaaOptions, name, sameValue } from './tables.js';
+
+// Carry-over: what the plan passes to MWAA as AirflowConfigurationOptions, and for every option
+// of the home why it does or does not go (the CFG rules say what the plan sends).
+
+export interface CarryOver {
+  section: string;
+  key: string;
+  value: string;
+}
+
+/** One option of the home and what the plan does with it. */
+export interface CarryDecision {
+  option: ConfigOption;
+  /** What the plan sends (under the name the target reads); absent when it sends nothing. */
+  sent?: CarryOver;
+  /** Why MWAA's API would refuse what would be sent (MWAA006), or null. */
+  problem: string | null;
+  /** Why nothing is sent: `default` means nothing is lost (MWAA's value is the home's). */
+  skipped?: 'secret' | 'owned' | 'invalid' | 'unknown' | 'host-path' | 'default' | 'shadowed';
+}
+
+function formatProblem(full: string, value: string): string | null {
+  const { keyPattern: k, valueConstraints: v } = mwaaOptions();
+  if (full.length > k.max || !new RegExp(`^(?:${k.pattern})$`).test(full)) return `its name does not fit MWAA's key format (${k.pattern}, at most ${k.max} characters)`;
+  if (value.length < v.min) return 'MWAA does not accept an empty value';
+  if (value.length > v.max) return `its value is longer than the ${v.max} characters MWAA accepts`;
+  if (!/^[ -~]+$/.test(value)) return 'its value has characters MWAA does not accept (printable ASCII only: no tabs, newlines or accents)';
+  return null;
+}
+
+/**
+ * A secrets backend's kwargs without the AWS CLI profile of the old host: MWAA has no profiles
+ * (it signs with the execution role), and a backend told to use one fails every lookup.
+ */
+function withoutHostKeys(full: string, value: string): string {
+  if (!full.endsWith('backend_kwargs')) return value;
+  try {
+    const kwargs = JSON.parse(value) as unknown;
+    if (!kwargs || typeof kwargs !== 'object' || !('profile_name' in kwargs)) return value;
+    const { profile_name: _profile, ...rest } = kwargs as Record<string, unknown>;
+    return JSON.stringify(rest);
+  } catch {
+    return value;
+  }
+}
+
+/** One option's fate, before checking whether a newer name of it is set too. */
+function decide(o: ConfigOption, target: string, detected: string | null, mwaaDefaults: Map<string, string>): Omit<CarryDecision, 'option' | 'problem'> {
+  if (o.secret || o.valueFrom !== 'literal' || o.value === null) return { skipped: 'secret' };
+  if (claimOf(o.section, o.key, o.value, target)) return { skipped: 'owned' };
+  const [section, key] = currentName(o.section, o.key, target);
+  const full = name(section, key);
+  let value = o.value;
+  const change = changeAt(o.section, o.key, o.value, target);
+  if (change?.row.kind === 'invalid-value') return { skipped: 'invalid' };
+  if (change?.row.kind === 'value-changed') {
+    const readAs = rewrite(change.row, value);
+    // Rewritten to Airflow's current default: sending nothing gives the same.
+    if (readAs === null) return { skipped: 'default' };
+    value = readAs;
+  }
+  value = withoutHostKeys(full, value);
+  if (value === '{}') return { skipped: 'default' };
+  const entry = airflowConfigCatalog().options[full];
+  const def = defaultAt(full, target);
+  const merged = mwaaOptions().merged.some((m) => m.option === full);
+  if (def === undefined && !(entry && PROVIDER_SECTIONS.has(section)) && !merged) return { skipped: 'unknown' };
+  const airflowDefault = def === undefined ? defaultNear(full, []) : def;
+  // Host paths: MWAA fixes AIRFLOW_HOME and the folders under it.
+  if ((airflowDefault ?? '').includes('{AIRFLOW_HOME}')) return { skipped: 'host-path' };
+  if (sameValue(value, mwaaDefaults.get(full) ?? airflowDefault ?? '')) return { skipped: 'default' };
+  // An empty value that was the home's own default is a generated airflow.cfg line, not a choice.
+  if (value.trim() === '' && sameValue('', defaultNear(name(o.section, o.key), [detected]) ?? '')) return { skipped: 'default' };
+  return { sent: { section, key, value } };
+}
+
+/**
+ * What the plan does with each option: send it under the name the target reads when it is not
+ * secret, not set or replaced by MWAA, still in the target's option list, not a host path, and
+ * different from the default MWAA would otherwise use (its own default where it has one, else
+ * Airflow's). Deprecated values are sent rewritten. Airflow reads a new name before an old one.
+ */
+export function carryDecisions(inv: Inventory, target: string): CarryDecision[] {
+  const detected = detectedVersion(inv.airflowVersion);
+  const mwaaDefaults = new Map(mwaaOptions().defaults.filter((d) => forLine(d.airflow, target)).map((d) => [d.option, d.value]));
+  const decisions: CarryDecision[] = inv.config.options.map((option) => ({ option, problem: null, ...decide(option, target, detected, mwaaDefaults) }));
+  const byNewName = new Map<string, CarryDecision>();
+  for (const d of decisions.filter((d) => d.sent)) {
+    const full = name(d.sent!.section, d.sent!.key);
+    const other = byNewName.get(full);
+    const written = (x: CarryDecision) => name(x.option.section, x.option.key) === full;
+    if (other && !written(d)) Object.assign(d, { sent: undefined, skipped: 'shadowed' });
+    else {
+      if (other) Object.assign(other, { sent: undefined, skipped: 'shadowed' });
+      byNewName.set(full, d);
+    }
+  }
+  for (const d of decisions) if (d.sent) d.problem = formatProblem(name(d.sent.section, d.sent.key), d.sent.value);
+  return decisions;
+}
+
+/** Options safe to pass to MWAA as AirflowConfigurationOptions (see carryDecisions), sorted. */
+export function carryOverOptions(inv: Inventory, target: string): CarryOver[] {
+  return carryDecisions(inv, target)
+    .filter((d) => d.sent && d.problem === null)
+    .map((d) => d.sent!)
+    .sort((a, b) => a.section.localeCompare(b.section) || a.key.localeCompare(b.key));
+}
+
+const SKIPPED: Record<NonNullable<CarryDecision['skipped']>, string> = {
+  secret: 'the plan does not send it: its value is a secret or read indirectly, which belongs in Secrets Manager (the SEC rules)',
+  owned: 'the plan does not send it: MWAA sets or replaces it (the MWAA rules)',
+  invalid: 'the plan does not send it: the value is not valid there, so MWAA uses the default',
+  unknown: "the plan does not send it: the target's own option list has no option of that name (if a provider reads it, pass it yourself)",
+  'host-path': 'the plan does not send it: it names a folder of the old host, and MWAA sets its own',
+  default: 'the plan sends nothing for it: MWAA already uses that value',
+  shadowed: 'the plan sends the newer name instead, which the home also sets and Airflow reads first',
+};
+
+/** What the plan does with an option, as a sentence, and whether the environment still gets the setting. */
+export function planStatus(d: CarryDecision | undefined): { text: string; kept: boolean } {
+  if (!d) return { text: 'the plan does not send it', kept: false };
+  if (d.sent && d.problem) return { text: `the plan cannot send it: ${d.problem} (MWAA006)`, kept: false };
+  if (d.sent) return { text: `the plan sends it to MWAA as ${d.sent.section}.${d.sent.key} = ${d.sent.value}`, kept: true };
+  return { text: SKIPPED[d.skipped!], kept: d.skipped === 'default' || d.skipped === 'shadowed' };
+}
+
+export const mwaaFormat: Matcher = (inv, ctx) =>
+  carryDecisions(inv, ctx.target)
+    .filter((d) => d.sent && d.problem !== null)
+    .map((d) => ({ ...at(d.option.source), text: label(d.option.section, d.option.key), vars: { option: label(d.option.section, d.option.key), key: name(d.sent!.section, d.sent!.key), problem: d.problem! } }));
