@@ -18,7 +18,16 @@ export interface ExcerptLine {
   text: string;
 }
 
+/** What a Python file is to Airflow: a DAG file the DagBag parses, a module DAGs import, or plugin code. */
+export type FileKind = 'dag' | 'module' | 'plugin';
+export const FILE_KIND_LABEL: Record<FileKind, string> = { dag: 'DAG file', module: 'module', plugin: 'plugin' };
+
+/** "dags/etl.py (DAG file)": a file heading. */
+export const fileHeading = (file: string, kind: FileKind | undefined): string => `${file || NO_FILE}${kind ? ` (${FILE_KIND_LABEL[kind]})` : ''}`;
+
 export interface ReportFinding extends Finding {
+  /** For findings in Python files. */
+  fileKind?: FileKind;
   /** The finding's line and one line either side, when the file is one the report may quote. */
   excerpt?: ExcerptLine[];
 }
@@ -116,12 +125,14 @@ const emptyCounts = (): SeverityCounts => ({ error: 0, warning: 0, info: 0, tota
 
 export function buildReport(input: ReportInput): Report {
   const { inventory: inv, result } = input;
-  const place = <F extends Finding>(list: F[]): (F & { excerpt?: ExcerptLine[] })[] =>
+  const kinds = new Map<string, FileKind>([...inv.dagFiles.map((f) => [f.path, f.role] as const), ...inv.plugins.files.map((f) => [f.path, 'plugin'] as const)]);
+  const place = <F extends Finding>(list: F[]): (F & { excerpt?: ExcerptLine[]; fileKind?: FileKind })[] =>
     list
       .sort(findingOrder)
       .map((f) => {
         const excerpt = input.sources.excerpts.get(excerptKey(f.file, f.line));
-        return excerpt ? { ...f, excerpt } : f;
+        const fileKind = kinds.get(f.file);
+        return { ...f, ...(fileKind ? { fileKind } : {}), ...(excerpt ? { excerpt } : {}) };
       });
   const findings = place(result.findings);
   const suppressed = place(result.suppressed);
@@ -202,11 +213,32 @@ export function byFile<F extends Finding>(findings: F[]): [string, F[]][] {
   return [...groups];
 }
 
+/**
+ * One file's findings with those of the same rule and name folded together (a name imported once
+ * and used on ten lines reads as one entry with eleven places), in report order.
+ */
+export function byName<F extends Finding>(findings: F[]): { first: F; others: F[] }[] {
+  const groups = new Map<string, { first: F; others: F[] }>();
+  for (const f of findings) {
+    const key = `${f.ruleId}\0${f.text}`;
+    const group = groups.get(key);
+    if (group) group.others.push(f);
+    else groups.set(key, { first: f, others: [] });
+  }
+  return [...groups.values()];
+}
+
+/** "also at 12:5, 20:1": the other places of a group, for people. */
+export const alsoAt = (others: { line: number; col: number }[]): string =>
+  others.length ? `also at ${others.map((o) => `${o.line}:${o.col}`).join(', ')}` : '';
+
 /** How a version decision is worded for people. */
 export const VERSION_SOURCES: Record<VersionSource, string> = {
   flag: '--airflow-version',
   'requirements-pin': 'apache-airflow pin in requirements',
   'constraints-url': 'Airflow constraints URL in requirements',
+  'image-tag': 'Airflow image tag (Dockerfile, compose or Helm values)',
+  'pinned-file': 'apache-airflow pin or constraints URL outside requirements.txt',
   'config-fingerprint': 'airflow.cfg options',
   'dag-imports': 'DAG imports',
   none: 'no evidence',

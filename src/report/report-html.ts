@@ -3,7 +3,7 @@ import { SEVERITIES, type Severity } from '../check/types.js';
 import { escapeHtml as h } from './escape.js';
 import { COST_HEAD, costCells, costNotes, costTitle, money, sizingInputs } from '../sizing/render.js';
 import type { Sizing } from '../sizing/sizing.js';
-import { byFile, countsLabel, detectedLabel, locationLabel, NO_FILE, plural, VERSION_SOURCES, type ExcerptLine, type Report, type ReportFinding } from './model.js';
+import { alsoAt, byFile, byName, countsLabel, FILE_KIND_LABEL, detectedLabel, locationLabel, NO_FILE, plural, VERSION_SOURCES, type ExcerptLine, type Report, type ReportFinding } from './model.js';
 
 // `report --format html`: one self-contained page to open or attach. Its Content-Security-Policy
 // allows only its own inline style and script (by hash), so it can fetch nothing; every string
@@ -136,7 +136,7 @@ export function renderReportHtml(r: Report): string {
   const findings = byFile(r.findings)
     .map(
       ([file, list]) =>
-        `<section class="file"><h3><code>${h(file || NO_FILE)}</code><span class="count">${list.length}</span></h3>\n${list.map((f) => finding(r, f)).join('\n')}</section>`,
+        `<section class="file"><h3><code>${h(file || NO_FILE)}</code>${list[0]!.fileKind ? ` <span class="kind">${h(FILE_KIND_LABEL[list[0]!.fileKind])}</span>` : ''}<span class="count">${list.length}</span></h3>\n${byName(list).map((g) => finding(r, g.first, g.others)).join('\n')}</section>`,
     )
     .join('\n');
 
@@ -154,6 +154,7 @@ export function renderReportHtml(r: Report): string {
     card('info', c.bySeverity.info, 'Info'),
     card('', c.suppressed, 'Suppressed'),
     card('', r.inventory.dagFiles, `DAG files (${plural(r.inventory.dags, 'DAG')})`),
+    card('', r.inventory.moduleFiles, 'Modules checked'),
     card('', r.problems.length, 'Scan problems'),
     `</section>`,
     families.length ? `<section class="panel"><h2>Findings by family</h2>${legend()}${chart(r)}</section>` : '',
@@ -241,7 +242,7 @@ function sizingPanel(s: Sizing): string {
   ].join('\n');
 }
 
-function finding(r: Report, f: ReportFinding): string {
+function finding(r: Report, f: ReportFinding, others: ReportFinding[]): string {
   const rule = r.rules.find((x) => x.id === f.ruleId);
   const id = rule ? `<a class="rule" href="${h(rule.docs)}" rel="noopener noreferrer" title="Documentation">${h(f.ruleId)}</a>` : `<span class="rule">${h(f.ruleId)}</span>`;
   const search = [f.file, f.ruleId, f.family, f.title, f.message, f.fix].join(' ').toLowerCase();
@@ -249,6 +250,7 @@ function finding(r: Report, f: ReportFinding): string {
     `<article class="finding ${f.severity}" data-sev="${f.severity}" data-family="${h(f.family)}" data-text="${h(search)}">`,
     `<div class="fhead"><span class="badge ${f.severity}">${f.severity}</span>${id}<span class="title">${h(f.title)}</span><span class="loc">${f.line ? `line ${f.line}${f.col ? `, col ${f.col}` : ''}` : ''}</span></div>`,
     `<p class="msg">${h(f.message)}</p>`,
+    others.length ? `<p class="also">${h(alsoAt(others))}</p>` : '',
     `<p class="fix"><b>Fix:</b> ${h(f.fix)}</p>`,
     f.excerpt ? excerpt(f.excerpt, f.line) : '',
     `</article>`,

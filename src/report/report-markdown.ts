@@ -2,7 +2,7 @@ import { SEVERITIES, type Severity } from '../check/types.js';
 import { escapeHtml } from './escape.js';
 import { COST_HEAD, costCells, costTitle, costNotes, sizingHeadline, sizingInputs } from '../sizing/render.js';
 import type { Sizing } from '../sizing/sizing.js';
-import { byFile, countsLabel, detectedLabel, locationLabel, NO_FILE, plural, VERSION_SOURCES, type ExcerptLine, type Report, type SeverityCounts } from './model.js';
+import { alsoAt, byFile, byName, countsLabel, FILE_KIND_LABEL, detectedLabel, locationLabel, NO_FILE, plural, VERSION_SOURCES, type ExcerptLine, type Report, type SeverityCounts } from './model.js';
 
 // `report --format markdown`, written for a pull-request comment: the summary first, a table per
 // severity, then one collapsed <details> per file with fixes and code. GitHub refuses comments
@@ -85,9 +85,9 @@ export function renderReportMarkdown(r: Report, budget = MARKDOWN_BUDGET): strin
     // A file whose findings do not fit is left out; smaller ones after it may still fit.
     const left = files.filter(([file, list]) => {
       const counts = SEVERITIES.map((x) => [x, list.filter((f) => f.severity === x).length] as const).filter(([, n]) => n);
-      const block = [`<details>\n<summary><code>${escapeHtml(file || NO_FILE)}</code>: ${counts.map(([x, n]) => plural(n, x, x === 'info' ? x : undefined)).join(', ')}</summary>\n`];
-      for (const f of list) {
-        block.push(`- ${ICONS[f.severity]} **${f.ruleId}**${f.line ? ` line ${f.line}` : ''}: ${md(f.message)}`, `  - Fix: ${md(f.fix)}`);
+      const block = [`<details>\n<summary><code>${escapeHtml(file || NO_FILE)}</code>${list[0]!.fileKind ? ` (${FILE_KIND_LABEL[list[0]!.fileKind]})` : ''}: ${counts.map(([x, n]) => plural(n, x, x === 'info' ? x : undefined)).join(', ')}</summary>\n`];
+      for (const { first: f, others } of byName(list)) {
+        block.push(`- ${ICONS[f.severity]} **${f.ruleId}**${f.line ? ` line ${f.line}` : ''}: ${md(f.message)}`, ...(others.length ? [`  - ${alsoAt(others)}`] : []), `  - Fix: ${md(f.fix)}`);
         if (f.excerpt) block.push('', ...fence(f.excerpt, f.line).map((l) => `  ${l}`), '');
       }
       block.push('\n</details>\n');

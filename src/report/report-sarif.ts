@@ -33,6 +33,9 @@ export function renderReportSarif(r: Report): string {
     level: LEVELS[f.severity],
     message: { text: f.message },
     ...(f.file ? { locations: [location(f)] } : {}),
+    ...(f.related?.length
+      ? { relatedLocations: f.related.map((x, id) => ({ id, ...location({ file: x.file, line: x.line, col: x.col }), message: { text: sentence(x.message) } })) }
+      : {}),
     partialFingerprints: { [FINGERPRINT]: fingerprint(f) },
     ...('suppressedBy' in f
       ? { suppressions: [{ kind: f.suppressedBy === 'comment' ? 'inSource' : 'external', justification: `suppressed by ${f.suppressedBy === 'comment' ? 'a # mwaa-migrate: ignore comment' : 'the project file'}` }] }

@@ -1,6 +1,6 @@
 import wrapAnsi from 'wrap-ansi';
 import { SEVERITIES, type Severity } from '../check/types.js';
-import { byFile, countsLabel, detectedLabel, locationLabel, NO_FILE, plural, VERSION_SOURCES, type Report, type SeverityCounts } from './model.js';
+import { alsoAt, byFile, byName, countsLabel, fileHeading, detectedLabel, locationLabel, NO_FILE, plural, VERSION_SOURCES, type Report, type SeverityCounts } from './model.js';
 import { renderSizingText } from '../sizing/render.js';
 import { style, type Style } from './style.js';
 
@@ -23,6 +23,8 @@ export function renderReportText(r: Report, opts: { color: boolean; width: numbe
   const v = r.airflowVersion;
   out.push(...para(`${detectedLabel(r)} (from ${VERSION_SOURCES[v.source]}, confidence ${v.confidence}) -> MWAA Airflow ${r.target.version}${r.target.isDefault ? ' (default target)' : ''}`));
   out.push(...para(`${plural(r.counts.bySeverity.total, 'finding')}: ${countsLabel(r.counts.bySeverity)}${r.counts.suppressed ? `; ${r.counts.suppressed} suppressed` : ''}`));
+  const i = r.inventory;
+  out.push(...para(`checked ${plural(i.dagFiles, 'DAG file')}, ${plural(i.moduleFiles, 'module')} and ${plural(i.pluginFiles, 'plugin file')}`));
   if (r.filters.select.length || r.filters.ignore.length) {
     const only = [r.filters.select.length && `only ${r.filters.select.join(',')}`, r.filters.ignore.length && `not ${r.filters.ignore.join(',')}`];
     out.push(...para(s.dim(`rules: ${only.filter(Boolean).join('; ')}`)));
@@ -39,10 +41,11 @@ export function renderReportText(r: Report, opts: { color: boolean; width: numbe
   const wrap = (t: string) => wrapAnsi(t, width - textIndent, { hard: true, trim: true }).split('\n');
 
   for (const [file, findings] of byFile(r.findings)) {
-    out.push('', ...para(s.bold(file || NO_FILE), 0));
-    for (const f of findings) {
+    out.push('', ...para(s.bold(fileHeading(file, findings[0]!.fileKind)), 0));
+    for (const { first: f, others } of byName(findings)) {
       const head = `  ${loc(f).padStart(locWidth)}  ${paint[f.severity](f.severity.padEnd(sevWidth))}  ${s.dim(f.ruleId.padEnd(idWidth))}`;
-      const body = [...wrap(f.message), ...wrap(`fix: ${f.fix}`).map((l, i) => (i === 0 ? s.green('fix:') + l.slice(4) : l))];
+      const also = alsoAt(others);
+      const body = [...wrap(f.message), ...(also ? wrap(s.dim(also)) : []), ...wrap(`fix: ${f.fix}`).map((l, i) => (i === 0 ? s.green('fix:') + l.slice(4) : l))];
       if (inline) out.push(`${head}  ${body[0]}`, ...body.slice(1).map((l) => ' '.repeat(textIndent) + l));
       else out.push(head, ...body.map((l) => ' '.repeat(textIndent) + l));
     }
