@@ -14,6 +14,8 @@ export interface CatalogOption {
 export interface AirflowConfigCatalog {
   versions: string[];
   cmdSecretOptions: Record<string, string[]>;
+  /** Options an uncaptured patch release adds or stops listing, on top of the capture of its line. */
+  patchReleases: Record<string, { added: string[]; removed: string[] }>;
   options: Record<string, CatalogOption>;
 }
 
@@ -58,6 +60,39 @@ export function catalogVersionFor(version: string): string | null {
 export function defaultIn(option: CatalogOption, version: string): string | null | undefined {
   if (!option.present.includes(version)) return undefined;
   return option.defaultByVersion ? option.defaultByVersion[version] ?? null : option.default ?? null;
+}
+
+/**
+ * Airflow's default for an option at an exact version (3.0.6, or a capture's name such as 3.0),
+ * undefined where that version lacks the option. The capture standing for the version, with the
+ * patch releases up to it applied: 3.0.6 has [api] expose_config (moved in 3.0.1) and still
+ * [webserver] page_size (moved in 3.1.0), which neither the 3.0 nor the 3.1 capture says alone.
+ */
+export function defaultAt(full: string, version: string): string | null | undefined {
+  const cat = airflowConfigCatalog();
+  const entry = cat.options[full];
+  const base = catalogVersionFor(version);
+  if (!entry || !base) return undefined;
+  let present = entry.present.includes(base);
+  for (const [release, change] of Object.entries(cat.patchReleases)) {
+    if (compareVersions(release, base) <= 0 || compareVersions(release, version) > 0) continue;
+    if (change.added.includes(full)) present = true;
+    if (change.removed.includes(full)) present = false;
+  }
+  if (!present) return undefined;
+  // A backported option's default is the one of the first capture that lists it.
+  const from = entry.present.includes(base) ? base : entry.present.find((v) => compareVersions(v, base) > 0);
+  return from ? defaultIn(entry, from) : undefined;
+}
+
+/** Whether Airflow `version` accepts the _CMD/_SECRET forms for an option (sensitive options only). */
+export function takesSecretFormAt(full: string, version: string): boolean {
+  const cat = airflowConfigCatalog();
+  const base = catalogVersionFor(version);
+  if (!base || defaultAt(full, version) === undefined) return false;
+  if ((cat.cmdSecretOptions[base] ?? []).includes(full)) return true;
+  // Moved by a patch release: sensitive in the capture that first lists it under this name.
+  return !cat.options[full]!.present.includes(base) && (cat.options[full]!.sensitiveIn ?? []).some((v) => compareVersions(v, base) > 0);
 }
 
 /** Options Airflow treats as secrets in any captured version (sensitive flag or _CMD/_SECRET support). */
