@@ -23,6 +23,7 @@ function home(specs: DagSpec[], config: Record<string, string> = {}): Inventory 
   const dagFiles: PyFile[] = specs.flatMap((spec, s) =>
     Array.from({ length: spec.count }, (_, i) => ({
       path: `dags/g${s}_${i}.py`,
+      role: 'dag',
       size: 100,
       sha256: '',
       zip: null,
