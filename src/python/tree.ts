@@ -1,8 +1,9 @@
-import type Parser from 'tree-sitter';
+import type { Tree, TreeCursor } from 'web-tree-sitter';
 
-// A plain JavaScript copy of a tree-sitter syntax tree, made in one cursor pass. The native
-// node API costs a boundary crossing and an allocation per property read; analysing the copy
-// instead is about twice as fast overall on real DAG files (measured: bench/README.md).
+// A plain JavaScript copy of a tree-sitter syntax tree, made in one cursor pass. Each read through
+// tree-sitter's node API crosses into WebAssembly and allocates; analysing the copy instead is
+// about twice as fast overall on real DAG files (measured: bench/README.md), and lets the
+// parser's own tree be freed at once.
 
 // Nodes whose inside the analysis never looks at: their text is enough.
 const OPAQUE = new Set(['string', 'comment', 'integer', 'float', 'identifier', 'dotted_name', 'escape_sequence']);
@@ -85,10 +86,17 @@ export interface CopiedTree {
 const typeNames: string[] = [];
 const fieldNames: (string | null)[] = [];
 
-export function copyTree(tree: Parser.Tree, text: string): CopiedTree {
-  const file = new SourceFile(text);
-  const hasError = tree.rootNode.hasError;
+export function copyTree(tree: Tree, text: string): CopiedTree {
   const c = tree.walk();
+  try {
+    return copyWithCursor(c, text, tree.rootNode.hasError);
+  } finally {
+    c.delete();
+  }
+}
+
+function copyWithCursor(c: TreeCursor, text: string, hasError: boolean): CopiedTree {
+  const file = new SourceFile(text);
   // Anonymous tokens (punctuation, keywords) are kept only where the analysis reads them.
   const make = (parent: PyNode | null): PyNode | null => {
     const isNamed = c.nodeIsNamed;

@@ -1,7 +1,6 @@
-import Parser from 'tree-sitter';
-import Python from 'tree-sitter-python';
 import { literal } from '../literal.js';
-import { copyTree, type PyNode } from '../tree.js';
+import { parsePython } from '../parser.js';
+import type { PyNode } from '../tree.js';
 import { visitCall, noteHookAssignment } from './calls.js';
 import { attributeRead, contextValueName, finishContextReads, functionScope, noteAssignment, noteCallable, subscriptRead, templateReads } from './context.js';
 import { visitChain, visitWith } from './dags-tasks.js';
@@ -21,15 +20,6 @@ import { pos, State, type Ctx, type Facts } from './state.js';
 //   context.ts      where task-context keys are read
 //   python2.ts      Python 2 syntax and syntax errors
 
-let parser: Parser | null = null;
-function getParser(): Parser {
-  if (!parser) {
-    parser = new Parser();
-    parser.setLanguage(Python as unknown as Parser.Language);
-  }
-  return parser;
-}
-
 // `# mwaa-migrate: ignore[ID, ...]` (or bare `ignore`) silences findings on its line.
 const SUPPRESSION = /mwaa-migrate:\s*ignore(?:\[([^\]]*)\])?/;
 // A file-system path in a string literal: absolute or home-relative, at least two segments.
@@ -39,7 +29,7 @@ const SKIP = new Set(['comment', 'string', 'concatenated_string', 'integer', 'fl
 const LOOPS = new Set(['for_statement', 'while_statement', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
 export function analyzePython(text: string): Facts {
-  const tree = copyTree(getParser().parse(text), text);
+  const tree = parsePython(text);
   const s: State = new State((node, ctx) => walk(s, node, ctx));
   s.walk(tree.root, { loop: false, runtime: false, dag: null, guard: 'none', classBody: false, fstring: false, scope: null });
   finishSyntax(s, tree.root, tree.hasError);
