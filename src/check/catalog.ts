@@ -1,3 +1,4 @@
+import { UsageError } from '../exit.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,8 @@ import type { RuleDef } from './types.js';
 
 export const RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 
-export class RuleFileError extends Error {}
+/** A rule file that does not load: a usage-class error, one line, exit 2. */
+export class RuleFileError extends UsageError {}
 
 export interface Catalog {
   rules: RuleDef[];

@@ -4,7 +4,8 @@ import { MATCHERS } from './matchers/index.js';
 import { emptyProject, type ProjectFile } from './project.js';
 import type { Catalog } from './catalog.js';
 import type { CheckResult, Finding, RuleDef, SuppressedFinding } from './types.js';
-import { defaultTarget, detectedVersion, inRange, makeContext } from './versions.js';
+import { defaultTarget } from '../refdata/mwaa.js';
+import { detectedVersion, inRange, makeContext } from './versions.js';
 
 // Inventory + target -> findings. Pure: the catalogue and project file come in as values.
 

@@ -1,3 +1,4 @@
+import { UsageError } from '../exit.js';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -53,7 +54,8 @@ export interface ScanProgress {
 }
 
 /** Nothing useful can be read: the CLI prints the message alone and exits 2. */
-export class ScanInputError extends Error {}
+/** A home that cannot be read: a usage-class error, one line, exit 2. */
+export class ScanInputError extends UsageError {}
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 

@@ -8,7 +8,7 @@ import type { Inventory, Requirement } from '../home/inventory.js';
 import { wrappingFolder } from '../home/plugins.js';
 import { redactUriPasswords } from '../home/secrets.js';
 import { walkFolder } from '../home/walk.js';
-import { mwaaData } from '../check/versions.js';
+import { mwaaData } from '../refdata/mwaa.js';
 
 // What plan puts in the bucket, built deterministically from the scanned home: the same home
 // gives the same keys, bytes and hashes on any machine. Reading files happens here at the edge;

@@ -1,5 +1,5 @@
 import { UsageError } from '../exit.js';
-import { sizingData, type Fact, type RegionPrices } from './sizing.js';
+import { sizingData, type Fact, type RegionPrices } from './table.js';
 
 // --live-prices: the region's prices read from the public AWS Price List offer file for MWAA
 // (no credentials) in place of the bundled table. Any failure is an error naming the URL: a

@@ -3,73 +3,17 @@ import { inRange } from '../check/versions.js';
 import { UsageError } from '../exit.js';
 import type { ConfigOption, Inventory, Schedule, Source } from '../home/inventory.js';
 import { airflowConfigCatalog, catalogVersionFor, defaultIn } from '../refdata/airflow-config.js';
-import { dataTable } from '../refdata/data.js';
+import { defaultRegion, knownRegions, sizingData, type EnvironmentClass, type Fact, type Rates, type RegionPrices } from './table.js';
 
 // Sizing: which MWAA environment class, how many workers, schedulers and web servers, and what
 // it costs a month, worked out from the inventory alone. A pure function of the inventory and
 // the generated class and price table (rules/data/mwaa-sizing.json, from mwaa.yaml): every
 // number it takes from that table carries the mwaa.yaml path it came from.
 
-/** A number (or name) and where it came from: an mwaa.yaml path, a config line, or "derived: ...". */
-export interface Fact<T> {
-  value: T;
-  source: string;
-}
-
-interface Range {
-  min: Fact<number>;
-  max: Fact<number>;
-  default?: Fact<number>;
-}
-
-export interface EnvironmentClass {
-  name: string;
-  dagCapacity: Fact<number>;
-  tasksPerWorker: Fact<number>;
-  autoscaling: Fact<boolean>;
-  workers: Range & { maxNote?: string };
-  schedulers: Range;
-  webservers: Range;
-  airflowVersions: { text: string; established: boolean; range: string | null; source: string };
-}
-
-type Rates = Record<string, Fact<number | null>>;
-
-export interface RegionPrices {
-  asOf: string;
-  source: string[];
-  confidence: string;
-  environmentPerHour: Rates;
-  additionalWorkerPerHour: Rates;
-  additionalSchedulerPerHour: Rates;
-  additionalWebserverPerHour: Rates;
-  metadataGbMonth: Fact<number | null>;
-  /** Set when the prices were read from the AWS Price List at run time (--live-prices). */
-  live?: { url: string; published: string };
-}
-
-interface SizingData {
-  classes: EnvironmentClass[];
-  pricing: {
-    currency: string;
-    included: { workers: Fact<number>; schedulers: Fact<number>; webservers: Fact<number> };
-    priceListUrl: Fact<string>;
-    regions: Record<string, RegionPrices>;
-    notEstablished: string[];
-  };
-}
-
-export const sizingData = dataTable<SizingData>('mwaa-sizing.json');
-
-export const DEFAULT_REGION = 'us-east-1';
 /** AWS's convention for a month of hours (365 x 24 / 12). */
 export const HOURS_PER_MONTH = 730;
 /** A task created in a loop or by dynamic task mapping stands for this many task instances. */
 export const EXPANSION_FACTOR = 5;
-
-/** The regions the price table covers; the default when it covers us-east-1. */
-export const knownRegions = (): string[] => Object.keys(sizingData().pricing.regions).sort();
-export const defaultRegion = (): string => (knownRegions().includes(DEFAULT_REGION) ? DEFAULT_REGION : knownRegions()[0]!);
 
 export interface SizingOptions {
   /** The MWAA Airflow version. */

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { ApplyResult } from '../../src/aws/apply.js';
 import type { Discovery } from '../../src/aws/discover.js';
-import { targetVersions } from '../../src/check/versions.js';
+import { targetVersions } from '../../src/refdata/mwaa.js';
 import { defaultCore, type GuideCore } from '../../src/guide/core.js';
 import { EXIT_INTERRUPTED, GuideController, migrateCommandLine, suggestBucket, defaultName } from '../../src/guide/controller.js';
 import type { Plan } from '../../src/plan/plan.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, type CliIO } from '../../src/cli.js';
-import { targetVersions } from '../../src/check/versions.js';
+import { targetVersions } from '../../src/refdata/mwaa.js';
 import { runCli } from '../golden/cases.mjs';
 
 // `report` as a CI step sees it: exit codes per --fail-on, usage errors, --output, and the text

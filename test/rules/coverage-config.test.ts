@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/check/catalog.js';
 import { check } from '../../src/check/engine.js';
 import { carryOverOptions, changeRows, mwaaOptions, type ChangeRow } from '../../src/check/matchers/config.js';
-import { targetVersions } from '../../src/check/versions.js';
+import { targetVersions } from '../../src/refdata/mwaa.js';
 import { parseCfg } from '../../src/home/cfgparse.js';
 import { buildConfig, type EnvVar } from '../../src/home/config.js';
 import { INVENTORY_SCHEMA_VERSION, type Inventory } from '../../src/home/inventory.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigOption, Inventory, PyFile, Schedule } from '../../src/home/inventory.js';
 import { scanHome } from '../../src/home/scan.js';
-import { sizeEnvironment, sizingData, type Sizing } from '../../src/sizing/sizing.js';
+import { sizeEnvironment, type Sizing } from '../../src/sizing/sizing.js';
+import { sizingData } from '../../src/sizing/table.js';
 import { HOMES } from '../helpers.js';
 
 // Sizing on inventories built here (no files): class boundaries, monotonicity, and hand-computed

@@ -3,7 +3,7 @@ import { satisfies } from '@renovatebot/pep440';
 import { REDACTED, type Inventory, type PluginDef, type PyFile, type PyImport, type Requirement } from '../../home/inventory.js';
 import { compareVersions } from '../../refdata/airflow-config.js';
 import type { Hit, Matcher } from '../types.js';
-import { mwaaData } from '../versions.js';
+import { mwaaData } from '../../refdata/mwaa.js';
 import { importRows } from './imports.js';
 
 // Match kinds for requirements.txt (REQ) and plugins (PLG). Each reads the Inventory plus the

@@ -1,0 +1,64 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { valid } from '@renovatebot/pep440';
+import { UsageError } from '../exit.js';
+import { defaultTarget, targetVersions } from '../refdata/mwaa.js';
+import type { CliIO } from './io.js';
+
+// Reading argv, and the flags several commands take, each checked for shape.
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+// What scan and report both take to read a home.
+export const HOME_OPTIONS = {
+  'env-file': { type: 'string' },
+  'airflow-version': { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies Options;
+
+export function parse<T extends Options>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    // Node's messages are one line already; drop its "To specify a positional..." hints' newline.
+    throw new UsageError((e as Error).message.split('\n')[0]!);
+  }
+}
+
+/** The flag values parse() gives for these options. */
+export type Values<T extends Options> = ReturnType<typeof parse<T>>['values'];
+
+/** The home to read, and how to name it: as given, so that reports do not depend on the machine. */
+export function homeArg(command: string, positionals: string[], env: CliIO['env']): { path: string; given: string } {
+  if (positionals.length > 1) throw new UsageError(`${command} takes one AIRFLOW_HOME, got ${positionals.length}: ${positionals.join(' ')}`);
+  const given = positionals[0] ?? env['AIRFLOW_HOME'];
+  return given ? { path: given, given } : { path: join(homedir(), 'airflow'), given: '~/airflow' };
+}
+
+export function airflowVersionFlag(version: string | undefined): string | undefined {
+  if (version !== undefined && (!valid(version) || !/^[123]\.\d+/.test(version))) {
+    throw new UsageError(`--airflow-version ${version}: not an Airflow version (expected e.g. 2.7.2)`);
+  }
+  return version;
+}
+
+/** --target-version: one MWAA offers, else the default. */
+export function targetVersionFlag(version: string | undefined): string {
+  const offered = targetVersions().map((v) => v.version);
+  const target = version ?? defaultTarget();
+  if (!offered.includes(target)) throw new UsageError(`--target-version ${target}: MWAA does not offer it; choose one of ${offered.join(', ')}`);
+  return target;
+}
+
+/** An AWS region's name, e.g. eu-west-1 (only this shape may go into a URL). */
+export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** --poll-seconds as given: a positive number. */
+export function pollSecondsFlag(value: string): number {
+  const seconds = Number(value);
+  if (!(seconds > 0)) throw new UsageError(`--poll-seconds ${value}: a positive number of seconds`);
+  return seconds;
+}

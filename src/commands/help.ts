@@ -1,0 +1,151 @@
+import { EXIT_OK } from '../exit.js';
+import { defaultTarget, targetVersions } from '../refdata/mwaa.js';
+import { PRICE_LIST_URL_ENV } from '../sizing/live-prices.js';
+import { defaultRegion, knownRegions } from '../sizing/table.js';
+import { TOOL_VERSION } from '../version.js';
+import type { CliIO } from './io.js';
+
+// The usage text (--help, help, and every command's --help). Loaded on its own at start-up, so
+// it imports only light modules: the data tables it quotes, not the code that uses them.
+
+/** The plan file migrate writes unless --out says otherwise. */
+export const DEFAULT_PLAN_FILE = 'mwaa-migrate-plan.json';
+
+/**
+ * Greedy word wrap of plain text, as wrap-ansi does it (lines at most `width` long, broken at
+ * spaces, none trailing), without loading wrap-ansi's Unicode tables on every --help.
+ */
+function wrapWords(text: string, width: number): string {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + 1 + word.length <= width) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines.join('\n');
+}
+
+// A function, so that the MWAA versions are read only when someone asks for help.
+export const usage = (): string => `mwaa-migrate ${TOOL_VERSION}: move a self-hosted Apache Airflow to Amazon MWAA
+
+Usage:
+  mwaa-migrate [guide [AIRFLOW_HOME]] [options]  the guided walkthrough, step by step (needs a terminal)
+  mwaa-migrate scan [AIRFLOW_HOME] [options]     read an Airflow home into an inventory
+  mwaa-migrate report [AIRFLOW_HOME] [options]   check it for a move to MWAA and report the findings
+  mwaa-migrate size [AIRFLOW_HOME] [options]     recommend an MWAA environment size and its monthly cost
+  mwaa-migrate rules [ID] [--json]               list the rule catalogue, or explain one rule
+  mwaa-migrate plan [AIRFLOW_HOME] --name N --bucket B --execution-role-arn ARN
+                    --subnet-ids S1,S2 --security-group-ids SG [options]
+                                                 what a move would upload, create or update, with the
+                                                 preflight checks (reads AWS, writes nothing)
+  mwaa-migrate apply PLAN.json [options]         carry out a plan: bucket, objects, secrets, environment
+                                                 (resumable)
+  mwaa-migrate migrate [AIRFLOW_HOME] --name N --bucket B ... [--yes]
+                                                 all in one: check, plan, confirm, apply and wait
+  mwaa-migrate secrets [AIRFLOW_HOME] --region R SOURCE... [--yes]
+                                                 move connections and variables to Secrets Manager alone
+
+Options of scan, report and size:
+  --env-file FILE          overlay AIRFLOW__*, AIRFLOW_CONN_*, AIRFLOW_VAR_* from a dotenv file
+  --airflow-version X      the Airflow version in use (skips detection)
+  --no-cache               do not read or write the scan cache
+  --debug                  show stack traces for unexpected errors
+
+Scan options:
+  --json                   print the inventory as JSON (schema: schema/inventory.schema.json)
+  --use-env                also overlay those variables from this process's environment
+
+Options of report and size (never prompt; no AWS call but --live-prices):
+  --target-version V       the MWAA Airflow version to move to (default ${defaultTarget()}), one of:
+${wrapWords(targetVersions().map((v) => v.version).join(', '), 70).replace(/^/gm, ' '.repeat(27))}
+  --region R               the AWS region to price the environment in (default ${defaultRegion()}),
+                           one of: ${knownRegions().join(', ')}
+                           (any region with --live-prices)
+  --load-file FILE         measured load (concurrent task instances per hour of the day, CSV
+                           or JSON; README says how to get it from the metadata DB) in place
+                           of the schedule estimate
+  --live-prices            read the region's prices from the public AWS Price List offer
+                           file instead of the bundled table (no credentials; the base URL
+                           can be set in $${PRICE_LIST_URL_ENV})
+
+Size options:
+  --json                   print the sizing as JSON
+
+Report options:
+  --format F               text (default), json, markdown, sarif or html
+  --output FILE            write the report to FILE instead of standard output
+  --fail-on LEVEL          exit 1 on findings at or above LEVEL: error (default), warning,
+                           info, or never
+  --select IDS             only these rules: comma-separated ids or family prefixes (IMP, IMP001)
+  --ignore IDS             leave these rules out, same form
+  --project-file FILE      suppressions (default: AIRFLOW_HOME/.mwaa-migrate.yaml if present)
+  --timestamp              record when the report was made (without it, the same input gives
+                           byte-identical output)
+
+Plan options (also --target-version, --region, --env-file, --airflow-version, --no-cache):
+  --dags-prefix P          the bucket folder for DAGs, owned by the tool (default dags)
+  --class C                environment class (default: the size recommendation)
+  --webserver-access M     PRIVATE_ONLY (default) or PUBLIC_ONLY
+  --maintenance-window W   weekly maintenance start, e.g. SUN:03:00
+  --kms-key ARN            customer KMS key
+  --tag K=V                extra environment tag (repeatable)
+  --delete                 delete objects under the DAG prefix that are no longer in the home
+  --out FILE               write the plan as JSON (schema: schema/plan.schema.json)
+  --no-preflight           skip the read-only checks of the bucket, role and network
+  --endpoint-url URL       endpoint for every AWS service (default $AWS_ENDPOINT_URL_<SERVICE>,
+                           then $AWS_ENDPOINT_URL, else AWS's)
+  --mwaa-endpoint-url URL  MWAA's alone (for emulators without MWAA)
+  --profile NAME           AWS profile for credentials (default: $AWS_PROFILE, else the default chain)
+
+Secrets options (plan, migrate, secrets): connections and variables to move to Secrets Manager
+  --connections-file F     an "airflow connections export" file (JSON, YAML or env; repeatable)
+  --variables-file F       an "airflow variables export" file (repeatable)
+  --secrets-env-file F     AIRFLOW_CONN_* and AIRFLOW_VAR_* of a dotenv file
+  --from-metadata-db       the home's metadata database (its sql_alchemy_conn and fernet_key)
+  --metadata-db-url URL    that database named here (SQLite, PostgreSQL, MySQL); give it to apply too
+  --connections-prefix P   secret name prefix (default airflow/connections)
+  --variables-prefix P     secret name prefix (default airflow/variables)
+  --on-conflict M          a secret that exists with another value: fail (default), skip, overwrite
+  --secrets-kms-key ARN    KMS key for the secrets the tool creates
+  secrets also takes --region, --target-version, --env-file, --endpoint-url, --profile, --yes,
+  --dry-run, and --journal FILE (default mwaa-migrate-secrets.journal.jsonl).
+
+Apply options (the region comes from the plan, credentials from the AWS default chain or --profile):
+  --endpoint-url URL, --mwaa-endpoint-url URL, --profile NAME   as for plan
+  --no-wait                return once the environment's creation or update has started
+  --poll-seconds N         how often to check the environment's status while waiting (default 30)
+  --allow-errors           apply although the plan has error findings or failed preflight checks
+  --metadata-db-url URL    as given to plan, when the secrets come from it (never stored in the plan)
+  Progress goes to stderr; PLAN.json.journal.jsonl records each step done, so a re-run resumes.
+
+Migrate options (all plan and apply options; --out defaults to ${DEFAULT_PLAN_FILE}):
+  --yes                    do not ask for confirmation (required without a terminal, or with CI set)
+  --dry-run                stop after the plan and the AWS account: write nothing to AWS
+  --allow-errors           go on although error findings or failed preflight checks remain
+  Without --yes, migrate asks to type the environment name; any other answer aborts (exit 1).
+  The account and region (sts:GetCallerIdentity; endpoint $AWS_ENDPOINT_URL_STS, else
+  $AWS_ENDPOINT_URL) are shown on stderr before anything is written to AWS.
+
+Guide options: --region, --profile, --endpoint-url, --mwaa-endpoint-url, --poll-seconds, --no-cache,
+  as above. It keeps its plan, journal and report in AIRFLOW_HOME/.mwaa-migrate/ and resumes from them.
+
+AIRFLOW_HOME defaults to $AIRFLOW_HOME, then ~/airflow.
+Exit codes: 0 ok (size: always, when the home was read; plan: nothing to do; apply, migrate:
+environment AVAILABLE, or the change started with --no-wait), 1 findings at or above the --fail-on
+level (plan: error findings, failed preflight checks or secret conflicts; apply, migrate: the same
+without --allow-errors (conflicts always), CREATE_FAILED, UPDATE_FAILED or UNAVAILABLE, confirmation
+declined; secrets: conflicts, failed writes, declined; guide: the environment failed), 2 usage,
+input or AWS error (apply: also a stale plan; migrate, secrets: also no terminal to confirm on and
+no --yes; guide: no terminal), 3 plan, migrate --dry-run, secrets --dry-run: changes pending,
+130 guide: left before the end.
+`;
+
+export function printUsage(io: CliIO): number {
+  io.stdout(usage());
+  return EXIT_OK;
+}
+
+/** `help`: the usage text, whatever follows. */
+export async function run(_args: string[], io: CliIO): Promise<number> {
+  return printUsage(io);
+}

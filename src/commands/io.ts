@@ -1,0 +1,39 @@
+import { createInterface } from 'node:readline/promises';
+
+// Where the commands print and what they may ask: the process's own streams, or a test's.
+
+export interface CliIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: Record<string, string | undefined>;
+  isTTY: boolean;
+  /** The terminal's width, when stdout is one. */
+  columns?: number;
+  /** Asks a question and answers the line typed; absent when nobody can answer (stdin is no terminal). */
+  readLine?: (question: string) => Promise<string>;
+}
+
+async function askLine(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    // End of input (Ctrl-D) is an empty answer, which declines.
+    return await new Promise<string>((resolve) => {
+      rl.once('close', () => resolve(''));
+      rl.question(question).then(resolve, () => resolve(''));
+    });
+  } finally {
+    rl.close();
+  }
+}
+
+export const processIO: CliIO = {
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  env: process.env,
+  isTTY: Boolean(process.stdout.isTTY),
+  columns: process.stdout.columns,
+  ...(process.stdin.isTTY ? { readLine: askLine } : {}),
+};
+
+/** Whether someone can confirm a change: a terminal to ask on, and not in CI. */
+export const canAsk = (io: CliIO): boolean => io.readLine !== undefined && !io.env['CI'];

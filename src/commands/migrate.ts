@@ -1,0 +1,66 @@
+import { endpointFor } from '../aws/access.js';
+import { callerIdentity } from '../aws/identity.js';
+import { EXIT_CHANGES, EXIT_DECLINED, EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit.js';
+import { makePlan, type PlanRequest } from '../migration.js';
+import { hasChanges, type Plan } from '../plan/plan.js';
+import { renderPlanText } from '../plan/render.js';
+import { parse, type Options } from './args.js';
+import { APPLY_OPTIONS, allowed, applyFlags, runApply } from './apply.js';
+import { PLAN_OPTIONS, planRequest } from './aws-flags.js';
+import { DEFAULT_PLAN_FILE, printUsage } from './help.js';
+import { canAsk, type CliIO } from './io.js';
+import { writePlan } from './plan.js';
+
+// migrate: all in one: check, plan, confirm, apply and wait.
+
+const MIGRATE_OPTIONS = {
+  ...PLAN_OPTIONS,
+  ...APPLY_OPTIONS,
+  out: { type: 'string', default: DEFAULT_PLAN_FILE },
+  yes: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+} satisfies Options;
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, MIGRATE_OPTIONS);
+  if (values.help) return printUsage(io);
+  const request = planRequest('migrate', values, positionals, io.env);
+  const flags = applyFlags(values, io.env);
+  // Refused before the scan: a run nobody can confirm should not first keep someone waiting.
+  if (!values.yes && !values['dry-run'] && !canAsk(io)) throw new UsageError('migrate changes AWS and cannot ask for confirmation here (no terminal, or CI is set): pass --yes');
+
+  const plan = await makePlan(request);
+  if (!allowed(plan, Boolean(values['allow-errors']), io)) {
+    io.stdout(renderPlanText(plan));
+    return EXIT_FINDINGS;
+  }
+  writePlan(plan, values.out, io);
+  io.stdout(renderPlanText(plan));
+  await showAccount(request, io);
+  if (values['dry-run']) return hasChanges(plan) ? EXIT_CHANGES : EXIT_OK;
+  if (!values.yes && !(await confirmed(plan, request, io))) {
+    io.stderr('mwaa-migrate: not confirmed; nothing was changed in AWS\n');
+    return EXIT_DECLINED;
+  }
+  return runApply(plan, values.out, flags, io);
+}
+
+/** Says on stderr which AWS account and region the change would go to. */
+async function showAccount(request: PlanRequest, io: CliIO): Promise<void> {
+  const { region } = request.settings;
+  let who;
+  try {
+    who = await callerIdentity({ region, endpoint: endpointFor(request.aws, 'STS'), profile: request.aws.profile });
+  } catch (e) {
+    throw new UsageError(`reading the AWS identity (sts:GetCallerIdentity): ${(e as Error).name}: ${(e as Error).message}`);
+  }
+  io.stderr(`mwaa-migrate: AWS account ${who.account} (${who.arn}), region ${region}\n`);
+}
+
+/** Asks to type the environment's name. */
+async function confirmed(plan: Plan, request: PlanRequest, io: CliIO): Promise<boolean> {
+  const { name, bucket } = request.settings;
+  const verb = plan.actions.some((a) => a.kind === 'create-environment') ? 'create' : 'update';
+  const answer = await io.readLine!(`Type the environment name (${name}) to ${verb} it and write to s3://${bucket}${plan.secrets ? ' and Secrets Manager' : ''}: `);
+  return answer.trim() === name;
+}

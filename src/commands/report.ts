@@ -1,0 +1,93 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadCatalog } from '../check/catalog.js';
+import { check } from '../check/engine.js';
+import { loadProject } from '../check/project.js';
+import type { RuleDef } from '../check/types.js';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit.js';
+import { scanHome } from '../home/scan.js';
+import { readSources } from '../report/excerpts.js';
+import { buildReport, countsLabel, severitiesFrom, type Report } from '../report/model.js';
+import { isReportFormat, renderReport, REPORT_FORMATS, type ReportFormat } from '../report/render.js';
+import { useColor } from '../report/style.js';
+import { sizeEnvironment } from '../sizing/sizing.js';
+import { airflowVersionFlag, homeArg, parse, type Options } from './args.js';
+import { printUsage } from './help.js';
+import type { CliIO } from './io.js';
+import { SIZE_OPTIONS, sizingFlags } from './size.js';
+
+// report: check a home for a move to MWAA and report the findings (with the sizing).
+
+const REPORT_OPTIONS = {
+  ...SIZE_OPTIONS,
+  format: { type: 'string', default: 'text' },
+  output: { type: 'string' },
+  'fail-on': { type: 'string', default: 'error' },
+  select: { type: 'string', multiple: true },
+  ignore: { type: 'string', multiple: true },
+  'project-file': { type: 'string' },
+  timestamp: { type: 'boolean' },
+} satisfies Options;
+
+const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
+
+/** Comma-separated rule ids or family prefixes, each matching at least one rule. */
+function ruleIds(flag: string, values: string[] | undefined, rules: RuleDef[]): string[] {
+  const ids = (values ?? []).flatMap((v) => v.split(',')).map((id) => id.trim().toUpperCase()).filter(Boolean);
+  for (const id of ids) {
+    if (!rules.some((r) => r.id.startsWith(id))) throw new UsageError(`${flag} ${id}: no rule has this id or prefix (list them with: mwaa-migrate rules)`);
+  }
+  return [...new Set(ids)];
+}
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, REPORT_OPTIONS);
+  if (values.help) return printUsage(io);
+  // Every flag is checked before the (possibly long) scan starts.
+  const format = values.format;
+  if (!isReportFormat(format)) throw new UsageError(`--format ${format}: not one of ${REPORT_FORMATS.join(', ')}`);
+  const failOn = FAIL_ON.find((level) => level === values['fail-on']);
+  if (!failOn) throw new UsageError(`--fail-on ${values['fail-on']}: not one of ${FAIL_ON.join(', ')}`);
+  const sizingOptions = await sizingFlags(values, io.env);
+  const { target } = sizingOptions;
+  const catalog = loadCatalog();
+  const select = ruleIds('--select', values.select, catalog.rules);
+  const ignore = ruleIds('--ignore', values.ignore, catalog.rules);
+  const airflowVersion = airflowVersionFlag(values['airflow-version']);
+  const home = homeArg('report', positionals, io.env);
+  const project = loadProject(resolve(home.path), values['project-file']);
+
+  const envFile = values['env-file'];
+  const inventory = await scanHome(home.path, { envFile, env: io.env, airflowVersion, cache: !values['no-cache'] });
+  const result = check(inventory, catalog, { target, select, ignore, project });
+  const report = buildReport({
+    inventory,
+    result,
+    catalog,
+    home: home.given,
+    targetIsDefault: values['target-version'] === undefined,
+    filters: { select, ignore },
+    sources: readSources(inventory, [...result.findings, ...result.suppressed]),
+    timestamp: values.timestamp ? new Date().toISOString() : undefined,
+    sizing: sizeEnvironment(inventory, sizingOptions),
+  });
+  writeReport(report, format, values.output, io);
+  const failing = failOn === 'never' ? 0 : severitiesFrom(failOn).reduce((n, s) => n + report.counts.bySeverity[s], 0);
+  return failing ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** The report rendered to standard output, or to --output FILE. */
+function writeReport(report: Report, format: ReportFormat, output: string | undefined, io: CliIO): void {
+  const toTerminal = output === undefined && io.isTTY;
+  const text = renderReport(report, format, { color: output === undefined && useColor(io), width: toTerminal ? (io.columns ?? 100) : 100 });
+  if (output === undefined) {
+    io.stdout(text);
+    return;
+  }
+  try {
+    writeFileSync(output, text);
+  } catch (e) {
+    throw new UsageError(`--output ${output}: ${(e as Error).message.split(',')[0]}`);
+  }
+  io.stderr(`mwaa-migrate: wrote ${output} (${countsLabel(report.counts.bySeverity)})\n`);
+}
