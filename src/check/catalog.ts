@@ -1,14 +1,22 @@
 import { UsageError } from '../exit.js';
-import { readFileSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
-import { parse } from 'yaml';
+import type { Ajv as AjvClass } from 'ajv';
+import { defaultCacheDir } from '../home/cache.js';
+import { TOOL_VERSION } from '../version.js';
 import { MATCHERS } from './matchers/index.js';
 import type { RuleDef } from './types.js';
 
 // Loads rules/*.yaml, validates every file against rules/rule.schema.json and every rule against
 // the matchers that exist. A broken rule file is an error naming the file and the entry.
+// The checked catalogue of the bundled rules is kept in the cache folder, keyed by the tool's
+// version and the rule files' bytes: parsing the YAML and compiling the schema were a quarter of
+// a report's start, and a cache hit loads neither the YAML parser nor the validator.
+
+const require = createRequire(import.meta.url);
 
 export const RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 
@@ -25,14 +33,50 @@ let cached: Catalog | null = null;
 
 export function loadCatalog(dir = RULES_DIR): Catalog {
   if (cached && dir === RULES_DIR) return cached;
-  const schema = JSON.parse(readFileSync(join(dir, 'rule.schema.json'), 'utf8'));
-  const validate = new Ajv({ allErrors: true }).compile(schema);
+  const schemaText = readFileSync(join(dir, 'rule.schema.json'), 'utf8');
+  const texts = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
+  const key = createHash('sha256').update(`${TOOL_VERSION}\0${schemaText}`);
+  for (const { file, text } of texts) key.update(`\0${file}\0${text}`);
+  const store = dir === RULES_DIR ? join(defaultCacheDir(), `catalog-${key.digest('hex').slice(0, 32)}.json`) : null;
+  const stored = store ? readStored(store) : null;
+  const catalog = stored ?? compile(schemaText, texts);
+  if (store) {
+    cached = catalog;
+    if (!stored) writeStored(store, catalog);
+  }
+  return catalog;
+}
+
+function readStored(file: string): Catalog | null {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Catalog;
+  } catch {
+    return null;
+  }
+}
+
+function writeStored(file: string, catalog: Catalog): void {
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(catalog));
+    renameSync(tmp, file);
+  } catch {
+    // A read-only cache folder only costs speed.
+  }
+}
+
+function compile(schemaText: string, texts: { file: string; text: string }[]): Catalog {
+  const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
+  const { parse } = require('yaml') as typeof import('yaml');
+  const validate = new Ajv({ allErrors: true }).compile(JSON.parse(schemaText));
   const rules: RuleDef[] = [];
   const seen = new Map<string, string>();
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
   let hash = 0;
-  for (const file of files) {
-    const text = readFileSync(join(dir, file), 'utf8');
+  for (const { file, text } of texts) {
     for (let i = 0; i < text.length; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
     let doc: unknown;
     try {
@@ -56,7 +100,5 @@ export function loadCatalog(dir = RULES_DIR): Catalog {
       rules.push({ ...r, family, source: `rules/${file}` });
     }
   }
-  const catalog = { rules: rules.sort((a, b) => a.id.localeCompare(b.id)), version: `${rules.length}-${(hash >>> 0).toString(16)}` };
-  if (dir === RULES_DIR) cached = catalog;
-  return catalog;
+  return { rules: rules.sort((a, b) => a.id.localeCompare(b.id)), version: `${rules.length}-${(hash >>> 0).toString(16)}` };
 }
