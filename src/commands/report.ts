@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadCatalog } from '../check/catalog.js';
 import { check } from '../check/engine.js';
@@ -8,7 +8,7 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit.js';
 import { scanHome } from '../home/scan.js';
 import { readSources } from '../report/excerpts.js';
 import { buildReport, countsLabel, severitiesFrom, type Report } from '../report/model.js';
-import { isReportFormat, renderReport, REPORT_FORMATS, type ReportFormat } from '../report/render.js';
+import { isReportFormat, renderReportChunks, REPORT_FORMATS, type ReportFormat } from '../report/render.js';
 import { useColor } from '../report/style.js';
 import { sizeEnvironment } from '../sizing/sizing.js';
 import { airflowVersionFlag, homeArg, parse, type Options } from './args.js';
@@ -76,18 +76,40 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   return failing ? EXIT_FINDINGS : EXIT_OK;
 }
 
-/** The report rendered to standard output, or to --output FILE. */
+/** The report rendered to standard output, or to --output FILE, written as it is rendered. */
 function writeReport(report: Report, format: ReportFormat, output: string | undefined, io: CliIO): void {
   const toTerminal = output === undefined && io.isTTY;
-  const text = renderReport(report, format, { color: output === undefined && useColor(io), width: toTerminal ? (io.columns ?? 100) : 100 });
+  const chunks = renderReportChunks(report, format, { color: output === undefined && useColor(io), width: toTerminal ? (io.columns ?? 100) : 100 });
   if (output === undefined) {
-    io.stdout(text);
+    for (const piece of batched(chunks)) io.stdout(piece);
     return;
   }
+  let fd: number;
   try {
-    writeFileSync(output, text);
+    fd = openSync(output, 'w');
   } catch (e) {
     throw new UsageError(`--output ${output}: ${(e as Error).message.split(',')[0]}`);
   }
+  try {
+    for (const piece of batched(chunks)) writeSync(fd, piece);
+  } finally {
+    closeSync(fd);
+  }
   io.stderr(`mwaa-migrate: wrote ${output} (${countsLabel(report.counts.bySeverity)})\n`);
+}
+
+/** Pieces joined up to about 1 MiB: few writes, and never the whole report in one string. */
+function* batched(chunks: Iterable<string>): Generator<string> {
+  let parts: string[] = [];
+  let size = 0;
+  for (const c of chunks) {
+    parts.push(c);
+    size += c.length;
+    if (size >= 1 << 20) {
+      yield parts.join('');
+      parts = [];
+      size = 0;
+    }
+  }
+  if (parts.length) yield parts.join('');
 }

@@ -28,19 +28,27 @@ export function readSources(inv: Inventory, findings: Finding[]): SourceLines {
   // The env file (--env-file) is named by the sources of what it set.
   for (const { source } of [...inv.config.options, ...inv.connections, ...inv.variables]) if (source.kind === 'env' && source.file) kinds.set(source.file, 'env');
 
-  const files = new Map<string, SafeLines | null>();
-  const excerpts = new Map<string, ExcerptLine[]>();
+  // File by file, so that only one file's lines are held at a time (10,000 files' worth of lines
+  // was a third of a large report's peak memory).
+  const linesByFile = new Map<string, number[]>();
   for (const { file, line } of findings) {
-    const kind = kinds.get(file);
-    const key = excerptKey(file, line);
-    if (!kind || line < 1 || excerpts.has(key)) continue;
-    if (!files.has(file)) files.set(file, readSafeLines(resolve(inv.home, file), kind, inv));
-    const lines = files.get(file);
-    if (!lines || line > lines.count) continue;
-    const excerpt: ExcerptLine[] = [];
-    // Redacted before clipping, so a cut can never split a secret from the name that hides it.
-    for (let n = Math.max(1, line - CONTEXT); n <= Math.min(lines.count, line + CONTEXT); n++) excerpt.push({ line: n, text: clip(lines.get(n)) });
-    excerpts.set(key, excerpt);
+    if (!kinds.has(file) || line < 1) continue;
+    const list = linesByFile.get(file);
+    if (list) list.push(line);
+    else linesByFile.set(file, [line]);
+  }
+  const excerpts = new Map<string, ExcerptLine[]>();
+  for (const [file, wanted] of linesByFile) {
+    const lines = readSafeLines(resolve(inv.home, file), kinds.get(file)!, inv);
+    if (!lines) continue;
+    for (const line of wanted) {
+      const key = excerptKey(file, line);
+      if (line > lines.count || excerpts.has(key)) continue;
+      const excerpt: ExcerptLine[] = [];
+      // Redacted before clipping, so a cut can never split a secret from the name that hides it.
+      for (let n = Math.max(1, line - CONTEXT); n <= Math.min(lines.count, line + CONTEXT); n++) excerpt.push({ line: n, text: clip(lines.get(n)) });
+      excerpts.set(key, excerpt);
+    }
   }
   return { excerpts };
 }

@@ -1,3 +1,4 @@
+import { jsonChunks } from './json-chunks.js';
 import type { Report } from './model.js';
 import { renderReportHtml } from './report-html.js';
 import { renderReportMarkdown } from './report-markdown.js';
@@ -24,4 +25,12 @@ export function renderReport(r: Report, format: ReportFormat, opts: { color: boo
     case 'html':
       return renderReportHtml(r);
   }
+}
+
+/** The rendered report in pieces to write one after another: JSON is streamed, the others are one piece. */
+export function* renderReportChunks(r: Report, format: ReportFormat, opts: { color: boolean; width: number }): Generator<string> {
+  if (format !== 'json') return yield renderReport(r, format, opts);
+  // The findings are the third level: report -> findings -> one finding.
+  yield* jsonChunks(r, 2);
+  yield '\n';
 }

@@ -1,0 +1,28 @@
+// `JSON.stringify(value, null, 2)`, byte for byte, in pieces: the outer levels of objects and
+// arrays are walked and each value below them is stringified on its own, so a report with
+// 100,000 findings is written without first holding one string of all of it.
+
+const omitted = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
+
+export function* jsonChunks(value: unknown, levels = 2, indent = ''): Generator<string> {
+  const v = value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function' ? (value as { toJSON(): unknown }).toJSON() : value;
+  if (levels === 0 || v === null || typeof v !== 'object') {
+    yield (JSON.stringify(v, null, 2) ?? 'null').replaceAll('\n', `\n${indent}`);
+    return;
+  }
+  const inner = `${indent}  `;
+  const entries: [string | null, unknown][] = Array.isArray(v)
+    ? v.map((e) => [null, omitted(e) ? null : e])
+    : Object.entries(v).filter(([, e]) => !omitted(e));
+  if (entries.length === 0) {
+    yield Array.isArray(v) ? '[]' : '{}';
+    return;
+  }
+  yield Array.isArray(v) ? '[\n' : '{\n';
+  for (const [i, [key, e]] of entries.entries()) {
+    yield key === null ? inner : `${inner}${JSON.stringify(key)}: `;
+    yield* jsonChunks(e, levels - 1, inner);
+    yield i < entries.length - 1 ? ',\n' : '\n';
+  }
+  yield Array.isArray(v) ? `${indent}]` : `${indent}}`;
+}
