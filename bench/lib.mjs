@@ -1,6 +1,6 @@
 // Helpers shared by the benchmarks: child processes, statistics and the printed tables.
-import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,19 +45,25 @@ function childrenCpuS() {
  * seconds (null off Linux). The CPU seconds are the command's own only while no other child of
  * this process ends meanwhile: the benchmarks run one command at a time.
  */
-export function run(command, args, { timeoutMs, env } = {}) {
+export function run(command, args, { timeoutMs, env, stdout = 'pipe', group = false } = {}) {
   return new Promise((resolve) => {
     const cpu0 = childrenCpuS();
     const t0 = performance.now();
-    const child = spawn(command, args, { cwd: ROOT, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // group: the child leads a process group of its own, so a timeout also kills what it started.
+    const child = spawn(command, args, { cwd: ROOT, env: env ?? process.env, stdio: ['ignore', stdout, 'pipe'], detached: group });
     const out = [];
     const err = [];
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      try {
+        if (group) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
     }, timeoutMs);
-    child.stdout.on('data', (b) => out.push(b));
+    child.stdout?.on('data', (b) => out.push(b));
     child.stderr.on('data', (b) => err.push(b));
     child.on('error', (e) => err.push(Buffer.from(String(e))));
     child.on('close', (code, signal) => {
@@ -106,4 +112,82 @@ export function machine() {
     totalMemMB: Math.round(os.totalmem() / MB),
   };
   return { ...m, line: `node ${m.node}, ${m.cpus} CPUs (${m.cpuModel}), ${m.platform}, ${m.totalMemMB} MB RAM` };
+}
+
+let gnuTime;
+
+/** True when /usr/bin/time is GNU time (it takes -f and -o). */
+function hasGnuTime() {
+  gnuTime ??= spawnSync('/usr/bin/time', ['-f', '%M', '-o', os.devNull, 'true']).status === 0;
+  return gnuTime;
+}
+
+/**
+ * One command with its stdout sent to /dev/null: wall time (measured here, so it includes the
+ * ~1 ms exec of /usr/bin/time), CPU seconds (user + sys) and peak RSS of the command and the
+ * children it waits for, from GNU time's `%U %S %M`. Without GNU time, CPU comes from the
+ * bench's own children's CPU (Linux) and the RSS is null. Returns { ok, wallMs, cpuS, rssMB, ... }.
+ */
+export async function measure(command, args, { timeoutMs, env } = {}) {
+  if (!hasGnuTime()) {
+    const r = await run(command, args, { timeoutMs, env, stdout: 'ignore', group: true });
+    return { ok: r.code === 0, wallMs: r.wallMs, cpuS: r.cpuS, rssMB: null, error: r.code === 0 ? undefined : failure(r), stderr: tail(r.stderr) };
+  }
+  mkdirSync(OUT, { recursive: true });
+  const timeFile = path.join(OUT, `.time-${process.pid}.txt`);
+  rmSync(timeFile, { force: true });
+  const r = await run('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, command, ...args], { timeoutMs, env, stdout: 'ignore', group: true });
+  let cpuS = null;
+  let rssMB = null;
+  try {
+    // With -o, "Command exited with non-zero status N" may come first: the numbers are the last line.
+    const [u, s, m] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+    if ([u, s, m].every(Number.isFinite)) [cpuS, rssMB] = [u + s, m / 1024];
+  } catch {
+    // No time file: the run was killed; the error says why.
+  }
+  rmSync(timeFile, { force: true });
+  const ok = r.code === 0 && !r.timedOut;
+  return { ok, wallMs: r.wallMs, cpuS, rssMB, error: ok ? undefined : failure(r), stderr: ok ? undefined : tail(r.stderr) };
+}
+
+/** Median, min and max wall, median CPU seconds and median peak RSS of the successful runs; null if none. */
+export function stats(runs) {
+  const ok = runs.filter((r) => r.ok);
+  if (!ok.length) return null;
+  const wall = ok.map((r) => r.wallMs);
+  const med = (k) => (ok.every((r) => r[k] != null) ? median(ok.map((r) => r[k])) : null);
+  return { runs: ok.length, medianWallMs: median(wall), minWallMs: Math.min(...wall), maxWallMs: Math.max(...wall), medianCpuS: med('cpuS'), medianRssMB: med('rssMB') };
+}
+
+/** A row of the measured-commands table for `stats()` output (null: every run failed). */
+export const statsRow = (name, s) =>
+  s ? [name, s.runs, fmt(s.medianWallMs), fmt(s.minWallMs), fmt(s.maxWallMs), fmt(s.medianCpuS, 2), fmt(s.medianRssMB)] : [name, 0, 'FAILED', '-', '-', '-', '-'];
+export const STATS_HEADERS = ['command', 'runs', 'median wall ms', 'min ms', 'max ms', 'CPU s', 'peak RSS MB'];
+
+/** A one-line progress note for a measured run. */
+export function runLine(label, i, count, r) {
+  if (!r.ok) return `  ${label} run ${i}/${count}: FAILED (${r.error})${r.stderr ? `\n${r.stderr.replace(/^/gm, '    | ')}` : ''}`;
+  return `  ${label} run ${i}/${count}: ${fmt(r.wallMs)} ms wall, ${fmt(r.cpuS, 2)} s CPU, ${fmt(r.rssMB)} MB peak RSS`;
+}
+
+/** `count` measured runs of one command; stops at the first failure. */
+export async function repeat(label, count, command, args, opts) {
+  const runs = [];
+  for (let i = 1; i <= count; i++) {
+    const r = await measure(command, args, opts);
+    runs.push(r);
+    console.log(runLine(label, i, count, r));
+    if (!r.ok) break;
+  }
+  return runs;
+}
+
+/** Marks each target PASS or MISS (n/a without data) and prints them. `le`: the limit itself passes. */
+export function judge(targets) {
+  for (const t of targets) {
+    t.status = t.value == null ? 'n/a' : (t.le ? t.value <= t.limit : t.value < t.limit) ? 'PASS' : 'MISS';
+    console.log(`  ${t.status.padEnd(4)}  ${t.name}: ${t.value == null ? 'no data' : `${fmt(t.value, t.digits ?? 0)} ${t.unit}`}`);
+  }
+  return targets;
 }

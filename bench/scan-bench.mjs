@@ -1,9 +1,13 @@
 // Scanner benchmark: cold scans, warm (cached) re-scans and one end-to-end CLI run over a
-// generated Airflow home. Run after `tsc` has built dist/ (npm run bench does both).
+// generated Airflow home; then start-up times, the README example, and mwaa-migrate side by side
+// with ruff (bench/startup-bench.mjs, bench/ruff-bench.mjs). Run after `tsc` has built dist/
+// (npm run bench does both).
 //
 //   node bench/scan-bench.mjs [--files N] [--runs R] [--seed S] [--timeout SECONDS] [--no-upload]
+//                             [--only PHASES] [--ruff-files N] [--ruff auto|native|wasm]
 //
-// Then runs the upload benchmark (bench/upload-bench.mjs, which also runs alone) unless --no-upload.
+// PHASES is a comma-separated subset of scan,startup,example,ruff,upload (default: all).
+// The upload benchmark (bench/upload-bench.mjs, which also runs alone) comes last unless --no-upload.
 // Targets are informational: the exit code is 0 unless a run crashed or timed out.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FILES, DEFAULT_SEED, formatStats, generateHome } from './gen-home.mjs';
-import { failure, fmt, machine, MB, median, OUT, positiveInt, rel, ROOT, runNode, table, tail } from './lib.mjs';
+import { failure, fmt, judge, machine, MB, median, OUT, positiveInt, rel, ROOT, runNode, STATS_HEADERS, table, tail } from './lib.mjs';
+import { DEFAULT_RUFF_FILES, ruffPhase } from './ruff-bench.mjs';
+import { examplePhase, startupPhase } from './startup-bench.mjs';
 
 const SCAN_ONCE = path.join(ROOT, 'bench', 'scan-once.mjs');
 const CLI = path.join(ROOT, 'bin', 'mwaa-migrate.js');
@@ -21,8 +27,23 @@ const TARGET_COLD_MS_PER_10K = 5000;
 const TARGET_RSS_MB = 400;
 const TARGET_WARM_MS = 1000;
 
+const PHASES = ['scan', 'startup', 'example', 'ruff', 'upload'];
+const RUFF_MODES = ['auto', 'native', 'wasm'];
+
 function usage() {
-  return 'usage: node bench/scan-bench.mjs [--files N] [--runs R] [--seed S] [--timeout SECONDS] [--no-upload]';
+  return `usage: node bench/scan-bench.mjs [--files N] [--runs R] [--seed S] [--timeout SECONDS] [--no-upload]
+                                 [--only ${PHASES.join(',')}] [--ruff-files N] [--ruff ${RUFF_MODES.join('|')}]`;
+}
+
+/** The phases to run: --only's list (or all), less upload with --no-upload. Exits on an unknown name. */
+function selectPhases(only, noUpload) {
+  const picked = only ? only.split(',').map((p) => p.trim()).filter(Boolean) : PHASES;
+  const unknown = picked.filter((p) => !PHASES.includes(p));
+  if (unknown.length || !picked.length) {
+    console.error(`--only takes a comma-separated list of ${PHASES.join(', ')}; got ${only}\n${usage()}`);
+    process.exit(2);
+  }
+  return PHASES.filter((p) => picked.includes(p) && !(p === 'upload' && noUpload));
 }
 
 /** One scan-once.mjs run; returns its JSON line plus wall time, or { error }. */
@@ -114,34 +135,9 @@ function uploadBench(seed) {
   return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
 }
 
-async function main() {
-  const { values } = parseArgs({
-    options: {
-      files: { type: 'string', default: String(DEFAULT_FILES) },
-      runs: { type: 'string', default: '5' },
-      seed: { type: 'string', default: String(DEFAULT_SEED) },
-      timeout: { type: 'string', default: '600' },
-      'no-upload': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(usage());
-    return 0;
-  }
-  const files = positiveInt('files', values.files, usage());
-  const runs = positiveInt('runs', values.runs, usage());
-  const timeoutMs = positiveInt('timeout', values.timeout, usage()) * 1000;
-
-  if (!existsSync(path.join(ROOT, 'dist', 'home', 'scan.js'))) {
-    console.error('build first: npm run build (dist/home/scan.js is missing)');
-    return 1;
-  }
-
-  const { line: machineLine, ...machineInfo } = machine();
-  console.log(machineLine);
-
-  const gen = generateHome({ files, seed: values.seed, log: (m) => console.log(m) });
+/** The scanner phases (cold, warm, cli, report) and their table; returns results, targets and whether a run crashed. */
+async function scanPhases({ files, runs, seed, timeoutMs }) {
+  const gen = generateHome({ files, seed, log: (m) => console.log(m) });
   console.log(formatStats(gen));
   const home = gen.outDir;
   const cacheDir = path.join(OUT, `cache-${files}`);
@@ -165,7 +161,11 @@ async function main() {
   console.log('\nend-to-end report: mwaa-migrate report HOME --format json --no-cache');
   const report = await runReport(home, timeoutMs);
   console.log(report.ok ? `  ${report.wallMs} ms wall (${report.ms} ms in the command), ${report.maxRssMB} MB peak RSS` : `  FAILED: ${report.error}\n${report.stderr ?? ''}`);
+  return scanSummary({ files, gen, home, cacheDir, cold, fill, warm, cli, report });
+}
 
+/** The scanner phases' table, targets and results. */
+function scanSummary({ files, gen, home, cacheDir, cold, fill, warm, cli, report }) {
   const sCold = summarise(cold, gen);
   const sFill = summarise(fill, gen);
   const sWarm = summarise(warm, gen);
@@ -206,22 +206,92 @@ async function main() {
       digits: 3,
     },
   ];
-  console.log('\ntargets (informational)');
-  for (const t of targets) {
-    t.status = t.value == null ? 'n/a' : t.value < t.limit ? 'PASS' : 'MISS';
-    console.log(`  ${t.status.padEnd(4)}  ${t.name}: ${t.value == null ? 'no data' : `${fmt(t.value, t.digits ?? 0)} ${t.unit}`}`);
+
+  return {
+    results: {
+      home: { path: rel(home), ...Object.fromEntries(Object.entries(gen).filter(([k]) => k !== 'outDir')) },
+      cold: { summary: sCold, runs: cold },
+      warm: { cacheDir: rel(cacheDir), fill: fill[0] ?? null, summary: sWarm, runs: warm },
+      cli,
+      report,
+    },
+    targets,
+    crashed: [...cold, ...fill, ...warm].some((r) => r.error) || !cli.ok || !report.ok,
+  };
+}
+
+/** Start-up, README example and ruff: each phase's runs, then one table of them all. */
+async function commandPhases(phases, opts) {
+  const done = {};
+  if (phases.includes('startup')) done.startup = await startupPhase(opts);
+  if (phases.includes('example')) done.example = await examplePhase(opts);
+  if (phases.includes('ruff')) done.ruff = await ruffPhase(opts);
+  const all = Object.values(done);
+  const rows = all.flatMap((p) => p.rows);
+  if (rows.length) {
+    console.log(`\nresults (median of ${opts.runs} runs per command; wall = whole process, CPU = user + sys, peak RSS = median of the runs' peaks)`);
+    console.log(table(rows, STATS_HEADERS));
+  }
+  for (const n of all.flatMap((p) => p.notes ?? [])) console.log(n);
+  return {
+    results: Object.fromEntries(Object.entries(done).map(([k, p]) => [k, p.results])),
+    targets: all.flatMap((p) => p.targets),
+    crashed: all.some((p) => p.crashed),
+  };
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      files: { type: 'string', default: String(DEFAULT_FILES) },
+      runs: { type: 'string', default: '5' },
+      seed: { type: 'string', default: String(DEFAULT_SEED) },
+      timeout: { type: 'string', default: '600' },
+      'no-upload': { type: 'boolean', default: false },
+      only: { type: 'string' },
+      'ruff-files': { type: 'string', default: String(DEFAULT_RUFF_FILES) },
+      ruff: { type: 'string', default: 'auto' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage());
+    return 0;
+  }
+  const files = positiveInt('files', values.files, usage());
+  const runs = positiveInt('runs', values.runs, usage());
+  const timeoutMs = positiveInt('timeout', values.timeout, usage()) * 1000;
+  const ruffFiles = positiveInt('ruff-files', values['ruff-files'], usage());
+  if (!RUFF_MODES.includes(values.ruff)) {
+    console.error(`--ruff must be one of ${RUFF_MODES.join(', ')}; got ${values.ruff}\n${usage()}`);
+    return 2;
+  }
+  const phases = selectPhases(values.only, values['no-upload']);
+
+  if (!existsSync(path.join(ROOT, 'dist', 'home', 'scan.js'))) {
+    console.error('build first: npm run build (dist/home/scan.js is missing)');
+    return 1;
   }
 
-  const crashed = [...cold, ...fill, ...warm].some((r) => r.error) || !cli.ok || !report.ok;
+  const { line: machineLine, ...machineInfo } = machine();
+  console.log(machineLine);
+  console.log(`phases: ${phases.join(', ')}`);
+
+  const scan = phases.includes('scan') ? await scanPhases({ files, runs, seed: values.seed, timeoutMs }) : { results: {}, targets: [], crashed: false };
+  const other = await commandPhases(phases, { runs, timeoutMs, files: ruffFiles, seed: values.seed, ruffMode: values.ruff });
+  const targets = [...scan.targets, ...other.targets];
+  if (targets.length) {
+    console.log('\ntargets (informational)');
+    judge(targets);
+  }
+
+  const crashed = scan.crashed || other.crashed;
   const results = {
     date: new Date().toISOString(),
     machine: machineInfo,
-    options: { files, runs, seed: String(values.seed) },
-    home: { path: rel(home), ...Object.fromEntries(Object.entries(gen).filter(([k]) => k !== 'outDir')) },
-    cold: { summary: sCold, runs: cold },
-    warm: { cacheDir: rel(cacheDir), fill: fill[0] ?? null, summary: sWarm, runs: warm },
-    cli,
-    report,
+    options: { files, runs, seed: String(values.seed), phases, ruffFiles, ruff: values.ruff },
+    ...scan.results,
+    ...other.results,
     targets,
     ok: !crashed,
   };
@@ -230,7 +300,7 @@ async function main() {
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote ${rel(resultsFile)}`);
   if (crashed) console.error('bench: at least one run failed (see above)');
-  const upload = values['no-upload'] ? 0 : await uploadBench(values.seed);
+  const upload = phases.includes('upload') ? await uploadBench(values.seed) : 0;
   return crashed || upload !== 0 ? 1 : 0;
 }
 
