@@ -38,7 +38,8 @@ export function loadCatalog(dir = RULES_DIR): Catalog {
     .filter((f) => f.endsWith('.yaml'))
     .sort()
     .map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
-  const key = createHash('sha256').update(`${TOOL_VERSION}\0${schemaText}`);
+  // The matcher names are in the key too: a stored catalogue was checked against the matchers that existed.
+  const key = createHash('sha256').update(`${TOOL_VERSION}\0${Object.keys(MATCHERS).join(',')}\0${schemaText}`);
   for (const { file, text } of texts) key.update(`\0${file}\0${text}`);
   const store = dir === RULES_DIR ? join(defaultCacheDir(), `catalog-${key.digest('hex').slice(0, 32)}.json`) : null;
   const stored = store ? readStored(store) : null;
