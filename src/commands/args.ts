@@ -33,9 +33,14 @@ export type Values<T extends Options> = ReturnType<typeof parse<T>>['values'];
 
 /** The home to read, and how to name it: as given, so that reports do not depend on the machine. */
 export function homeArg(command: string, positionals: string[], env: CliIO['env']): { path: string; given: string } {
-  if (positionals.length > 1) throw new UsageError(`${command} takes one AIRFLOW_HOME, got ${positionals.length}: ${positionals.join(' ')}`);
-  const given = positionals[0] ?? env['AIRFLOW_HOME'];
+  const given = homePositional(command, positionals) ?? env['AIRFLOW_HOME'];
   return given ? { path: given, given } : { path: join(homedir(), 'airflow'), given: '~/airflow' };
+}
+
+/** The one AIRFLOW_HOME a command takes, if given. */
+export function homePositional(command: string, positionals: string[]): string | undefined {
+  if (positionals.length > 1) throw new UsageError(`${command} takes one AIRFLOW_HOME, got ${positionals.length}: ${positionals.join(' ')}`);
+  return positionals[0];
 }
 
 export function airflowVersionFlag(version: string | undefined): string | undefined {

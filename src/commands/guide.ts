@@ -1,5 +1,4 @@
-import { UsageError } from '../exit.js';
-import { parse, pollSecondsFlag, type Options } from './args.js';
+import { homePositional, parse, pollSecondsFlag, type Options } from './args.js';
 import { awsAccess } from './aws-flags.js';
 import { printUsage } from './help.js';
 import type { CliIO } from './io.js';
@@ -20,13 +19,13 @@ const GUIDE_OPTIONS = {
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, GUIDE_OPTIONS);
   if (values.help) return printUsage(io);
-  if (positionals.length > 1) throw new UsageError(`guide takes one AIRFLOW_HOME, got ${positionals.length}: ${positionals.join(' ')}`);
+  const home = homePositional('guide', positionals);
   const aws = awsAccess(values, io.env);
   const pollSeconds = pollSecondsFlag(values['poll-seconds']);
   // Loaded only after the flags are checked: a usage error does not wait for Ink and React.
   const { runGuide } = await import('../guide/run.js');
   return runGuide({
-    home: positionals[0],
+    home,
     region: values.region,
     profile: aws.profile,
     endpointUrl: aws.endpointUrl,

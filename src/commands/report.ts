@@ -8,6 +8,7 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit.js';
 import { scanHome } from '../home/scan.js';
 import { readSources } from '../report/excerpts.js';
 import { buildReport, countsLabel, severitiesFrom, type Report } from '../report/model.js';
+import { batched } from '../report/json-chunks.js';
 import { isReportFormat, renderReportChunks, REPORT_FORMATS, type ReportFormat } from '../report/render.js';
 import { useColor } from '../report/style.js';
 import { sizeEnvironment } from '../sizing/sizing.js';
@@ -96,20 +97,4 @@ function writeReport(report: Report, format: ReportFormat, output: string | unde
     closeSync(fd);
   }
   io.stderr(`mwaa-migrate: wrote ${output} (${countsLabel(report.counts.bySeverity)})\n`);
-}
-
-/** Pieces joined up to about 1 MiB: few writes, and never the whole report in one string. */
-function* batched(chunks: Iterable<string>): Generator<string> {
-  let parts: string[] = [];
-  let size = 0;
-  for (const c of chunks) {
-    parts.push(c);
-    size += c.length;
-    if (size >= 1 << 20) {
-      yield parts.join('');
-      parts = [];
-      size = 0;
-    }
-  }
-  if (parts.length) yield parts.join('');
 }

@@ -1,5 +1,6 @@
 import { EXIT_OK } from '../exit.js';
 import { scanHome } from '../home/scan.js';
+import { batched, jsonChunks } from '../report/json-chunks.js';
 import { renderScanText } from '../report/scan-text.js';
 import { useColor } from '../report/style.js';
 import { airflowVersionFlag, HOME_OPTIONS, homeArg, parse, type Options } from './args.js';
@@ -25,6 +26,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     airflowVersion: airflowVersionFlag(values['airflow-version']),
     cache: !values['no-cache'],
   });
-  io.stdout(values.json ? `${JSON.stringify(inventory, null, 2)}\n` : renderScanText(inventory, { color: useColor(io), width: 100 }));
+  if (!values.json) io.stdout(renderScanText(inventory, { color: useColor(io), width: 100 }));
+  else {
+    // Written as it is rendered, one DAG file at a time: the JSON of a large home is 200 MB.
+    for (const piece of batched(jsonChunks(inventory, 2))) io.stdout(piece);
+    io.stdout('\n');
+  }
   return EXIT_OK;
 }

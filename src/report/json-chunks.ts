@@ -26,3 +26,19 @@ export function* jsonChunks(value: unknown, levels = 2, indent = ''): Generator<
   }
   yield Array.isArray(v) ? `${indent}]` : `${indent}}`;
 }
+
+/** Pieces joined up to about 1 MiB: few writes, and never the whole report in one string. */
+export function* batched(chunks: Iterable<string>): Generator<string> {
+  let parts: string[] = [];
+  let size = 0;
+  for (const c of chunks) {
+    parts.push(c);
+    size += c.length;
+    if (size >= 1 << 20) {
+      yield parts.join('');
+      parts = [];
+      size = 0;
+    }
+  }
+  if (parts.length) yield parts.join('');
+}
