@@ -2,7 +2,7 @@ import type { CfgEntry } from './cfgparse.js';
 import { interpolate } from './cfgparse.js';
 import type { ConfigOption, Connection, Problem, SecretRef, Source, Variable } from './inventory.js';
 import { REDACTED } from './inventory.js';
-import { fingerprint, hasUriPassword, isSensitiveName, kwargsHoldSecret, redactUriPasswords } from './secrets.js';
+import { fingerprint, hasUriPassword, isSensitiveName, kwargsHoldSecret, redactUrlCredentials } from './secrets.js';
 import { airflowConfigCatalog, defaultAt, PROVIDER_SECTIONS, sensitiveOptions } from '../refdata/airflow-config.js';
 
 // Turns airflow.cfg entries and AIRFLOW__* / AIRFLOW_CONN_* / AIRFLOW_VAR_* variables into the
@@ -215,7 +215,7 @@ export function parseConnection(connId: string, value: string, source: Source): 
         ...base,
         format: 'json',
         connType: str('conn_type'),
-        host: str('host') && redactUriPasswords(str('host')!),
+        host: str('host') && redactUrlCredentials(str('host')!),
         login: str('login'),
         port: typeof j['port'] === 'number' ? j['port'] : Number(str('port')) || null,
         schema: str('schema'),

@@ -5,7 +5,7 @@
 import { dirname, isAbsolute, join, normalize } from 'node:path/posix';
 import { valid, validRange } from '@renovatebot/pep440';
 import { REDACTED, type Problem, type Requirement } from './inventory.js';
-import { redactUriPasswords } from './secrets.js';
+import { redactUrlCredentials } from './secrets.js';
 
 export interface ParsedRequirements {
   requirements: Requirement[];
@@ -138,59 +138,10 @@ function stripComment(line: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Credentials
-
-const MAX_SCHEME = 64;
-// Longer user info is redacted whole without pattern matching, which keeps the work linear.
-const MAX_USERINFO = 1024;
-const isSchemeChar = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9+.-]/.test(c);
-
-/**
- * Redacts the user info of every URL in the line. redactUriPasswords only sees one URL's
- * `scheme://userinfo@` at a time, because its pattern is quadratic on long runs of letters.
- */
-function redactCredentials(line: string): string {
-  let out = '';
-  let done = 0;
-  for (let at = line.indexOf('://'); at !== -1; at = line.indexOf('://', done)) {
-    let start = at;
-    while (start > done && at - start < MAX_SCHEME && isSchemeChar(line[start - 1])) start--;
-    // The user info ends at the last '@' before the host ends, as pip splits it.
-    let hostEnd = at + 3;
-    let atSign = -1;
-    for (; hostEnd < line.length && line[hostEnd] !== '/' && !isSpace(line[hostEnd]); hostEnd++) {
-      if (line[hostEnd] === '@') atSign = hostEnd;
-    }
-    if (atSign === -1) {
-      out += line.slice(done, hostEnd);
-    } else {
-      const userinfo = redactUserinfo(line.slice(start, at + 3), line.slice(at + 3, atSign));
-      out += line.slice(done, start) + userinfo + line.slice(atSign + 1, hostEnd);
-    }
-    done = hostEnd;
-  }
-  return out + line.slice(done);
-}
-
-/**
- * `head` is `scheme://`. Anything redactUriPasswords does not reduce to `user:<redacted>` is
- * redacted whole, including a lone user name, where tokens usually go (pip hides it too);
- * ssh user names are account names (authentication is by key) and are kept.
- */
-function redactUserinfo(head: string, userinfo: string): string {
-  if (userinfo.length <= MAX_USERINFO) {
-    const redacted = redactUriPasswords(`${head}${userinfo}@`);
-    if (redacted.endsWith(`:${REDACTED}@`) && redacted.indexOf('@') === redacted.length - 1) return redacted;
-    if (/ssh:\/\/$/i.test(head) && /^[^:@]+$/.test(userinfo)) return `${head}${userinfo}@`;
-  }
-  return `${head}${REDACTED}@`;
-}
-
-// ---------------------------------------------------------------------------------------------
 // One logical line
 
 function parseLine(raw: string, file: string, line: number, out: ParsedRequirements): void {
-  const text = redactCredentials(stripComment(raw).trim());
+  const text = redactUrlCredentials(stripComment(raw).trim());
   if (text === '') return;
   const fail = (reason: string): void => {
     const excerpt = text.length > 100 ? text.slice(0, 100) + '...' : text;

@@ -38,19 +38,71 @@ export function fingerprint(value: string): string {
   return 'hmac-sha256:' + createHmac('sha256', fingerprintKey()).update(value, 'utf8').digest('hex').slice(0, 24);
 }
 
-// scheme://user:password@host — the password part, also in a URL inside a longer string.
-const URI_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:@/]*:)([^\s@/]*)@/gi;
+// URL credentials are found by scanning from each '://', never by a pattern that backtracks:
+// the work stays linear on any input, however long its runs of letters.
+const MAX_SCHEME = 64;
+// Longer user info is redacted whole.
+const MAX_USERINFO = 1024;
+const isSchemeChar = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9+.-]/.test(c);
+const isSpace = (c: string | undefined): boolean => c !== undefined && /\s/.test(c);
 
-/** True when the string holds a URI with a password in its userinfo. */
+interface UrlSpan {
+  /** Where `scheme://` starts, and where its `://` is. */
+  start: number;
+  colon: number;
+  /** The '@' ending the user info (-1 when there is none) and the end of the authority. */
+  atSign: number;
+  end: number;
+}
+
+function* urlSpans(text: string): Generator<UrlSpan> {
+  let done = 0;
+  for (let colon = text.indexOf('://'); colon !== -1; colon = text.indexOf('://', done)) {
+    let start = colon;
+    while (start > done && colon - start < MAX_SCHEME && isSchemeChar(text[start - 1])) start--;
+    // The user info ends at the last '@' before the host ends, as pip and urllib split it.
+    let end = colon + 3;
+    let atSign = -1;
+    for (; end < text.length && text[end] !== '/' && !isSpace(text[end]); end++) if (text[end] === '@') atSign = end;
+    yield { start, colon, atSign, end };
+    done = end;
+  }
+}
+
+/** True when the string holds a URL with a password in its user info. */
 export function hasUriPassword(text: string): boolean {
-  URI_PASSWORD.lastIndex = 0;
-  for (const m of text.matchAll(URI_PASSWORD)) if ((m[2] ?? '') !== '') return true;
+  for (const { colon, atSign } of urlSpans(text)) {
+    if (atSign === -1) continue;
+    const sep = text.indexOf(':', colon + 3);
+    if (sep !== -1 && sep < atSign - 1) return true;
+  }
   return false;
 }
 
-/** Replaces the password of every URI in the text with REDACTED. */
-export function redactUriPasswords(text: string): string {
-  return text.replace(URI_PASSWORD, (_all, head: string, pw: string) => (pw === '' ? `${head}@` : `${head}${REDACTED}@`));
+/**
+ * Redacts the user info of every URL in the text: `user:password@` keeps the user name, and a
+ * lone user name or `token:@`, where tokens usually go, is redacted whole (pip hides it too).
+ * ssh user names are account names (authentication is by key) and are kept.
+ */
+export function redactUrlCredentials(text: string): string {
+  let out = '';
+  let done = 0;
+  for (const { start, colon, atSign } of urlSpans(text)) {
+    if (atSign === -1) continue;
+    const head = text.slice(start, colon + 3);
+    out += text.slice(done, start) + redactUserinfo(head, text.slice(colon + 3, atSign));
+    done = atSign + 1;
+  }
+  return done === 0 ? text : out + text.slice(done);
+}
+
+function redactUserinfo(head: string, userinfo: string): string {
+  if (userinfo.length <= MAX_USERINFO) {
+    const sep = userinfo.indexOf(':');
+    if (sep > 0 && sep < userinfo.length - 1 && !userinfo.includes('@')) return `${head}${userinfo.slice(0, sep)}:${REDACTED}@`;
+    if (sep === -1 && /ssh:\/\/$/i.test(head) && !userinfo.includes('@')) return `${head}${userinfo}@`;
+  }
+  return `${head}${REDACTED}@`;
 }
 
 // Names whose values Airflow's secrets masker hides (airflow/utils/log/secrets_masker.py

@@ -1,7 +1,7 @@
 import type { PyNode } from './tree.js';
 import type { LiteralValue } from '../home/inventory.js';
 import { REDACTED } from '../home/inventory.js';
-import { isSensitiveName, redactUriPasswords } from '../home/secrets.js';
+import { isSensitiveName, redactUrlCredentials } from '../home/secrets.js';
 
 // Evaluates Python literal expressions (what ast.literal_eval accepts), returning undefined for
 // anything that is not a literal. Strings pass through URI-password redaction so no literal that
@@ -39,9 +39,9 @@ export function stringValue(text: string): string | undefined {
   if (prefix.includes('r')) return body;
   return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|N\{[^}]*\}|[\s\S])/g, (all, esc: string) => {
     if (esc in SIMPLE_ESCAPES) return SIMPLE_ESCAPES[esc]!;
-    if (/^[xuU]/.test(esc)) return String.fromCodePoint(parseInt(esc.slice(1), 16));
-    if (/^[0-7]/.test(esc)) return String.fromCodePoint(parseInt(esc, 8));
-    return all; // unknown escapes stay as written, as in Python
+    // A bare \x, \u or \U (CPython rejects it) and code points past U+10FFFF stay as written.
+    const code = /^[xuU]./.test(esc) ? parseInt(esc.slice(1), 16) : /^[0-7]/.test(esc) ? parseInt(esc, 8) : -1;
+    return code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : all; // unknown escapes stay as written, as in Python
   });
 }
 
@@ -50,7 +50,7 @@ export function literal(node: PyNode | null | undefined): LiteralValue | undefin
   switch (node.type) {
     case 'string': {
       const v = stringValue(node.text);
-      return v === undefined ? NOT_LITERAL : clip(redactUriPasswords(v));
+      return v === undefined ? NOT_LITERAL : clip(redactUrlCredentials(v));
     }
     case 'concatenated_string': {
       let out = '';
@@ -59,7 +59,7 @@ export function literal(node: PyNode | null | undefined): LiteralValue | undefin
         if (v === undefined) return NOT_LITERAL;
         out += v;
       }
-      return clip(redactUriPasswords(out));
+      return clip(redactUrlCredentials(out));
     }
     case 'integer': {
       const t = node.text.replace(/_/g, '').replace(/[lL]$/, '');

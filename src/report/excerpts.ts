@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Finding } from '../check/types.js';
 import { isSecretOption } from '../home/config.js';
 import { REDACTED, type Inventory } from '../home/inventory.js';
-import { isSensitiveName, redactUriPasswords } from '../home/secrets.js';
+import { isSensitiveName, redactUrlCredentials } from '../home/secrets.js';
 import { decodePython } from '../python/decode.js';
 import { excerptKey, type ExcerptLine, type SourceLines } from './model.js';
 
@@ -84,7 +84,7 @@ function readSafeLines(path: string, kind: Kind, inv: Inventory): SafeLines | nu
     const safe = redactCfg(lines, secretOptions(inv));
     return { count: lines.length, get: (n) => safe[n - 1]! };
   }
-  const redact = kind === 'python' ? redactCode : kind === 'env' ? redactEnvLine : redactUriPasswords;
+  const redact = kind === 'python' ? redactCode : kind === 'env' ? redactEnvLine : redactUrlCredentials;
   return { count: lines.length, get: (n) => redact(lines[n - 1]!) };
 }
 
@@ -92,7 +92,7 @@ function readSafeLines(path: string, kind: Kind, inv: Inventory): SafeLines | nu
 const NAMED_LITERAL = /(["']?)([A-Za-z_][\w-]*)\1(\s*[:=]\s*)([rRbBuUfF]{0,2})("""|'''|"|')((?:\\.|(?!\5)[^\\])*)\5/g;
 
 export function redactCode(line: string): string {
-  return redactUriPasswords(line).replace(NAMED_LITERAL, (all, q: string, name: string, sep: string, prefix: string, quote: string, body: string) =>
+  return redactUrlCredentials(line).replace(NAMED_LITERAL, (all, q: string, name: string, sep: string, prefix: string, quote: string, body: string) =>
     isSensitiveName(name) && body !== '' ? `${q}${name}${q}${sep}${prefix}${quote}${REDACTED}${quote}` : all,
   );
 }
@@ -137,7 +137,7 @@ export function redactCfg(lines: string[], secret: Set<string>): string[] {
     if (comment) {
       const option = CFG_OPTION.exec(comment[2]!);
       if (option && isSecret(option[2]!, option[3]!)) return `${line.slice(0, lead)}${comment[1]}${option[2]} = ${REDACTED}`;
-      return redactUriPasswords(line);
+      return redactUrlCredentials(line);
     }
     const header = /^\[(.+)\]/.exec(trimmed);
     if (header) {
@@ -145,7 +145,7 @@ export function redactCfg(lines: string[], secret: Set<string>): string[] {
       return line;
     }
     const option = CFG_OPTION.exec(line);
-    if (!option) return redactUriPasswords(line);
+    if (!option) return redactUrlCredentials(line);
     indent = lead;
     if (!isSecret(option[2]!, option[3]!)) return line;
     hiding = true;
