@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from './exit.js';
 import { scanHome } from './home/scan.js';
@@ -10,9 +9,6 @@ import { defaultRegion, knownRegions } from './sizing/table.js';
 import { readBucketState, s3Client } from './aws/s3-state.js';
 import { buildArtifacts, PLUGINS_KEY, REQUIREMENTS_KEY } from './plan/artifacts.js';
 import { buildPlan, desiredEnvironment, type Plan, type PlanSettings } from './plan/plan.js';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { preflight } from './aws/preflight.js';
 import { readSecretsState, secretsManagerClient } from './aws/secrets-manager.js';
 import { planSecrets } from './secrets/plan.js';
 import { readSecrets, type SecretsPart, type SecretsRequest, type SourceContext } from './secrets/step.js';
@@ -21,7 +17,7 @@ import { applyPlan, type ApplyResult } from './aws/apply.js';
 import { Journal, journalPath } from './aws/journal.js';
 import { mwaaClient, readEnvironment } from './aws/mwaa-client.js';
 import { profileCredentials } from './aws/identity.js';
-import { checkProfile, endpointFor, type AwsAccess } from './aws/access.js';
+import { checkProfile, endpointFor, REQUEST_HANDLER, type AwsAccess } from './aws/access.js';
 
 export type { AwsAccess } from './aws/access.js';
 
@@ -79,8 +75,7 @@ export async function makePlan(r: PlanRequest): Promise<Plan> {
   const s3 = s3Client({ region, endpoint: endpointFor(aws, 'S3'), credentials });
   const mwaa = mwaaClient({ region, endpoint: endpointFor(aws, 'MWAA'), credentials });
   const sm = secretsManagerClient({ region, endpoint: endpointFor(aws, 'SECRETS_MANAGER'), credentials });
-  const iam = new IAMClient({ region, endpoint: endpointFor(aws, 'IAM'), credentials });
-  const ec2 = new EC2Client({ region, endpoint: endpointFor(aws, 'EC2'), credentials });
+  const closing: { destroy(): void }[] = [s3, mwaa, sm];
   try {
     const context: SourceContext = { home: r.homePath, envFile: r.envFile, env: aws.env, metadataDbUrl: r.metadataDbUrl };
     const [bucket, environment, secrets] = await Promise.all([
@@ -94,6 +89,11 @@ export async function makePlan(r: PlanRequest): Promise<Plan> {
     ]);
     const plan = buildPlan({ inventory, findings, sizing, settings, artifacts, bucket, environment, ...(secrets ? { secrets } : {}) });
     if (!r.preflight) return plan;
+    // IAM and EC2 are read by the preflight alone: their SDKs load only when it runs.
+    const [{ preflight }, { IAMClient }, { EC2Client }] = await Promise.all([import('./aws/preflight.js'), import('@aws-sdk/client-iam'), import('@aws-sdk/client-ec2')]);
+    const iam = new IAMClient({ region, endpoint: endpointFor(aws, 'IAM'), credentials, requestHandler: REQUEST_HANDLER });
+    const ec2 = new EC2Client({ region, endpoint: endpointFor(aws, 'EC2'), credentials, requestHandler: REQUEST_HANDLER });
+    closing.push(iam, ec2);
     const checks = await preflight(
       { s3, iam, ec2 },
       {
@@ -109,15 +109,7 @@ export async function makePlan(r: PlanRequest): Promise<Plan> {
     );
     return { ...plan, preflight: checks };
   } finally {
-    for (const c of [s3, mwaa, sm, iam, ec2]) c.destroy();
-  }
-}
-
-export function writePlanFile(plan: Plan, file: string): void {
-  try {
-    writeFileSync(file, `${JSON.stringify(plan, null, 2)}\n`);
-  } catch (e) {
-    throw new UsageError(`cannot write the plan to ${file}: ${(e as Error).message.split(',')[0]}`);
+    for (const c of closing) c.destroy();
   }
 }
 

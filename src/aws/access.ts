@@ -19,6 +19,13 @@ export interface AwsAccess {
   env: Record<string, string | undefined>;
 }
 
+/**
+ * Every client's HTTP settings: an endpoint that stops answering fails the request (then the
+ * SDK's retries) instead of hanging the command. requestTimeout is the socket's idle time, so a
+ * long upload that keeps sending is never cut.
+ */
+export const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 30_000 };
+
 export function endpointFor(a: AwsAccess, service: AwsService): string | undefined {
   if (service === 'MWAA' && a.mwaaEndpointUrl) return a.mwaaEndpointUrl;
   return a.endpointUrl ?? a.env[`AWS_ENDPOINT_URL_${service}`] ?? a.env['AWS_ENDPOINT_URL'];

@@ -5,7 +5,7 @@ import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsComm
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { HeadBucketCommand, ListBucketsCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { parse } from 'ini';
-import { endpointFor, listProfiles, type AwsAccess } from './access.js';
+import { endpointFor, listProfiles, REQUEST_HANDLER, type AwsAccess } from './access.js';
 import { callerIdentity, profileCredentials, type CallerIdentity } from './identity.js';
 import { s3Client } from './s3-state.js';
 
@@ -112,8 +112,8 @@ export async function discover(t: AwsTarget): Promise<Discovery> {
   const { access, region } = t;
   const credentials = profileCredentials(access.profile);
   const s3 = s3Client({ region, endpoint: endpointFor(access, 'S3'), credentials });
-  const iam = new IAMClient({ region, credentials, endpoint: endpointFor(access, 'IAM') });
-  const ec2 = new EC2Client({ region, credentials, endpoint: endpointFor(access, 'EC2') });
+  const iam = new IAMClient({ region, credentials, endpoint: endpointFor(access, 'IAM'), requestHandler: REQUEST_HANDLER });
+  const ec2 = new EC2Client({ region, credentials, endpoint: endpointFor(access, 'EC2'), requestHandler: REQUEST_HANDLER });
   try {
     const [identity, buckets, roles, vpcs, subnets, securityGroups] = await Promise.all([
       callerIdentity({ region, endpoint: endpointFor(access, 'STS'), profile: access.profile }).then(

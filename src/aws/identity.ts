@@ -1,5 +1,6 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { REQUEST_HANDLER } from './access.js';
 
 // Whose credentials a command uses, so that migrate can show the account before it writes.
 
@@ -18,7 +19,7 @@ export interface CallerIdentity {
 
 /** STS GetCallerIdentity: needs no permission, so it works for any valid credentials. */
 export async function callerIdentity({ region, endpoint, profile }: { region: string; endpoint?: string; profile?: string }): Promise<CallerIdentity> {
-  const sts = new STSClient({ region, endpoint, credentials: profileCredentials(profile) });
+  const sts = new STSClient({ region, endpoint, credentials: profileCredentials(profile), requestHandler: REQUEST_HANDLER });
   try {
     const r = await sts.send(new GetCallerIdentityCommand({}));
     return { account: r.Account ?? 'unknown', arn: r.Arn ?? 'unknown' };

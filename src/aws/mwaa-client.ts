@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { REQUEST_HANDLER } from './access.js';
 import {
   CreateEnvironmentCommand,
   GetEnvironmentCommand,
@@ -74,6 +75,7 @@ export function mwaaClient({ region, endpoint, credentials, maxAttempts }: MwaaC
     credentials,
     endpoint,
     maxAttempts,
+    requestHandler: REQUEST_HANDLER,
     // The SDK prefixes the host with `api.`, which no custom endpoint (an IP, localhost) answers.
     disableHostPrefix: endpoint !== undefined,
   });

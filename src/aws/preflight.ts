@@ -33,6 +33,9 @@ import type { CreateEnvironmentInput } from '../plan/plan.js';
 import { dataTable } from '../refdata/data.js';
 import { validateRequest } from './api-model.js';
 import { evaluate, parsePolicyDocument, worse, type Decision, type NamedPolicy } from './iam-policy.js';
+import type { PreflightArea, PreflightCheck, PreflightStatus } from './preflight-text.js';
+
+export type { PreflightCheck } from './preflight-text.js';
 
 // Preflight: what can be known before CreateEnvironment about the things MWAA will use, found
 // with read-only calls (Get/Describe/List/Head) only. Creating an environment takes 20-30
@@ -50,18 +53,6 @@ export interface PreflightInput {
   environment: CreateEnvironmentInput;
   /** Secrets Manager name prefixes the environment will read (connections, variables), when secrets are migrated. */
   secretsPrefixes?: string[];
-}
-
-export type PreflightStatus = 'pass' | 'warn' | 'fail' | 'unknown';
-export type PreflightArea = 'bucket' | 'role' | 'network' | 'request';
-
-export interface PreflightCheck {
-  id: string;
-  area: PreflightArea;
-  status: PreflightStatus;
-  title: string;
-  detail: string;
-  fix?: string;
 }
 
 /** Clients for the environment's Region. */
@@ -598,19 +589,4 @@ export async function preflight(clients: PreflightClients, input: PreflightInput
     guarded(networkDefs, () => networkChecks(clients.ec2, input)),
   ]);
   return [...bucket, ...role, ...network, ...requestChecks(input)];
-}
-
-const MARK: Record<PreflightStatus, string> = { pass: 'ok', warn: 'WARN', fail: 'FAIL', unknown: '??' };
-
-/** Plain text, one line per check (status mark, id, title) with its detail and fix indented. */
-export function renderPreflightText(checks: PreflightCheck[]): string {
-  const count = (s: PreflightStatus) => checks.filter((c) => c.status === s).length;
-  const indent = (text: string) => text.split('\n').map((l) => `        ${l}`);
-  const lines = checks.flatMap((c) => [
-    `[${MARK[c.status]}]${' '.repeat(5 - MARK[c.status].length)}${c.id}  ${c.title}`,
-    ...indent(c.detail),
-    ...(c.fix && c.status !== 'pass' ? indent(`fix: ${c.fix}`) : []),
-  ]);
-  const summary = `Preflight: ${count('fail')} failing, ${count('warn')} to review, ${count('unknown')} not checked, ${count('pass')} ok.`;
-  return [...lines, '', summary, ''].join('\n');
 }

@@ -8,6 +8,7 @@ import {
   S3ServiceException,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
+import { REQUEST_HANDLER } from './access.js';
 
 // What plan needs to know about the source bucket, read with read-only calls. Nothing here writes.
 
@@ -27,6 +28,7 @@ export function s3Client({ region, endpoint, maxAttempts, credentials }: S3Clien
     endpoint,
     maxAttempts,
     credentials,
+    requestHandler: REQUEST_HANDLER,
     // Custom endpoints (loopback, IPs) have no per-bucket host names.
     forcePathStyle: endpoint !== undefined,
     // No CRC32 of every upload: apply sends the Content-MD5 it computes anyway, which S3 checks.

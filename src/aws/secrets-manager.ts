@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { REQUEST_HANDLER } from './access.js';
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
@@ -33,7 +34,7 @@ export interface SecretsManagerClientOptions {
 }
 
 export const secretsManagerClient = ({ region, endpoint, credentials, maxAttempts }: SecretsManagerClientOptions): SecretsManagerClient =>
-  new SecretsManagerClient({ region, endpoint, credentials, maxAttempts });
+  new SecretsManagerClient({ region, endpoint, credentials, maxAttempts, requestHandler: REQUEST_HANDLER });
 
 export const CREATED_BY_TAG = { Key: 'mwaa-migrate:created-by', Value: 'mwaa-migrate' } as const;
 const DEFAULT_CONCURRENCY = 4;

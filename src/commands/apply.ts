@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { AwsAccess } from '../aws/access.js';
 import type { ApplyResult } from '../aws/apply.js';
 import { EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit.js';
-import { applyPlanFile } from '../migration.js';
 import { PLAN_FORMAT_VERSION, refusals, type Plan } from '../plan/plan.js';
 import { parse, pollSecondsFlag, type Options, type Values } from './args.js';
 import { awsAccess } from './aws-flags.js';
@@ -101,6 +100,7 @@ export function allowed(plan: Plan, allowErrors: boolean, io: CliIO): boolean {
 
 /** Applies a plan written to file, printing progress and the outcome. */
 export async function runApply(plan: Plan, file: string, f: ApplyFlags, io: CliIO): Promise<number> {
+  const { applyPlanFile } = await import('../migration.js');
   const result = await applyPlanFile(plan, file, { aws: f.aws, ...(f.metadataDbUrl !== undefined ? { metadataDbUrl: f.metadataDbUrl } : {}), wait: f.wait, pollMs: f.pollMs, progress: (l) => io.stderr(`mwaa-migrate: ${l}\n`) });
   io.stdout(applySummary(result, f.wait, plan.secrets !== null));
   return failed(result.status) ? EXIT_FAILED : EXIT_OK;

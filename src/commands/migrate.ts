@@ -1,7 +1,6 @@
 import { endpointFor } from '../aws/access.js';
-import { callerIdentity } from '../aws/identity.js';
 import { EXIT_CHANGES, EXIT_DECLINED, EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit.js';
-import { makePlan, type PlanRequest } from '../migration.js';
+import type { PlanRequest } from '../migration.js';
 import { hasChanges, type Plan } from '../plan/plan.js';
 import { renderPlanText } from '../plan/render.js';
 import { parse, type Options } from './args.js';
@@ -29,6 +28,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   // Refused before the scan: a run nobody can confirm should not first keep someone waiting.
   if (!values.yes && !values['dry-run'] && !canAsk(io)) throw new UsageError('migrate changes AWS and cannot ask for confirmation here (no terminal, or CI is set): pass --yes');
 
+  // The AWS SDK loads once the flags are known to be right.
+  const { makePlan } = await import('../migration.js');
   const plan = await makePlan(request);
   if (!allowed(plan, Boolean(values['allow-errors']), io)) {
     io.stdout(renderPlanText(plan));
@@ -48,6 +49,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 /** Says on stderr which AWS account and region the change would go to. */
 async function showAccount(request: PlanRequest, io: CliIO): Promise<void> {
   const { region } = request.settings;
+  const { callerIdentity } = await import('../aws/identity.js');
   let who;
   try {
     who = await callerIdentity({ region, endpoint: endpointFor(request.aws, 'STS'), profile: request.aws.profile });

@@ -1,5 +1,5 @@
 import { EXIT_CHANGES, EXIT_FINDINGS, EXIT_OK } from '../exit.js';
-import { makePlan, writePlanFile } from '../migration.js';
+import { writePlanFile } from '../plan/file.js';
 import { hasChanges, refusals, type Plan } from '../plan/plan.js';
 import { renderPlanText } from '../plan/render.js';
 import { parse } from './args.js';
@@ -19,7 +19,10 @@ export function writePlan(plan: Plan, file: string, io: CliIO): void {
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, PLAN_OPTIONS);
   if (values.help) return printUsage(io);
-  const plan = await makePlan(planRequest('plan', values, positionals, io.env));
+  const request = planRequest('plan', values, positionals, io.env);
+  // The AWS SDK loads once the flags are known to be right.
+  const { makePlan } = await import('../migration.js');
+  const plan = await makePlan(request);
   if (values.out === undefined) io.stdout(renderPlanText(plan));
   else writePlan(plan, values.out, io);
   const { overridable, hard } = refusals(plan);

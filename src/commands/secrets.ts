@@ -1,9 +1,6 @@
 import { checkProfile, endpointFor } from '../aws/access.js';
-import { profileCredentials } from '../aws/identity.js';
 import { Journal } from '../aws/journal.js';
-import { secretsManagerClient, upsertSecrets } from '../aws/secrets-manager.js';
 import { EXIT_CHANGES, EXIT_DECLINED, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit.js';
-import { planSecretsPart } from '../migration.js';
 import { secretsBackendOptions } from '../secrets/mapping.js';
 import { secretsLines } from '../secrets/render.js';
 import { homeArg, parse, targetVersionFlag, type Options, type Values } from './args.js';
@@ -45,6 +42,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, SECRETS_OPTIONS);
   if (values.help) return printUsage(io);
   const { target, region, request, aws, context } = secretsSettings(values, positionals, io);
+  // The AWS SDK loads once the flags are known to be right.
+  const [{ profileCredentials }, { secretsManagerClient, upsertSecrets }, { planSecretsPart }] = await Promise.all([
+    import('../aws/identity.js'),
+    import('../aws/secrets-manager.js'),
+    import('../migration.js'),
+  ]);
   const client = secretsManagerClient({ region, endpoint: endpointFor(aws, 'SECRETS_MANAGER'), maxAttempts: 6, credentials: profileCredentials(aws.profile) });
   try {
     const { part, secrets } = await planSecretsPart(request, target, context, client);

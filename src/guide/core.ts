@@ -17,8 +17,9 @@ import { defaultRegion, knownRegions } from '../sizing/table.js';
 import type { ApplyResult } from '../aws/apply.js';
 import { bucketStatus, discover, listProfilesWithRegions, type AwsProfile, type AwsTarget, type BucketStatus, type Discovery } from '../aws/discover.js';
 import { journalPath } from '../aws/journal.js';
-import { applyPlanFile, makePlan, planSecretsPart, writePlanFile, type AwsAccess, type PlanRequest } from '../migration.js';
-import { checkProfile, endpointFor } from '../aws/access.js';
+import { applyPlanFile, makePlan, planSecretsPart, type AwsAccess, type PlanRequest } from '../migration.js';
+import { writePlanFile } from '../plan/file.js';
+import { checkProfile, endpointFor, REQUEST_HANDLER } from '../aws/access.js';
 import { profileCredentials } from '../aws/identity.js';
 import { secretsManagerClient } from '../aws/secrets-manager.js';
 import { preflight } from '../aws/preflight.js';
@@ -225,8 +226,8 @@ export function defaultCore({ env, cwd, cache }: DefaultCoreOptions): GuideCore 
       const region = settings.region;
       const clients = {
         s3: s3Client({ region, endpoint: endpointFor(aws, 'S3'), credentials }),
-        iam: new IAMClient({ region, endpoint: endpointFor(aws, 'IAM'), credentials }),
-        ec2: new EC2Client({ region, endpoint: endpointFor(aws, 'EC2'), credentials }),
+        iam: new IAMClient({ region, endpoint: endpointFor(aws, 'IAM'), credentials, requestHandler: REQUEST_HANDLER }),
+        ec2: new EC2Client({ region, endpoint: endpointFor(aws, 'EC2'), credentials, requestHandler: REQUEST_HANDLER }),
       };
       try {
         const checks = await preflight(clients, {

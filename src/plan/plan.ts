@@ -6,7 +6,7 @@ import type { Sizing } from '../sizing/sizing.js';
 import { TOOL_VERSION } from '../version.js';
 import { sha256, type FileFingerprint, type ObjectArtifact } from './artifacts.js';
 import { environmentDrift, updateInput, type Drift, type EnvironmentSettings, type UpdateEnvironmentInput } from './drift.js';
-import type { PreflightCheck } from '../aws/preflight.js';
+import type { PreflightCheck } from '../aws/preflight-text.js';
 import { secretsBackendOptions } from '../secrets/mapping.js';
 import type { SecretsPart, SecretsRequest } from '../secrets/step.js';
 

@@ -1,5 +1,5 @@
 import type { Action, Change, Plan } from './plan.js';
-import { renderPreflightText } from '../aws/preflight.js';
+import { renderPreflightText } from '../aws/preflight-text.js';
 import { secretsLines } from '../secrets/render.js';
 
 // The plan for people: terraform-like markers, counts, the environment settings and the

@@ -26,9 +26,9 @@ export async function load(url, context, next) {
 const register = join(tmp, 'register.mjs');
 writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
 
-function loadedBy(arg: string): string[] {
-  const trace = join(tmp, `${arg}.txt`);
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, '--', BIN, arg], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env['PATH'], TRACE_FILE: trace } });
+function loadedBy(...args: string[]): string[] {
+  const trace = join(tmp, `${args.join('_')}.txt`);
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, '--', BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env['PATH'], TRACE_FILE: trace } });
   expect(r.status, r.stderr).toBe(0);
   return readFileSync(trace, 'utf8').trim().split('\n');
 }
@@ -42,6 +42,12 @@ describe('start-up', () => {
       expect(ours.filter((m) => m.startsWith('commands/') && m !== 'commands/io.js' && m !== 'commands/help.js')).toEqual([]);
       expect(ours).not.toContain('sizing/sizing.js');
       expect(ours).not.toContain('check/versions.js');
+    });
+  }
+
+  for (const command of ['plan', 'apply', 'migrate', 'secrets']) {
+    it(`${command} --help loads no AWS SDK (the commands load it once their flags are right)`, () => {
+      expect(loadedBy(command, '--help').filter((url) => /@aws-sdk|@smithy/.test(url))).toEqual([]);
     });
   }
 

@@ -27,7 +27,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutBucketVersioningCommand, PutPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { preflight, renderPreflightText, type PreflightCheck, type PreflightInput } from '../../src/aws/preflight.js';
+import { preflight, type PreflightCheck, type PreflightInput } from '../../src/aws/preflight.js';
+import { renderPreflightText } from '../../src/aws/preflight-text.js';
 import type { CreateEnvironmentInput } from '../../src/plan/plan.js';
 import { startMoto, type Moto } from '../support/moto.js';
 
