@@ -72,10 +72,10 @@ const putsOf = (plan: Plan) => plan.actions.filter((a): a is Put => a.kind === '
 /** Rebuilds the artifacts from the home and refuses when they are not what the plan was made from. */
 export async function freshArtifacts(plan: Plan): Promise<Artifacts> {
   const { home, target, dagsPrefix } = plan.inputs;
-  // The scan cache (keyed by path, size and mtime) only spares parsing the Python again: nothing
-  // here uses the analysis, and buildArtifacts reads and hashes every file itself, so a stale
-  // cache entry cannot hide a change.
-  const inventory = await scanHome(home);
+  // Hashes only: nothing here needs the analysis. The scan's digest cache (keyed by path, size and
+  // mtime, as `aws s3 sync` compares) spares reading unchanged files, and every upload checks the
+  // MD5 of the bytes it sends, so a file edited since cannot reach the bucket unnoticed.
+  const inventory = await scanHome(home, { analyze: false });
   const built = await buildArtifacts(inventory, target, dagsPrefix);
   const files = new Map(built.fingerprints.map((f) => [f.path, f.sha256]));
   const changed = plan.inputs.files.filter((f) => files.get(f.path) !== f.sha256).map((f) => f.path);

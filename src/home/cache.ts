@@ -8,7 +8,7 @@ import type { FileOutcome } from '../python/pool.js';
 // modification time, and the whole cache by the analyser's version. It holds no secret: analysis
 // results are already redacted. A cache that cannot be read or written is simply not used.
 
-export const ANALYZER_VERSION = 'py-9';
+export const ANALYZER_VERSION = 'py-10';
 
 interface Entry {
   size: number;
@@ -20,11 +20,15 @@ export class ScanCache {
   private entries: Record<string, Entry> = {};
   private dirty = false;
   private readonly file: string;
+  /** Hashes alone, small enough to load in milliseconds: what apply needs to see nothing changed. */
+  private readonly digestFile: string;
   private loaded = false;
 
-  constructor(dir: string, home: string, toolVersion: string) {
+  /** `digestsOnly`: this scan hashes without parsing, so it reads and writes the digest file alone. */
+  constructor(dir: string, home: string, toolVersion: string, private readonly digestsOnly = false) {
     const key = createHash('sha256').update(`${home}\0${toolVersion}\0${ANALYZER_VERSION}`).digest('hex').slice(0, 32);
     this.file = join(dir, `${key}.json`);
+    this.digestFile = join(dir, `${key}.digests.json`);
   }
 
   /** Reads the cache once, on first use (a scan that finds no Python file never pays for it). */
@@ -34,7 +38,7 @@ export class ScanCache {
     try {
       // Written as ASCII (below), so read as Latin-1: decoding 100 MB as UTF-8 took longer than
       // parsing it, and V8 parses a one-byte string faster.
-      this.entries = JSON.parse(readFileSync(this.file, 'latin1')) as Record<string, Entry>;
+      this.entries = JSON.parse(readFileSync(this.digestsOnly ? this.digestFile : this.file, 'latin1')) as Record<string, Entry>;
     } catch {
       this.entries = {};
     }
@@ -60,25 +64,31 @@ export class ScanCache {
       }
     }
     if (!this.dirty) return;
+    const digest = ([k, e]: [string, Entry]): [string, Entry] => [k, e.outcome.ok ? { ...e, outcome: { ...e.outcome, analysis: null, problem: null } } : e];
+    writeEntries(this.digestFile, Object.entries(this.entries).map(digest));
+    if (!this.digestsOnly) writeEntries(this.file, Object.entries(this.entries));
+  }
+}
+
+function writeEntries(file: string, entries: Iterable<[string, Entry]>): void {
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    // Entry by entry: one JSON string of the whole cache would double the scan's peak memory.
+    const fd = openSync(tmp, 'w');
     try {
-      mkdirSync(join(this.file, '..'), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      // Entry by entry: one JSON string of the whole cache would double the scan's peak memory.
-      const fd = openSync(tmp, 'w');
-      try {
-        let sep = '{';
-        for (const [k, v] of Object.entries(this.entries)) {
-          writeSync(fd, ascii(`${sep}${JSON.stringify(k)}:${JSON.stringify(v)}`));
-          sep = ',';
-        }
-        writeSync(fd, sep === '{' ? '{}' : '}');
-      } finally {
-        closeSync(fd);
+      let sep = '{';
+      for (const [k, v] of entries) {
+        writeSync(fd, ascii(`${sep}${JSON.stringify(k)}:${JSON.stringify(v)}`));
+        sep = ',';
       }
-      renameSync(tmp, this.file);
-    } catch {
-      // A read-only or full cache folder only costs speed.
+      writeSync(fd, sep === '{' ? '{}' : '}');
+    } finally {
+      closeSync(fd);
     }
+    renameSync(tmp, file);
+  } catch {
+    // A read-only or full cache folder only costs speed.
   }
 }
 

@@ -4,7 +4,7 @@ import type { IgnoreSyntax } from './ignore.js';
 import type { DagFolder, Problem, PyFile, PyImport } from './inventory.js';
 import { openZip, readCapped, splitBySize, tooLargeProblem } from './read.js';
 import { walkFolder, type FoundFile } from './walk.js';
-import { fileFacts } from '../python/file.js';
+import { digests, fileFacts } from '../python/file.js';
 import type { FileOutcome } from '../python/pool.js';
 
 // The DAG folder as Airflow's workers see it. Safe mode and .airflowignore decide which files the
@@ -21,24 +21,28 @@ export interface DagFolderScan {
   maxSize: number;
   show: (abs: string) => string;
   analyze: Analyze;
+  /** false: files are hashed, not parsed, so no import is followed. */
+  analyzing: boolean;
 }
 
 export async function scanDagFolder(io: ScanIO, s: DagFolderScan, folder: DagFolder, problems: Problem[]): Promise<PyFile[]> {
   const walked = await walkFolder(io, s.root, {
     syntax: s.syntax,
     display: (rel) => s.show(join(s.root, rel)),
-    accept: (n) => n.endsWith('.py') || n.endsWith('.zip'),
+    accept: () => true,
     skipDirs: new Set(['__pycache__']),
   });
   problems.push(...walked.problems);
-  folder.ignoredFiles = walked.ignored;
+  // Airflow only ever looks at .py and .zip files: the others it ignores are no news.
+  folder.ignoredFiles = walked.ignored.filter((p) => p.endsWith('/') || isCode(p));
+  folder.dataFiles = walked.files.filter((f) => !f.rel.endsWith('.py')).map((f) => ({ path: s.show(f.abs), size: f.size, md5: null, sha256: null }));
   const files: PyFile[] = [];
   const py = walked.files.filter((f) => f.rel.endsWith('.py'));
   await addAnalysed(s, py, false, files, problems, folder);
 
   // Follow imports into ignored files until nothing new turns up.
   const seen = new Set(py.map((f) => f.rel));
-  for (let round = files; round.length; ) {
+  for (let round = s.analyzing ? files : []; round.length; ) {
     const wanted = [...new Set(round.flatMap((f) => importCandidates(posix.relative(relRoot(s), f.path), f.analysis?.imports ?? [])))].filter((r) => !seen.has(r));
     for (const r of wanted) seen.add(r);
     const found = await existingFiles(io, s.root, wanted);
@@ -51,6 +55,8 @@ export async function scanDagFolder(io: ScanIO, s: DagFolderScan, folder: DagFol
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
+const isCode = (p: string) => p.endsWith('.py') || p.endsWith('.zip');
+
 /** The DAG folder as shown to users (relative to the home when inside it), '/'-separated. */
 const relRoot = (s: DagFolderScan) => s.show(s.root);
 
@@ -58,7 +64,7 @@ async function addAnalysed(s: DagFolderScan, found: FoundFile[], ignored: boolea
   const { fitting, tooLarge } = splitBySize(found, s.maxSize);
   for (const f of tooLarge) {
     problems.push(tooLargeProblem(s.show(f.abs), f.size, s.maxSize));
-    files.push({ path: s.show(f.abs), size: f.size, sha256: '', zip: null, role: ignored ? 'module' : 'dag', analysis: null });
+    files.push({ path: s.show(f.abs), size: f.size, sha256: '', md5: '', zip: null, role: ignored ? 'module' : 'dag', analysis: null });
   }
   const outcomes = await s.analyze(fitting);
   fitting.forEach((f, i) => {
@@ -69,7 +75,7 @@ async function addAnalysed(s: DagFolderScan, found: FoundFile[], ignored: boolea
     if (ignored) folder.importedIgnored.push(path);
     else if (role === 'module') folder.skippedBySafeMode.push(path);
     if (o.problem) problems.push({ code: o.problem.code, file: path, line: o.analysis?.syntaxErrors[0]?.line, message: o.problem.message });
-    files.push({ path, size: f.size, sha256: o.sha256, zip: null, role, analysis: o.analysis });
+    files.push({ path, size: f.size, sha256: o.sha256, md5: o.md5, zip: null, role, analysis: o.analysis });
   });
 }
 
@@ -112,17 +118,19 @@ async function zipFiles(io: ScanIO, s: DagFolderScan, z: FoundFile, folder: DagF
   const zipPath = s.show(z.abs);
   folder.zips.push(zipPath);
   const bytes = await readCapped(io, z.abs, s.maxSize, zipPath, problems, true);
+  const listed = folder.dataFiles.find((d) => d.path === zipPath);
+  if (bytes && listed) Object.assign(listed, digests(bytes));
   const unzipped = bytes && openZip(bytes, zipPath, problems);
   if (!unzipped) return [];
   const out: PyFile[] = [];
   for (const [name, data] of Object.entries(unzipped)) {
     if (!name.endsWith('.py')) continue;
-    const facts = fileFacts(data, true);
+    const facts = fileFacts(data, s.analyzing);
     const path = `${zipPath}/${name}`;
     const role = !name.includes('/') && (!s.safeMode || facts.mightContainDag) ? 'dag' : 'module';
     if (role === 'module' && !name.includes('/')) folder.skippedBySafeMode.push(path);
     if (facts.problem) problems.push({ code: facts.problem.code, file: path, message: facts.problem.message });
-    out.push({ path, size: data.length, sha256: facts.sha256, zip: zipPath, role, analysis: facts.analysis });
+    out.push({ path, size: data.length, sha256: facts.sha256, md5: facts.md5, zip: zipPath, role, analysis: facts.analysis });
   }
   return out;
 }

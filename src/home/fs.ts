@@ -1,4 +1,5 @@
 import { promises as fsp, type Stats } from 'node:fs';
+import pLimit from 'p-limit';
 
 // The scanner's only contact with the file system. Everything else is pure and takes contents.
 // Tests replace it to inject errors that root cannot provoke (EACCES) or to count reads.
@@ -11,12 +12,19 @@ export interface ScanIO {
   readFile(path: string): Promise<Uint8Array>;
 }
 
+// Every read that holds a file open goes through one limit, so homes of any size work under the
+// common `ulimit -n` of 1024 (stat and friends open nothing).
+const openFiles = pLimit(64);
+
+/** Reads a whole file, a bounded number at a time across the process. */
+export const readBounded = (path: string): Promise<Buffer> => openFiles(() => fsp.readFile(path));
+
 export const nodeIO: ScanIO = {
   stat: (p) => fsp.stat(p),
   lstat: (p) => fsp.lstat(p),
   readdir: (p) => fsp.readdir(p),
   realpath: (p) => fsp.realpath(p),
-  readFile: (p) => fsp.readFile(p),
+  readFile: readBounded,
 };
 
 /** A one-line reason for a failed file-system call, without a stack. */

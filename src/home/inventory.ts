@@ -227,7 +227,8 @@ export interface PyAnalysis {
 export interface PyFile {
   path: string; // relative to the home; inside a zip: archive.zip/inner/path.py
   size: number;
-  sha256: string;
+  sha256: string; // '' when not read (over the size limit)
+  md5: string; // likewise; S3's ETag for these bytes
   zip: string | null; // the archive it came from
   /** 'dag': Airflow parses it as a DAG file (safe mode and .airflowignore let it through); 'module': code a DAG or plugin imports. Both are checked. */
   role: 'dag' | 'module';
@@ -246,6 +247,16 @@ export interface DagFolder {
   /** Files .airflowignore hides that a checked file imports: checked as modules. */
   importedIgnored: string[];
   zips: string[];
+  /** Every other file the folder holds (zips, SQL, templates): uploaded as they are. */
+  dataFiles: DataFile[];
+}
+
+export interface DataFile {
+  path: string;
+  size: number;
+  /** Known when the scan read the file (zips), else null: plan reads it. */
+  md5: string | null;
+  sha256: string | null;
 }
 
 export interface PluginDef extends Position {

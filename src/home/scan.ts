@@ -41,6 +41,8 @@ export interface ScanOptions {
   cache?: boolean;
   cacheDir?: string;
   workers?: number;
+  /** false: hash the Python files without parsing them (no analysis, no imports followed). */
+  analyze?: boolean;
   maxFileSize?: number;
   io?: ScanIO;
   onProgress?: (p: ScanProgress) => void;
@@ -152,7 +154,8 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
   const ignoreSyntax: IgnoreSyntax = syntaxSetting === 'glob' || syntaxSetting === 'regexp' ? syntaxSetting : major >= 3 ? 'glob' : 'regexp';
   const safeMode = !/^(false|f|no|n|0|off)$/i.test(setting('core', 'dag_discovery_safe_mode')?.trim() ?? 'true');
 
-  const cache = options.cache === false ? null : new ScanCache(options.cacheDir ?? defaultCacheDir(), home, TOOL_VERSION);
+  const analyzing = options.analyze !== false;
+  const cache = options.cache === false ? null : new ScanCache(options.cacheDir ?? defaultCacheDir(), home, TOOL_VERSION, !analyzing);
   const cacheKeep = new Set<string>();
   const workers = options.workers ?? defaultWorkers();
   const analyze = async (files: { abs: string; size: number; mtimeMs: number }[]): Promise<FileOutcome[]> => {
@@ -168,9 +171,10 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
     const base = progress.filesRead;
     progress.filesRead += files.length - todo.length;
     report();
-    const jobs: FileJob[] = todo.map((i) => ({ abs: files[i]!.abs }));
+    const jobs: FileJob[] = todo.map((i) => ({ abs: files[i]!.abs, analyze: analyzing }));
     const results = await analyzeFiles(jobs, {
-      workers,
+      // Hashing alone is quicker than handing files to workers.
+      workers: analyzing ? workers : 0,
       read: options.io ? (p) => io.readFile(p) : undefined,
       onDone: (n) => {
         progress.filesRead = base + files.length - todo.length + n;
@@ -199,9 +203,10 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
     skippedBySafeMode: [],
     importedIgnored: [],
     zips: [],
+    dataFiles: [],
   };
   const dagFiles: PyFile[] = dagsPath.path
-    ? await scanDagFolder(io, { root: dagsPath.path, safeMode, syntax: ignoreSyntax, maxSize, show, analyze }, dagFolder, problems)
+    ? await scanDagFolder(io, { root: dagsPath.path, safeMode, syntax: ignoreSyntax, maxSize, show, analyze, analyzing }, dagFolder, problems)
     : [];
   // Counts cover what Airflow would load: files that decode and parse. The facts recovered from
   // broken files stay on each file for the rules.
@@ -212,7 +217,7 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
   // Plugins
   progress.phase = 'plugins';
   report();
-  const plugins = await scanPlugins(io, home, env, setting('core', 'plugins_folder'), ignoreSyntax, maxSize, problems, show, analyze);
+  const plugins = await scanPlugins(io, home, env, setting('core', 'plugins_folder'), ignoreSyntax, maxSize, problems, show, analyze, analyzing);
 
   cache?.save(cacheKeep);
 
@@ -339,6 +344,7 @@ async function scanPlugins(
   problems: Problem[],
   show: (abs: string) => string,
   analyze: Analyze,
+  analyzing: boolean,
 ): Promise<PluginsInventory> {
   const located = await locateFolder(io, home, env, configured, 'plugins', 'plugins_folder', problems, show);
   const out: PluginsInventory = { folder: located.path ? show(located.path) : null, files: [], otherFiles: [], plugins: [], zip: null };
@@ -356,7 +362,7 @@ async function scanPlugins(
       const path = show(f.abs);
       if (!o.ok) return void problems.push({ code: 'unreadable', file: path, message: ioReason({ code: o.code, message: o.error }) });
       if (o.problem) problems.push({ code: o.problem.code, file: path, message: o.problem.message });
-      out.files.push({ path, size: f.size, sha256: o.sha256, zip: null, role: 'module', analysis: o.analysis });
+      out.files.push({ path, size: f.size, sha256: o.sha256, md5: o.md5, zip: null, role: 'module', analysis: o.analysis });
     });
     out.otherFiles = walked.files.filter((f) => !f.rel.endsWith('.py')).map((f) => show(f.abs));
     zipCandidates.push(...walked.files.filter((f) => basename(f.rel) === 'plugins.zip' && dirname(f.rel) === '.').map((f) => f.abs));
@@ -378,8 +384,8 @@ async function scanPlugins(
     }
     out.zip = { path: shown, entries, wrappedIn };
     for (const name of entries.filter((n) => n.endsWith('.py'))) {
-      const facts = fileFacts(unzipped[name]!, true);
-      out.files.push({ path: `${shown}/${name}`, size: unzipped[name]!.length, sha256: facts.sha256, zip: shown, role: 'module', analysis: facts.analysis });
+      const facts = fileFacts(unzipped[name]!, analyzing);
+      out.files.push({ path: `${shown}/${name}`, size: unzipped[name]!.length, sha256: facts.sha256, md5: facts.md5, zip: shown, role: 'module', analysis: facts.analysis });
     }
     break;
   }

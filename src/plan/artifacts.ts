@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { zipSync, type Zippable } from 'fflate';
-import { nodeIO } from '../home/fs.js';
+import { UsageError } from '../exit.js';
+import { ioReason, nodeIO, readBounded } from '../home/fs.js';
 import type { Inventory, Requirement } from '../home/inventory.js';
 import { wrappingFolder } from '../home/plugins.js';
-import { redactUriPasswords } from '../home/secrets.js';
+import { redactUrlCredentials } from '../home/secrets.js';
 import { walkFolder } from '../home/walk.js';
 import { mwaaData } from '../refdata/mwaa.js';
 
@@ -47,8 +47,19 @@ async function readFolder(inv: Inventory, folder: string, keep: (rel: string) =>
     return inside.startsWith('..') || isAbsolute(inside) ? abs : inside.split('\\').join('/');
   };
   const walked = await walkFolder(nodeIO, root, { syntax: inv.dagFolder.ignoreSyntax, display: show, accept: () => true, skipDirs: new Set(['__pycache__']) });
-  const files = walked.files.filter((f) => keep(f.rel)).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  return Promise.all(files.map(async (f) => ({ rel: f.rel, shown: show(f.rel), bytes: await readFile(f.abs) })));
+  const files = walked.files.filter((f) => keep(f.rel)).sort((a, b) => byPath(a.rel, b.rel));
+  return Promise.all(files.map(async (f) => ({ rel: f.rel, shown: show(f.rel), bytes: await readInput(inv, show(f.rel)) })));
+}
+
+const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A file of the home (as the inventory shows it); one line naming it when it cannot be read. */
+async function readInput(inv: Inventory, shown: string): Promise<Buffer> {
+  try {
+    return await readBounded(resolve(inv.home, shown));
+  } catch (e) {
+    throw new UsageError(`${shown}: ${ioReason(e)}`);
+  }
 }
 
 /** Editor and OS droppings never go to MWAA. */
@@ -56,13 +67,29 @@ const isJunk = (rel: string) => /(^|\/)(\.DS_Store|\.airflowignore)$/.test(rel) 
 
 /**
  * One object per file in the DAG folder (zip packages as their .zip), keyed by its path under
- * the folder; non-Python files (SQL templates, helpers safe mode skipped) go too, since DAGs read them.
+ * the folder; non-Python files (SQL templates, helpers safe mode skipped) go too, since DAGs read
+ * them. The scan already listed and hashed the Python files: only the others are read here.
  */
 export async function dagObjects(inv: Inventory, prefix: string): Promise<{ objects: ObjectArtifact[]; fingerprints: FileFingerprint[] }> {
-  const files = await readFolder(inv, inv.dagFolder.path, (rel) => !isJunk(rel));
+  const folder = inv.dagFolder.path;
+  const under = (path: string) => (folder === '.' ? path : path.slice(folder.length + 1));
+  // Files .airflowignore hides stay home, as they always did; the scan checked those a DAG imports.
+  const hidden = new Set(inv.dagFolder.importedIgnored);
+  const listed = [
+    ...inv.dagFiles.filter((f) => f.zip === null && !hidden.has(f.path)).map((f) => ({ path: f.path, size: f.size, md5: f.md5 || null, sha256: f.sha256 || null })),
+    ...inv.dagFolder.dataFiles,
+  ].filter((f) => !isJunk(under(f.path)));
+  const files = await Promise.all(
+    listed.map(async (f) => {
+      if (f.md5 !== null && f.sha256 !== null) return { rel: under(f.path), path: f.path, size: f.size, md5: f.md5, sha256: f.sha256 };
+      const bytes = await readInput(inv, f.path);
+      return { rel: under(f.path), path: f.path, size: bytes.length, md5: md5(bytes), sha256: sha256(bytes) };
+    }),
+  );
+  files.sort((a, b) => byPath(a.rel, b.rel));
   return {
-    objects: files.map((f) => ({ key: `${prefix}/${f.rel}`, source: f.shown, size: f.bytes.length, md5: md5(f.bytes) })),
-    fingerprints: files.map((f) => ({ path: f.shown, sha256: sha256(f.bytes) })),
+    objects: files.map((f) => ({ key: `${prefix}/${f.rel}`, source: f.path, size: f.size, md5: f.md5 })),
+    fingerprints: files.map((f) => ({ path: f.path, sha256: f.sha256 })),
   };
 }
 
@@ -96,16 +123,19 @@ export interface PluginsZip extends BuiltArtifact {
   fingerprints: FileFingerprint[];
 }
 
-/** plugins.zip from the contents of the plugins folder (no wrapping folder), or null when there is none or it is empty. */
+/**
+ * plugins.zip from the contents of the plugins folder (no wrapping folder); else the home's own
+ * plugins.zip as it is; null when there is neither. A plugins.zip inside the folder is what MWAA
+ * unpacks into it, so it is not zipped again.
+ */
 export async function pluginsZip(inv: Inventory): Promise<PluginsZip | null> {
-  if (inv.plugins.folder === null) return null;
-  const files = await readFolder(inv, inv.plugins.folder, (rel) => !isJunk(rel));
-  if (files.length === 0) return null;
+  const files = inv.plugins.folder === null ? [] : await readFolder(inv, inv.plugins.folder, (rel) => !isJunk(rel) && rel !== PLUGINS_KEY);
+  if (files.length === 0) return inv.plugins.zip ? zipAsFound(inv, inv.plugins.zip.path, inv.plugins.zip.entries) : null;
   const bytes = buildZip(Object.fromEntries(files.map((f) => [f.rel, f.bytes])));
   const entries = files.map((f) => f.rel);
   return {
     key: PLUGINS_KEY,
-    source: inv.plugins.folder,
+    source: inv.plugins.folder!,
     size: bytes.length,
     md5: md5(bytes),
     bytes,
@@ -113,6 +143,11 @@ export async function pluginsZip(inv: Inventory): Promise<PluginsZip | null> {
     layoutProblems: pluginsLayoutProblems(entries),
     fingerprints: files.map((f) => ({ path: f.shown, sha256: sha256(f.bytes) })),
   };
+}
+
+async function zipAsFound(inv: Inventory, path: string, entries: string[]): Promise<PluginsZip> {
+  const bytes = await readInput(inv, path);
+  return { key: PLUGINS_KEY, source: path, size: bytes.length, md5: md5(bytes), bytes, entries, layoutProblems: pluginsLayoutProblems(entries), fingerprints: [{ path, sha256: sha256(bytes) }] };
 }
 
 export interface CleanRequirements {
@@ -154,7 +189,7 @@ export function cleanRequirements(inv: Inventory, target: string, original: stri
     else notes.push(out.dropped);
   }
   const text = `${lines.join('\n')}\n`;
-  const before = redactUriPasswords(original);
+  const before = redactUrlCredentials(original);
   const diff = createTwoFilesPatch(`a/${REQUIREMENTS_KEY}`, `b/${REQUIREMENTS_KEY}`, before.endsWith('\n') || before === '' ? before : `${before}\n`, text, 'original', 'for MWAA');
   return { text, notes, diff };
 }
@@ -163,7 +198,7 @@ export function cleanRequirements(inv: Inventory, target: string, original: stri
 export async function requirementsObject(inv: Inventory, target: string): Promise<{ artifact: BuiltArtifact; clean: CleanRequirements; fingerprints: FileFingerprint[] } | null> {
   const [root, ...included] = inv.requirements.files;
   if (root === undefined) return null;
-  const read = (f: string) => readFile(resolve(inv.home, f));
+  const read = (f: string) => readInput(inv, f);
   const original = await read(root);
   const clean = cleanRequirements(inv, target, original.toString('utf8'));
   const bytes = new TextEncoder().encode(clean.text);
@@ -187,13 +222,17 @@ export async function buildArtifacts(inv: Inventory, target: string, dagsPrefix:
   const dags = await dagObjects(inv, dagsPrefix);
   const plugins = await pluginsZip(inv);
   const requirements = await requirementsObject(inv, target);
-  const cfg = inv.config.file === null ? [] : [{ path: inv.config.file, sha256: sha256(await readFile(resolve(inv.home, inv.config.file))) }];
+  const cfg = inv.config.file === null ? [] : [{ path: inv.config.file, sha256: sha256(await readInput(inv, inv.config.file)) }];
   return {
     dags: dags.objects,
     plugins,
     requirements: requirements?.artifact ?? null,
     fingerprints: [...dags.fingerprints, ...(plugins?.fingerprints ?? []), ...(requirements?.fingerprints ?? []), ...cfg],
-    notes: [...(requirements?.clean.notes ?? []), ...(plugins?.layoutProblems.map((p) => `plugins.zip: ${p}`) ?? [])],
+    notes: [
+      ...(requirements?.clean.notes ?? []),
+      ...(plugins && plugins.source === inv.plugins.zip?.path ? [`plugins.zip: ${plugins.source} uploaded as it is (no plugins folder to build it from)`] : []),
+      ...(plugins?.layoutProblems.map((p) => `plugins.zip: ${p}`) ?? []),
+    ],
     requirementsDiff: requirements?.clean.diff ?? null,
   };
 }

@@ -8,6 +8,8 @@ import { decodePython } from './decode.js';
 
 export interface FileFacts {
   sha256: string;
+  /** Hex MD5: the ETag S3 answers for a single-part upload of these bytes (plan compares them). */
+  md5: string;
   /** Airflow's safe-mode heuristic: the bytes mention both "dag" and "airflow" (any case). */
   mightContainDag: boolean;
   analysis: PyAnalysis | null;
@@ -19,12 +21,16 @@ export function mightContainDag(bytes: Uint8Array): boolean {
   return /dag/i.test(text) && /airflow/i.test(text);
 }
 
+export function digests(bytes: Uint8Array): { sha256: string; md5: string } {
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), md5: createHash('md5').update(bytes).digest('hex') };
+}
+
 export function fileFacts(bytes: Uint8Array, analyze: boolean): FileFacts {
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const { sha256, md5 } = digests(bytes);
   const might = mightContainDag(bytes);
-  if (!analyze) return { sha256, mightContainDag: might, analysis: null, problem: null };
+  if (!analyze) return { sha256, md5, mightContainDag: might, analysis: null, problem: null };
   const decoded = decodePython(bytes);
-  if (!decoded.ok) return { sha256, mightContainDag: might, analysis: null, problem: { code: decoded.code, message: decoded.reason } };
+  if (!decoded.ok) return { sha256, md5, mightContainDag: might, analysis: null, problem: { code: decoded.code, message: decoded.reason } };
   const analysis: PyAnalysis = { encoding: decoded.encoding, ...analyzePython(decoded.text) };
   let problem: FileFacts['problem'] = null;
   if (analysis.syntax !== 'ok') {
@@ -35,5 +41,5 @@ export function fileFacts(bytes: Uint8Array, analyze: boolean): FileFacts {
         ? { code: 'python2', message: `Python 2 syntax${where} (${first?.message ?? 'Python 2 only construct'}); MWAA runs Python 3` }
         : { code: 'syntax-error', message: `syntax error${where}: ${first?.message ?? 'invalid syntax'}` };
   }
-  return { sha256, mightContainDag: might, analysis, problem };
+  return { sha256, md5, mightContainDag: might, analysis, problem };
 }

@@ -8,6 +8,8 @@ import { fileFacts, type FileFacts } from './file.js';
 
 export interface FileJob {
   abs: string;
+  /** false: hashes only, no parse (apply checking that the files are still the planned ones). */
+  analyze: boolean;
 }
 
 export type FileOutcome = ({ ok: true } & FileFacts) | { ok: false; error: string; code?: string };
@@ -24,7 +26,7 @@ export async function runJob(job: FileJob, read: ReadFile = readFile): Promise<F
   } catch (e) {
     return { ok: false, error: (e as Error).message, code: (e as NodeJS.ErrnoException).code };
   }
-  return { ok: true, ...fileFacts(bytes, true) };
+  return { ok: true, ...fileFacts(bytes, job.analyze) };
 }
 
 export interface PoolOptions {

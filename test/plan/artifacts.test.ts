@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +47,47 @@ describe('DAG objects', () => {
     expect(keys).toContain('mwaa/dags/sql/reindex_hot_tables.sql');
     expect(keys.some((k) => k.includes('.zip/'))).toBe(false);
     for (const d of dags) expect(d.md5).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('carries the MD5 and size of the bytes on disk, with or without the analysis (the hashes come from the scan)', async () => {
+    for (const analyze of [true, false]) {
+      const inv = await scanHome(join(HOMES, 'airflow2'), { cache: false, analyze });
+      const { dags } = await buildArtifacts(inv, '2.10.3', 'dags');
+      for (const d of dags) {
+        const bytes = readFileSync(join(HOMES, 'airflow2', d.source));
+        expect([d.key, d.size, d.md5]).toEqual([d.key, bytes.length, createHash('md5').update(bytes).digest('hex')]);
+      }
+    }
+  });
+
+  it('plans 1,500 DAG files in a process allowed 256 open files', () => {
+    const home = mkdtempSync(join(tmpdir(), 'mm-many-'));
+    for (let i = 0; i < 1500; i++) {
+      mkdirSync(join(home, 'dags', `team_${i % 7}`), { recursive: true });
+      writeFileSync(join(home, 'dags', `team_${i % 7}`, `dag_${i}.py`), `from airflow import DAG\nwith DAG("d${i}") as dag:\n    pass\n`);
+      if (i % 10 === 0) writeFileSync(join(home, 'dags', `team_${i % 7}`, `q_${i}.sql`), `select ${i};\n`);
+    }
+    const script = `const { scanHome } = await import(${JSON.stringify(new URL('../../dist/home/scan.js', import.meta.url).href)});
+      const { buildArtifacts } = await import(${JSON.stringify(new URL('../../dist/plan/artifacts.js', import.meta.url).href)});
+      const inv = await scanHome(${JSON.stringify(home)}, { cache: false });
+      console.log((await buildArtifacts(inv, '2.10.3', 'dags')).dags.length);`;
+    writeFileSync(join(home, 'plan.mjs'), script);
+    const r = spawnSync('bash', ['-c', 'ulimit -n 256 && exec "$0" "$1"', process.execPath, join(home, 'plan.mjs')], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('1650');
+  });
+});
+
+describe('plugins only as plugins.zip', () => {
+  it('uploads the zip as it is, with a note', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mm-pz-'));
+    mkdirSync(join(home, 'dags'));
+    const zip = buildZip({ 'my_plugin.py': new TextEncoder().encode('from airflow.plugins_manager import AirflowPlugin\n') });
+    writeFileSync(join(home, 'plugins.zip'), zip);
+    const built = await buildArtifacts(await scanHome(home, { cache: false }), '2.10.3', 'dags');
+    expect(built.plugins?.md5).toBe(createHash('md5').update(zip).digest('hex'));
+    expect(built.plugins?.entries).toEqual(['my_plugin.py']);
+    expect(built.notes.join('\n')).toMatch(/plugins\.zip uploaded as it is/);
   });
 });
 
