@@ -17,7 +17,8 @@ import { applyPlan, type ApplyResult } from './aws/apply.js';
 import { Journal, journalPath } from './aws/journal.js';
 import { mwaaClient, readEnvironment } from './aws/mwaa-client.js';
 import { profileCredentials } from './aws/identity.js';
-import { checkProfile, endpointFor, REQUEST_HANDLER, type AwsAccess } from './aws/access.js';
+import { awsIdentity, checkProfile, endpointFor, REQUEST_HANDLER, type AwsAccess } from './aws/access.js';
+import { runIdentity } from './aws/journal.js';
 
 export type { AwsAccess } from './aws/access.js';
 
@@ -136,7 +137,9 @@ export async function applyPlanFile(plan: Plan, file: string, run: ApplyRun): Pr
     const secrets = plan.secrets
       ? { client: sm, part: plan.secrets, current: (await readSecrets(plan.secrets, plan.inputs.target, { home: plan.inputs.home, envFile: plan.inputs.envFile, env: run.aws.env, metadataDbUrl: run.metadataDbUrl })).secrets }
       : undefined;
-    return await applyPlan({ plan, journal: new Journal(journalPath(file)), s3, mwaa, ...(secrets ? { secrets } : {}), wait: run.wait, pollMs: run.pollMs, progress: run.progress });
+    const journal = new Journal(journalPath(file), runIdentity({ plan: plan.inputs, ...awsIdentity(run.aws, ['S3', 'MWAA', 'SECRETS_MANAGER']) }));
+    if (journal.setAside) run.progress(`the journal beside ${file} was left by another plan or AWS endpoint: kept as ${journal.setAside}, not trusted`);
+    return await applyPlan({ plan, journal, s3, mwaa, ...(secrets ? { secrets } : {}), wait: run.wait, pollMs: run.pollMs, progress: run.progress });
   } catch (e) {
     // AWS said no (or could not be reached): the journal keeps what was done, a re-run resumes.
     if (e instanceof UsageError || !(e instanceof Error) || !('$metadata' in e || 'code' in e)) throw e;

@@ -26,6 +26,11 @@ export interface AwsAccess {
  */
 export const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 30_000 };
 
+/** Where and as whom the given services are reached: part of a journal's identity. */
+export function awsIdentity(a: AwsAccess, services: AwsService[]): { profile: string | null; endpoints: (string | null)[] } {
+  return { profile: a.profile ?? a.env['AWS_PROFILE'] ?? null, endpoints: services.map((s) => endpointFor(a, s) ?? null) };
+}
+
 export function endpointFor(a: AwsAccess, service: AwsService): string | undefined {
   if (service === 'MWAA' && a.mwaaEndpointUrl) return a.mwaaEndpointUrl;
   return a.endpointUrl ?? a.env[`AWS_ENDPOINT_URL_${service}`] ?? a.env['AWS_ENDPOINT_URL'];

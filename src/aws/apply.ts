@@ -131,7 +131,7 @@ async function heldObjects(plan: Plan, s3: S3Client): Promise<Map<string, Remote
     }
   };
   const [dags, pinned] = await Promise.all([
-    puts.some((a) => a.what === 'dag') ? dagListing() : [],
+    puts.some((a) => a.what === 'dag') || plan.actions.some((a) => a.kind === 'delete-object') ? dagListing() : [],
     Promise.all(puts.filter((a) => a.what !== 'dag').map((a) => headObject(s3, bucket, a.key))),
   ]);
   return new Map([...dags, ...pinned.filter((h) => h !== undefined)].map((h) => [h.key, h]));
@@ -198,12 +198,19 @@ async function uploads(plan: Plan, built: Artifacts, held: Map<string, RemoteObj
   return { versions, uploaded, reused };
 }
 
-async function deletes(plan: Plan, { s3, journal, progress }: ApplyOptions): Promise<void> {
+/** Deletes what the plan deletes and the bucket still holds (`held`, listed before this run wrote). */
+async function deletes(plan: Plan, held: Map<string, RemoteObject>, { s3, journal, progress }: ApplyOptions): Promise<void> {
   const prefix = `${plan.inputs.dagsPrefix}/`;
   for (const a of plan.actions.filter((a): a is Delete => a.kind === 'delete-object')) {
     // The plan only lists keys under its prefix; a hand-edited plan must not widen that.
     if (!a.key.startsWith(prefix)) throw new UsageError(`refusing to delete ${a.key}: outside the owned prefix ${prefix}`);
     if (journal.find('delete-object', (e) => e.key === a.key)) continue;
+    // Gone already (a run killed after the delete but before its journal line): in a versioned
+    // bucket a second delete would stack a second delete marker.
+    if (!held.has(a.key)) {
+      journal.record({ step: 'delete-object', key: a.key });
+      continue;
+    }
     await s3.send(new DeleteObjectCommand({ Bucket: plan.inputs.bucket, Key: a.key }));
     journal.record({ step: 'delete-object', key: a.key });
     progress(`deleted s3://${plan.inputs.bucket}/${a.key}`);
@@ -327,7 +334,7 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplyResult> {
   const [built, held] = await Promise.all([freshArtifacts(plan), heldObjects(plan, o.s3)]);
   await bucketSteps(plan, o);
   const { versions, uploaded, reused } = await uploads(plan, built, held, o);
-  await deletes(plan, o);
+  await deletes(plan, held, o);
   if (o.secrets) await secretsStep(o.secrets, o);
 
   let did: ApplyResult['environment'];

@@ -1,5 +1,5 @@
-import { checkProfile, endpointFor } from '../aws/access.js';
-import { Journal } from '../aws/journal.js';
+import { awsIdentity, checkProfile, endpointFor } from '../aws/access.js';
+import { Journal, runIdentity } from '../aws/journal.js';
 import { EXIT_CHANGES, EXIT_DECLINED, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit.js';
 import { secretsBackendOptions } from '../secrets/mapping.js';
 import { secretsLines } from '../secrets/render.js';
@@ -68,7 +68,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         return EXIT_DECLINED;
       }
     }
-    const r = await upsertSecrets({ client, actions, current: secrets, journal: new Journal(values.journal), ...(request.kmsKey ? { kmsKeyId: request.kmsKey } : {}) });
+    const r = await upsertSecrets({ client, actions, current: secrets, journal: new Journal(values.journal, runIdentity({ region, ...awsIdentity(aws, ['SECRETS_MANAGER']) })), ...(request.kmsKey ? { kmsKeyId: request.kmsKey } : {}) });
     io.stdout(`Secrets: ${r.written} written, ${r.skipped} already in place${r.failed ? `, ${r.failed} failed` : ''}.\n`);
     for (const f of r.failures) io.stderr(`mwaa-migrate: ${f.name}: ${f.reason}\n`);
     return r.failed ? EXIT_FAILED : EXIT_OK;

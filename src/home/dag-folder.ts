@@ -120,7 +120,7 @@ async function zipFiles(io: ScanIO, s: DagFolderScan, z: FoundFile, folder: DagF
   const bytes = await readCapped(io, z.abs, s.maxSize, zipPath, problems, true);
   const listed = folder.dataFiles.find((d) => d.path === zipPath);
   if (bytes && listed) Object.assign(listed, digests(bytes));
-  const unzipped = bytes && openZip(bytes, zipPath, problems);
+  const unzipped = bytes && openZip(bytes, zipPath, problems, s.maxSize);
   if (!unzipped) return [];
   const out: PyFile[] = [];
   for (const [name, data] of Object.entries(unzipped)) {

@@ -1,4 +1,4 @@
-import { promises as fsp, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fsp, readSync, type Stats } from 'node:fs';
 import pLimit from 'p-limit';
 
 // The scanner's only contact with the file system. Everything else is pure and takes contents.
@@ -16,8 +16,42 @@ export interface ScanIO {
 // common `ulimit -n` of 1024 (stat and friends open nothing).
 const openFiles = pLimit(64);
 
-/** Reads a whole file, a bounded number at a time across the process. */
-export const readBounded = (path: string): Promise<Buffer> => openFiles(() => fsp.readFile(path));
+// Opened without blocking, then checked: a FIFO, socket or device is refused instead of read
+// (reading a FIFO waits forever for a writer). The flag means nothing to regular files.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+const notRegular = (path: string) => Object.assign(new Error(`${path}: not a regular file`), { code: 'ENOTREG' });
+
+async function readRegular(path: string): Promise<Buffer> {
+  const fh = await fsp.open(path, OPEN_FLAGS);
+  try {
+    if (!(await fh.stat()).isFile()) throw notRegular(path);
+    return await fh.readFile();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Reads a whole regular file, a bounded number at a time across the process. */
+export const readBounded = (path: string): Promise<Buffer> => openFiles(() => readRegular(path));
+
+/** At most `max` bytes of a regular file, synchronously (for parsers that pull files as they go). */
+export function readRegularSync(path: string, max: number): Buffer {
+  const fd = openSync(path, OPEN_FLAGS);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw notRegular(path);
+    const buf = Buffer.alloc(Math.min(st.size, max));
+    let n = 0;
+    while (n < buf.length) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export const nodeIO: ScanIO = {
   stat: (p) => fsp.stat(p),
@@ -26,6 +60,8 @@ export const nodeIO: ScanIO = {
   realpath: (p) => fsp.realpath(p),
   readFile: readBounded,
 };
+
+export const NOT_REGULAR = 'not a regular file (a FIFO, socket or device): not read';
 
 /** A one-line reason for a failed file-system call, without a stack. */
 export function ioReason(e: unknown): string {
@@ -42,6 +78,8 @@ export function ioReason(e: unknown): string {
       return 'is a directory';
     case 'ENOTDIR':
       return 'is not a directory';
+    case 'ENOTREG':
+      return NOT_REGULAR;
     default:
       return err?.code ? `${err.code}` : String((e as Error)?.message ?? e);
   }

@@ -38,7 +38,9 @@ export type ProblemCode =
   | 'zip-invalid'
   | 'requirements-malformed'
   | 'requirements-include-missing'
-  | 'plugins-zip-layout';
+  | 'plugins-zip-layout'
+  | 'analysis-failed'
+  | 'not-followed';
 
 export interface Problem {
   code: ProblemCode;

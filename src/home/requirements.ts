@@ -33,14 +33,15 @@ export function parseRequirements(text: string, file: string): ParsedRequirement
 
 /**
  * Parses `root` (relative to the Airflow home) and, depth first like pip, every file it
- * includes with -r. `read` returns null for a missing or unreadable file.
+ * includes with -r. `read` returns null for a missing or unreadable file, or throws an Error whose
+ * message says why.
  */
 export function collectRequirements(root: string, read: (path: string) => string | null): CollectedRequirements {
   const out: CollectedRequirements = { files: [], requirements: [], problems: [] };
   const rootPath = normalize(root);
-  const rootText = safeRead(read, rootPath);
+  const { text: rootText, why } = safeRead(read, rootPath);
   if (rootText === null) {
-    out.problems.push({ code: 'unreadable', file: rootPath, message: 'the requirements file could not be read' });
+    out.problems.push({ code: 'unreadable', file: rootPath, message: `the requirements file could not be read${why}` });
     return out;
   }
   // An explicit stack rather than recursion: include chains of any depth cannot overflow it.
@@ -65,13 +66,13 @@ export function collectRequirements(root: string, read: (path: string) => string
     const target = isAbsolute(req.target) ? normalize(req.target) : join(dirname(top.file), req.target);
     if (seen.has(target)) continue;
     seen.add(target);
-    const content = safeRead(read, target);
+    const { text: content, why } = safeRead(read, target);
     if (content === null) {
       out.problems.push({
         code: 'requirements-include-missing',
         file: top.file,
         line: req.line,
-        message: `included requirements file ${target} is missing or unreadable`,
+        message: `included requirements file ${target} is missing or unreadable${why}`,
       });
     } else {
       open(target, content);
@@ -80,11 +81,11 @@ export function collectRequirements(root: string, read: (path: string) => string
   return out;
 }
 
-function safeRead(read: (path: string) => string | null, path: string): string | null {
+function safeRead(read: (path: string) => string | null, path: string): { text: string | null; why: string } {
   try {
-    return read(path);
-  } catch {
-    return null; // a reader that throws is treated like one that found nothing
+    return { text: read(path), why: '' };
+  } catch (e) {
+    return { text: null, why: `: ${(e as Error)?.message ?? e}` };
   }
 }
 

@@ -1,5 +1,4 @@
 import { UsageError } from '../exit.js';
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -7,7 +6,7 @@ import { ScanCache, defaultCacheDir } from './cache.js';
 import { parseCfg, type CfgEntry } from './cfgparse.js';
 import { buildConfig, type EnvVar } from './config.js';
 import { parseDotenv } from './dotenv.js';
-import { ioReason, nodeIO, type ScanIO } from './fs.js';
+import { ioReason, nodeIO, readRegularSync, type ScanIO } from './fs.js';
 import type { IgnoreSyntax } from './ignore.js';
 import {
   INVENTORY_SCHEMA_VERSION,
@@ -126,9 +125,10 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
     const collected = collectRequirements('requirements.txt', (p) => {
       try {
         const abs = join(home, p);
-        return readFileSync(abs).subarray(0, maxSize).toString('utf8');
-      } catch {
-        return null;
+        return readRegularSync(abs, maxSize).toString('utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw new Error(ioReason(e));
       }
     });
     requirements.files = collected.files;
@@ -371,7 +371,7 @@ async function scanPlugins(
     const shown = show(zipAbs);
     const bytes = await readCapped(io, zipAbs, maxSize, shown, problems, false);
     if (!bytes) continue;
-    const unzipped = openZip(bytes, shown, problems);
+    const unzipped = openZip(bytes, shown, problems, maxSize);
     if (!unzipped) continue;
     const entries = Object.keys(unzipped).sort();
     const wrappedIn = wrappingFolder(entries);

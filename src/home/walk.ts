@@ -1,6 +1,6 @@
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { Problem } from './inventory.js';
-import { ioReason, type ScanIO } from './fs.js';
+import { ioReason, NOT_REGULAR, type ScanIO } from './fs.js';
 import { addIgnoreFile, emptyRules, isIgnored, type IgnoreSyntax } from './ignore.js';
 
 // Walks a DAG or plugins folder the way Airflow's find_path_from_directory does: following
@@ -27,9 +27,23 @@ export interface WalkOptions {
   skipDirs?: ReadonlySet<string>;
 }
 
+// Folders no Airflow home lives in, whose walk would never end or would read devices and the
+// kernel's files: a DAG folder or a symlink resolving into one is not walked.
+const SYSTEM_TREES = ['/proc', '/sys', '/dev', '/run'];
+const SYSTEM_FOLDERS = ['/', '/etc', '/usr', '/bin', '/sbin', '/lib', '/lib64', '/boot', '/var', '/home', '/root'];
+
+export function isSystemPath(real: string): boolean {
+  const p = real.split(sep).join('/');
+  return SYSTEM_FOLDERS.includes(p) || SYSTEM_TREES.some((t) => p === t || p.startsWith(`${t}/`)) || /^[A-Za-z]:\/?$/.test(p);
+}
+
 export async function walkFolder(io: ScanIO, root: string, opts: WalkOptions): Promise<WalkResult> {
   const out: WalkResult = { files: [], ignored: [], problems: [] };
   const rootReal = await io.realpath(root);
+  if (isSystemPath(rootReal)) {
+    out.problems.push({ code: 'not-followed', file: opts.display('') || '.', message: `resolves to the system folder ${rootReal}: not scanned (point the setting at the real folder)` });
+    return out;
+  }
 
   const visit = async (dir: string, rel: string, rules: ReturnType<typeof emptyRules>, chain: string[]): Promise<void> => {
     let names: string[];
@@ -74,6 +88,11 @@ export async function walkFolder(io: ScanIO, root: string, opts: WalkOptions): P
           out.problems.push({ code: 'unreadable', file: opts.display(childRel), message: ioReason(e) });
           continue;
         }
+        if (isSystemPath(real) || rootReal.startsWith(real + sep)) {
+          const what = isSystemPath(real) ? 'the system folder' : 'a folder holding this one,';
+          out.problems.push({ code: 'not-followed', file: opts.display(childRel), message: `symbolic link to ${what} ${real}: not followed` });
+          continue;
+        }
         if (chain.includes(real)) {
           out.problems.push({
             code: 'symlink-loop',
@@ -83,7 +102,9 @@ export async function walkFolder(io: ScanIO, root: string, opts: WalkOptions): P
           continue;
         }
         await visit(abs, childRel, rules, [...chain, real]);
-      } else if (st.isFile() && opts.accept(name)) {
+      } else if (!st.isFile()) {
+        out.problems.push({ code: 'unreadable', file: opts.display(childRel), message: NOT_REGULAR });
+      } else if (opts.accept(name)) {
         if (isIgnored(rules, childRel, false)) out.ignored.push(opts.display(childRel));
         else out.files.push({ abs, rel: childRel, size: st.size, mtimeMs: st.mtimeMs });
       }

@@ -1,3 +1,4 @@
+import { basename, resolve } from 'node:path';
 import type { BucketState, RemoteObject } from '../aws/s3-state.js';
 import type { Finding } from '../check/types.js';
 import { carryOverOptions } from '../check/matchers/config.js';
@@ -174,6 +175,9 @@ const tagSafe = (s: string, max: number) => s.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-
 export const TOOL_TAG = 'mwaa-migrate:created-by';
 export const HOME_TAG = 'mwaa-migrate:source-home';
 
+/** The home's folder name: its full local path is a detail of the user's machine, not of their AWS account. */
+const homeName = (home: string) => basename(resolve(home));
+
 export function environmentInput(inv: Inventory, sizing: Sizing, s: PlanSettings, artifacts: Pick<PlanArtifacts, 'plugins' | 'requirements'>): CreateEnvironmentInput {
   const r = sizing.recommendation;
   const options = {
@@ -207,7 +211,7 @@ export function environmentInput(inv: Inventory, sizing: Sizing, s: PlanSettings
       TaskLogs: module('INFO'),
     },
     Tags: Object.fromEntries(
-      Object.entries({ ...s.tags, [TOOL_TAG]: 'mwaa-migrate', [HOME_TAG]: s.home }).map(([k, v]) => [tagSafe(k, 128), tagSafe(v, 256)]),
+      Object.entries({ ...s.tags, [TOOL_TAG]: 'mwaa-migrate', [HOME_TAG]: homeName(s.home) }).map(([k, v]) => [tagSafe(k, 128), tagSafe(v, 256)]),
     ),
     WebserverAccessMode: s.webserverAccessMode,
     ...(s.kmsKey ? { KmsKey: s.kmsKey } : {}),

@@ -21,6 +21,11 @@ export function mightContainDag(bytes: Uint8Array): boolean {
   return /dag/i.test(text) && /airflow/i.test(text);
 }
 
+function analysisFailure(e: unknown): string {
+  const why = e instanceof RangeError && /call stack/i.test(e.message) ? 'nested too deeply to analyse' : `could not be analysed (${String((e as Error)?.message ?? e).split('\n')[0]})`;
+  return `${why}; no check ran on this file`;
+}
+
 export function digests(bytes: Uint8Array): { sha256: string; md5: string } {
   return { sha256: createHash('sha256').update(bytes).digest('hex'), md5: createHash('md5').update(bytes).digest('hex') };
 }
@@ -31,7 +36,13 @@ export function fileFacts(bytes: Uint8Array, analyze: boolean): FileFacts {
   if (!analyze) return { sha256, md5, mightContainDag: might, analysis: null, problem: null };
   const decoded = decodePython(bytes);
   if (!decoded.ok) return { sha256, md5, mightContainDag: might, analysis: null, problem: { code: decoded.code, message: decoded.reason } };
-  const analysis: PyAnalysis = { encoding: decoded.encoding, ...analyzePython(decoded.text) };
+  let analysis: PyAnalysis;
+  try {
+    analysis = { encoding: decoded.encoding, ...analyzePython(decoded.text) };
+  } catch (e) {
+    // Whatever the input does to the parser or the analysis stays a problem of this one file.
+    return { sha256, md5, mightContainDag: might, analysis: null, problem: { code: 'analysis-failed', message: analysisFailure(e) } };
+  }
   let problem: FileFacts['problem'] = null;
   if (analysis.syntax !== 'ok') {
     const first = analysis.syntaxErrors[0];

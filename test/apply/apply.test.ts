@@ -209,6 +209,28 @@ describe('apply', () => {
     expect(held.get('dags/retired.py')).toEqual({ versions: [seeded['dags/retired.py']], deleted: 1 });
   });
 
+  it('does not delete again what a killed run deleted before journaling it (no second delete marker)', async () => {
+    await seedBucket(moto.endpoint, 'apply-redelete', [['dags/retired.py', 'gone from the home']]);
+    const file = await plan('acme-redelete', 'apply-redelete', { extra: ['--delete'] });
+    expect((await apply(file)).code).toBe(0);
+    // The kill: the delete happened, its journal line did not.
+    const kept = readFileSync(journalPath(file), 'utf8').split('\n').filter((l) => !l.includes('"delete-object"'));
+    writeFileSync(journalPath(file), kept.join('\n'));
+    expect((await apply(file)).code).toBe(0);
+    expect((await versions('apply-redelete')).get('dags/retired.py')?.deleted).toBe(1);
+    expect(readFileSync(journalPath(file), 'utf8')).toContain('"delete-object"');
+  });
+
+  it("does not trust a journal another run left under the plan's name (its bucket is not this one)", async () => {
+    const file = await plan('acme-otherrun', 'apply-otherrun');
+    // Left by a run against another endpoint: it says the bucket exists and the DAGs are in place.
+    writeFileSync(journalPath(file), [{ step: 'run', identity: 'another-endpoint' }, ...['ensure-bucket', 'enable-versioning', 'block-public-access'].map((step) => ({ step, bucket: 'apply-otherrun' }))].map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const r = await apply(file);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/left by another plan or AWS endpoint: kept as .*other-run, not trusted/);
+    await expectPlannedOnce(file, 'apply-otherrun');
+  });
+
   it('refuses a hand-widened delete outside the prefix', async () => {
     const file = await plan('acme-widened', 'apply-widened');
     const p = readPlan(file);

@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { zipSync } from 'fflate';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Inventory } from '../../src/home/inventory.js';
+import { cliAsync } from '../helpers.js';
+
+// A home full of what old servers hold: every oddity is a problem of its own file or folder, the
+// rest of the home is still scanned, and nothing blocks or crashes. The CLI runs as users run it.
+
+const tmp = mkdtempSync(join(tmpdir(), 'mwaa-migrate-hostile-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const DAG = 'from airflow import DAG\nwith DAG("good") as dag:\n    pass\n';
+
+function hostileHome(): string {
+  const home = join(tmp, 'home');
+  mkdirSync(join(home, 'dags'), { recursive: true });
+  mkdirSync(join(home, 'plugins'));
+  writeFileSync(join(home, 'dags', 'good.py'), DAG);
+  // Reading a FIFO waits for a writer that never comes.
+  execFileSync('mkfifo', [join(home, 'plugins', 'fifo.py'), join(home, 'requirements.txt'), join(home, 'dags', 'pipe.sql')]);
+  symlinkSync('/', join(home, 'dags', 'root'));
+  symlinkSync('/proc/self', join(home, 'dags', 'proc'));
+  symlinkSync(tmp, join(home, 'dags', 'up'));
+  // Deeper than any stack: the analysis gives up on this file alone.
+  writeFileSync(join(home, 'dags', 'deep.py'), `from airflow import DAG\nx = ${'('.repeat(30000)}1${')'.repeat(30000)}\n`);
+  // Escapes CPython rejects, and a Windows path.
+  writeFileSync(join(home, 'dags', 'escapes.py'), 'from airflow import DAG\np = "C:\\users\\me"\nq = "\\U00110000"\nr = "\\xZZ"\nwith DAG("escapes") as dag:\n    pass\n');
+  // A zip bomb: 64 MB of zeros per entry, declared honestly, about 60 KB packed each.
+  const zeros = new Uint8Array(64 * 1024 * 1024);
+  writeFileSync(join(home, 'dags', 'bomb.zip'), zipSync({ 'a.py': zeros, 'b.py': zeros, 'ok.py': new TextEncoder().encode(DAG) }, { level: 9 }));
+  return home;
+}
+
+describe('a hostile home', () => {
+  it('is scanned in full, each oddity a problem naming its file', async () => {
+    const home = hostileHome();
+    const r = await cliAsync(['scan', home, '--json', '--no-cache']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const inv = JSON.parse(r.stdout) as Inventory;
+    const problems = inv.problems.map((p) => `${p.code} ${p.file}: ${p.message}`);
+    const expectProblem = (re: RegExp) => expect(problems.some((p) => re.test(p)), `${re} in\n${problems.join('\n')}`).toBe(true);
+    expectProblem(/^unreadable plugins\/fifo\.py: not a regular file/);
+    expectProblem(/^unreadable dags\/pipe\.sql: not a regular file/);
+    expectProblem(/^unreadable requirements\.txt: .*not a regular file/);
+    expectProblem(/^not-followed dags\/root: .*system folder \/: not followed/);
+    expectProblem(/^not-followed dags\/proc: .*system folder \/proc\//);
+    expectProblem(/^not-followed dags\/up: .*a folder holding this one/);
+    expectProblem(/^analysis-failed dags\/deep\.py: nested too deeply/);
+    expectProblem(/^too-large dags\/bomb\.zip: 2 entries \(a\.py, b\.py\)/);
+    expect(inv.dagFiles.map((f) => f.path).sort()).toEqual(['dags/bomb.zip/ok.py', 'dags/deep.py', 'dags/escapes.py', 'dags/good.py']);
+    expect(inv.summary.dags).toBe(3);
+  }, 60_000);
+});
