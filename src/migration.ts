@@ -131,12 +131,16 @@ export async function applyPlanFile(plan: Plan, file: string, run: ApplyRun): Pr
   // More attempts than the SDK's default 3: a long apply should ride out throttling and blips.
   const s3 = s3Client({ region, endpoint: endpointFor(run.aws, 'S3'), maxAttempts: 6, credentials });
   const mwaa = mwaaClient({ region, endpoint: endpointFor(run.aws, 'MWAA'), maxAttempts: 6, credentials });
-  const sm = secretsManagerClient({ region, endpoint: endpointFor(run.aws, 'SECRETS_MANAGER'), maxAttempts: 6, credentials });
+  const closing: { destroy(): void }[] = [s3, mwaa];
   try {
     // The values are read again from their sources now: the plan holds only their fingerprints.
-    const secrets = plan.secrets
-      ? { client: sm, part: plan.secrets, current: (await readSecrets(plan.secrets, plan.inputs.target, { home: plan.inputs.home, envFile: plan.inputs.envFile, env: run.aws.env, metadataDbUrl: run.metadataDbUrl })).secrets }
-      : undefined;
+    let secrets: Parameters<typeof applyPlan>[0]['secrets'];
+    if (plan.secrets) {
+      const client = secretsManagerClient({ region, endpoint: endpointFor(run.aws, 'SECRETS_MANAGER'), maxAttempts: 6, credentials });
+      closing.push(client);
+      const current = (await readSecrets(plan.secrets, plan.inputs.target, { home: plan.inputs.home, envFile: plan.inputs.envFile, env: run.aws.env, metadataDbUrl: run.metadataDbUrl })).secrets;
+      secrets = { client, part: plan.secrets, current };
+    }
     const journal = new Journal(journalPath(file), runIdentity({ plan: plan.inputs, ...awsIdentity(run.aws, ['S3', 'MWAA', 'SECRETS_MANAGER']) }));
     if (journal.setAside) run.progress(`the journal beside ${file} was left by another plan or AWS endpoint: kept as ${journal.setAside}, not trusted`);
     return await applyPlan({ plan, journal, s3, mwaa, ...(secrets ? { secrets } : {}), wait: run.wait, pollMs: run.pollMs, progress: run.progress });
@@ -145,6 +149,6 @@ export async function applyPlanFile(plan: Plan, file: string, run: ApplyRun): Pr
     if (e instanceof UsageError || !(e instanceof Error) || !('$metadata' in e || 'code' in e)) throw e;
     throw new UsageError(`apply stopped: ${e.name}: ${e.message} (fix the cause and run apply again to resume)`);
   } finally {
-    for (const c of [s3, mwaa, sm]) c.destroy();
+    for (const c of closing) c.destroy();
   }
 }

@@ -24,7 +24,7 @@ export interface AwsAccess {
  * SDK's retries) instead of hanging the command. requestTimeout is the socket's idle time, so a
  * long upload that keeps sending is never cut.
  */
-export const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 30_000 };
+export const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 30_000, throwOnRequestTimeout: true };
 
 /** Where and as whom the given services are reached: part of a journal's identity. */
 export function awsIdentity(a: AwsAccess, services: AwsService[]): { profile: string | null; endpoints: (string | null)[] } {

@@ -2,7 +2,7 @@ import type { CfgEntry } from './cfgparse.js';
 import { interpolate } from './cfgparse.js';
 import type { ConfigOption, Connection, Problem, SecretRef, Source, Variable } from './inventory.js';
 import { REDACTED } from './inventory.js';
-import { fingerprint, hasUriPassword, isSensitiveName, kwargsHoldSecret, redactUrlCredentials } from './secrets.js';
+import { fingerprint, holdsCredential, isSensitiveName, kwargsHoldSecret, redactUrlCredentials } from './secrets.js';
 import { airflowConfigCatalog, defaultAt, PROVIDER_SECTIONS, sensitiveOptions } from '../refdata/airflow-config.js';
 
 // Turns airflow.cfg entries and AIRFLOW__* / AIRFLOW_CONN_* / AIRFLOW_VAR_* variables into the
@@ -46,7 +46,7 @@ export function isSecretOption(section: string, key: string, value: string | nul
   const full = `${section}.${key}`;
   // A backend's keyword arguments are a secret only when they carry one: prefixes and a profile name are not.
   if (key.endsWith('backend_kwargs') && value !== null) return kwargsHoldSecret(value);
-  return secretKeys.has(full) || isSensitiveName(key) || (value !== null && hasUriPassword(value));
+  return secretKeys.has(full) || isSensitiveName(key) || (value !== null && holdsCredential(value));
 }
 
 type Form = ConfigOption['valueFrom'];
@@ -128,7 +128,7 @@ export function buildConfig(
       const key = variable[1]!.toLowerCase();
       const fp = fingerprint(v.value);
       variables.push({ key, source: v.source, length: v.value.length, fingerprint: fp });
-      if (isSensitiveName(key) || hasUriPassword(v.value)) secrets.push({ what: `variable ${key}`, source: v.source, fingerprint: fp });
+      if (isSensitiveName(key) || holdsCredential(v.value)) secrets.push({ what: `variable ${key}`, source: v.source, fingerprint: fp });
     }
   }
 

@@ -79,6 +79,17 @@ export function hasUriPassword(text: string): boolean {
   return false;
 }
 
+// Credentials outside URLs: a libpq/ODBC keyword DSN's password (`host=db password=x`,
+// `Server=db;Pwd=x`) and HTTP authorization values (`Basic dXNlcjpwdw==`, `Bearer eyJ...`).
+// Each pattern is anchored on a word and scans forward once: linear on any input.
+const KEYWORD_PASSWORD = /(?:^|[\s;])(?:password|passwd|pwd)\s*=\s*[^\s;]/i;
+const AUTH_VALUE = /(?:^|[\s"'])(?:basic|bearer|token)\s+[A-Za-z0-9+/_.~-]{8,}/i;
+
+/** True when the value holds a credential in any shape the tool knows: URL user info, DSN keyword, auth header. */
+export function holdsCredential(text: string): boolean {
+  return hasUriPassword(text) || KEYWORD_PASSWORD.test(text) || AUTH_VALUE.test(text);
+}
+
 /**
  * Redacts the user info of every URL in the text: `user:password@` keeps the user name, and a
  * lone user name or `token:@`, where tokens usually go, is redacted whole (pip hides it too).
@@ -147,7 +158,7 @@ export function kwargsHoldSecret(json: string): boolean {
   const holds = (value: unknown, key: string): boolean => {
     if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => holds(v, Array.isArray(value) ? key : k));
     const filled = value !== null && value !== undefined && value !== '' && value !== false;
-    return filled && ((key !== '' && (isSensitiveName(key) || CREDENTIAL_KEY.test(key))) || (typeof value === 'string' && hasUriPassword(value)));
+    return filled && ((key !== '' && (isSensitiveName(key) || CREDENTIAL_KEY.test(key))) || (typeof value === "string" && holdsCredential(value)));
   };
   return holds(parsed, '');
 }

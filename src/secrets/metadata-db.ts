@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { UsageError } from '../exit.js';
 import { FernetError, MultiFernet } from './fernet.js';
 import type { Collected, ConnectionFields, ItemSource } from './model.js';
@@ -122,6 +120,8 @@ async function readSqlite(db: DatabaseUrl): Promise<{ connection: Row[] | null; 
 }
 
 async function readPostgres(db: DatabaseUrl): Promise<{ connection: Row[] | null; variable: Row[] | null }> {
+  // Each driver loads only when its database is read: most commands never touch one.
+  const { default: pg } = await import('pg');
   const sslmode = db.query['sslmode'];
   const client = new pg.Client({
     // SQLAlchemy/psycopg2 take a socket folder as ?host=.
@@ -148,6 +148,7 @@ async function readPostgres(db: DatabaseUrl): Promise<{ connection: Row[] | null
 }
 
 async function readMysql(db: DatabaseUrl): Promise<{ connection: Row[] | null; variable: Row[] | null }> {
+  const { default: mysql } = await import('mysql2/promise');
   const conn = await mysql.createConnection({
     host: db.host ?? undefined,
     port: db.port ?? undefined,

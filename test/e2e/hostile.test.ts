@@ -56,3 +56,19 @@ describe('a hostile home', () => {
     expect(inv.summary.dags).toBe(3);
   }, 60_000);
 });
+
+describe('credentials in every shape, through every output', () => {
+  it('no canary in scan or report, in any format', async () => {
+    const home = join(tmp, 'canaries');
+    mkdirSync(join(home, 'dags'), { recursive: true });
+    writeFileSync(join(home, 'airflow.cfg'), '[core]\nload_examples = False\n[custom]\nwarehouse_dsn = host=db user=etl password=PWCANARY1 dbname=dw\nauth_header = Basic dXNlcjpQV0NBTkFSWTI=\n');
+    writeFileSync(join(home, 'requirements.txt'), 'https://TOKENCANARY3@pypi.example.com/simple\napache-airflow==2.9.3\n--index-url https://TOKENCANARY4:@host/simple\nbad line ((( https://u:PWCANARY6@host\n');
+    writeFileSync(join(home, 'dags', 'd.py'), 'from airflow import DAG\nx = "git+https://ghp_TOKENCANARY5@github.com/o/r.git"\nwith DAG("d") as dag:\n    pass\n');
+    const runs = [['scan'], ['scan', '--json'], ...['text', 'json', 'sarif', 'html', 'markdown'].map((f) => ['report', '--format', f, '--fail-on', 'never'])];
+    for (const [command, ...rest] of runs) {
+      const r = await cliAsync([command!, home, '--no-cache', ...rest]);
+      expect(r.code, `${command} ${rest.join(' ')}: ${r.stderr}`).toBe(0);
+      expect(`${r.stdout}${r.stderr}`.match(/\w*CANARY\w*/g), `${command} ${rest.join(' ')}`).toBeNull();
+    }
+  }, 60_000);
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasUriPassword, redactUrlCredentials } from '../../src/home/secrets.js';
+import { hasUriPassword, holdsCredential, redactUrlCredentials } from '../../src/home/secrets.js';
 import { stringValue } from '../../src/python/literal.js';
 
 describe('URL credentials', () => {
@@ -40,5 +40,18 @@ describe('Python string literals decoded as CPython does', () => {
     [String.raw`r"\x41"`, String.raw`\x41`],
   ])('%s', (token, want) => {
     expect(stringValue(token)).toBe(want);
+  });
+});
+
+describe('credentials outside URLs', () => {
+  it.each([
+    ['host=db.internal port=5432 user=airflow password=PWCANARY dbname=airflow', true],
+    ['Server=db;Database=airflow;Uid=sa;Pwd=PWCANARY;', true],
+    ['Basic dXNlcjpQV0NBTkFSWQ==', true],
+    ['{"Authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.CANARY"}', true],
+    ['host=db.internal port=5432 user=airflow dbname=airflow', false],
+    ['a basic setting', false],
+  ])('%s', (value, secret) => {
+    expect(holdsCredential(value)).toBe(secret);
   });
 });
