@@ -17,7 +17,7 @@ import { applyPlan, type ApplyResult } from './aws/apply.js';
 import { Journal, journalPath } from './aws/journal.js';
 import { mwaaClient, readEnvironment } from './aws/mwaa-client.js';
 import { profileCredentials } from './aws/identity.js';
-import { awsIdentity, checkProfile, endpointFor, REQUEST_HANDLER, type AwsAccess } from './aws/access.js';
+import { awsFailure, awsIdentity, checkProfile, endpointFor, REQUEST_HANDLER, type AwsAccess, type AwsService } from './aws/access.js';
 import { runIdentity } from './aws/journal.js';
 
 export type { AwsAccess } from './aws/access.js';
@@ -52,7 +52,7 @@ export async function planSecretsPart(
     client,
     read.secrets.map((s) => s.name),
   ).catch((e: unknown) => {
-    throw awsError('reading Secrets Manager', e);
+    throw awsError('reading Secrets Manager', e, undefined, 'SECRETS_MANAGER');
   });
   const { actions, conflicts } = planSecrets(read.secrets, existing, request.onConflict);
   // The values go back to a caller that writes at once (the secrets command); the part holds none.
@@ -60,7 +60,7 @@ export async function planSecretsPart(
 }
 
 /** AWS said no or could not be reached: one line naming what was being read. */
-const awsError = (what: string, e: unknown) => new UsageError(`${what}: ${(e as Error).name}: ${(e as Error).message}`);
+const awsError = (what: string, e: unknown, aws: AwsAccess | undefined, service: AwsService) => new UsageError(`${what}: ${awsFailure(e, aws, [service])}`);
 
 /** Scans and checks the home, reads the bucket and the environment (read-only calls), and builds the plan. */
 export async function makePlan(r: PlanRequest): Promise<Plan> {
@@ -81,10 +81,10 @@ export async function makePlan(r: PlanRequest): Promise<Plan> {
     const context: SourceContext = { home: r.homePath, envFile: r.envFile, env: aws.env, metadataDbUrl: r.metadataDbUrl };
     const [bucket, environment, secrets] = await Promise.all([
       readBucketState(s3, settings.bucket, dagsPrefix, [...(artifacts.plugins ? [PLUGINS_KEY] : []), ...(artifacts.requirements ? [REQUIREMENTS_KEY] : [])]).catch((e: unknown) => {
-        throw awsError(`reading s3://${settings.bucket}`, e);
+        throw awsError(`reading s3://${settings.bucket}`, e, aws, 'S3');
       }),
       readEnvironment(mwaa, settings.name).catch((e: unknown) => {
-        throw awsError(`reading the MWAA environment ${settings.name}`, e);
+        throw awsError(`reading the MWAA environment ${settings.name}`, e, aws, 'MWAA');
       }),
       settings.secrets ? planSecretsPart(settings.secrets, target, context, sm).then((r) => r.part) : undefined,
     ]);
@@ -147,7 +147,7 @@ export async function applyPlanFile(plan: Plan, file: string, run: ApplyRun): Pr
   } catch (e) {
     // AWS said no (or could not be reached): the journal keeps what was done, a re-run resumes.
     if (e instanceof UsageError || !(e instanceof Error) || !('$metadata' in e || 'code' in e)) throw e;
-    throw new UsageError(`apply stopped: ${e.name}: ${e.message} (fix the cause and run apply again to resume)`);
+    throw new UsageError(`apply stopped: ${awsFailure(e, run.aws, ['S3', 'MWAA', 'SECRETS_MANAGER'])} (fix the cause and run apply again to resume)`);
   } finally {
     for (const c of closing) c.destroy();
   }

@@ -24,7 +24,21 @@ export interface AwsAccess {
  * SDK's retries) instead of hanging the command. requestTimeout is the socket's idle time, so a
  * long upload that keeps sending is never cut.
  */
-export const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 30_000, throwOnRequestTimeout: true };
+export const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 15_000, throwOnRequestTimeout: true };
+
+const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|ETIMEDOUT|EPIPE)$/;
+
+/**
+ * An AWS call's failure in one line. An endpoint that does not answer is named, since the SDK's
+ * own message ("a request has exceeded the configured ... requestTimeout") does not say where.
+ */
+export function awsFailure(e: unknown, a: AwsAccess | undefined, services: AwsService[]): string {
+  const err = e as Error & { code?: string };
+  const silent = err?.name === 'TimeoutError' || UNREACHABLE.test(err?.code ?? '');
+  if (!silent) return `${err?.name}: ${err?.message}`;
+  const where = [...new Set(services.map((s) => (a && endpointFor(a, s)) ?? `AWS's ${s.replace('_', ' ')} endpoint`))].join(' or ');
+  return `no answer from ${where} (${err.code ?? 'timed out'}, after every retry)`;
+}
 
 /** Where and as whom the given services are reached: part of a journal's identity. */
 export function awsIdentity(a: AwsAccess, services: AwsService[]): { profile: string | null; endpoints: (string | null)[] } {

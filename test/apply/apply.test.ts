@@ -231,6 +231,13 @@ describe('apply', () => {
     await expectPlannedOnce(file, 'apply-otherrun');
   });
 
+  it('names the endpoint that does not answer, in one line', async () => {
+    const file = await plan('acme-refused', 'apply-refused');
+    const r = await run(['apply', file, '--endpoint-url', 'http://127.0.0.1:9', '--allow-errors']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^mwaa-migrate: apply stopped: no answer from http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED, after every retry\) \(fix the cause and run apply again to resume\)$/);
+  });
+
   it('refuses a hand-widened delete outside the prefix', async () => {
     const file = await plan('acme-widened', 'apply-widened');
     const p = readPlan(file);
