@@ -54,6 +54,18 @@ describe('a hostile home', () => {
     expectProblem(/^too-large dags\/bomb\.zip: 2 entries \(a\.py, b\.py\)/);
     expect(inv.dagFiles.map((f) => f.path).sort()).toEqual(['dags/bomb.zip/ok.py', 'dags/deep.py', 'dags/escapes.py', 'dags/good.py']);
     expect(inv.summary.dags).toBe(3);
+    expect(inv.dagFiles.find((f) => f.path === 'dags/escapes.py')?.analysis?.dags.map((d) => d.dagId)).toEqual(['escapes']);
+  }, 60_000);
+
+  it('reads a 5 MB configuration value and a 5 MB string literal (the redaction is linear)', async () => {
+    const home = join(tmp, 'big-values');
+    mkdirSync(join(home, 'dags'), { recursive: true });
+    const big = 'a'.repeat(5 * 1024 * 1024);
+    writeFileSync(join(home, 'airflow.cfg'), `[core]\nload_examples = False\n[custom]\nhuge = ${big}://x\n`);
+    writeFileSync(join(home, 'dags', 'big.py'), `from airflow import DAG\nx = "${big}"\nwith DAG("big") as dag:\n    pass\n`);
+    const r = await cliAsync(['scan', home, '--json', '--no-cache']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as Inventory).summary.dags).toBe(1);
   }, 60_000);
 });
 

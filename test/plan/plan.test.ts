@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/plan.js';
-import { cliAsync, HOMES, leakedCanaries } from '../helpers.js';
+import { BIN, cliAsync, HOMES, leakedCanaries } from '../helpers.js';
 import { loadMwaaModel, validate } from '../support/api-model.js';
 import { fakeAwsEnv, motoS3, seedBucket } from '../support/moto.js';
 import { useLoopbackAws } from '../support/mwaa-server.js';
@@ -108,4 +109,38 @@ describe('plan', () => {
     expect((await run([...planArgs('b'), '--subnet-ids', 'subnet-1'])).code).toBe(2);
     expect((await run(planArgs('b').filter((a) => a !== '--name' && a !== 'acme-prod'))).stderr).toMatch(/needs --name/);
   });
+
+  it('plans 2,000 DAG files in a process allowed 256 open files', async () => {
+    const home = join(out, 'many');
+    for (let i = 0; i < 2000; i++) {
+      mkdirSync(join(home, 'dags', `team_${i % 9}`), { recursive: true });
+      writeFileSync(join(home, 'dags', `team_${i % 9}`, `dag_${i}.py`), `from airflow import DAG\nwith DAG("d${i}") as dag:\n    pass\n`);
+    }
+    const file = join(out, 'many.json');
+    const args = planArgs('many-files').map((a) => (a === HOME ? home : a)).filter((a, i, all) => a !== '--env-file' && all[i - 1] !== '--env-file');
+    const limited = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn('sh', ['-c', 'ulimit -n 256 && exec "$0" -- "$@"', process.execPath, BIN, ...args, '--out', file], { env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...fakeAwsEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.once('close', (code) => resolve({ code, stderr }));
+    });
+    expect(limited.stderr).toMatch(/wrote .*many\.json \(2002 to create/);
+    expect(puts(JSON.parse(readFileSync(file, 'utf8')) as Plan)).toHaveLength(2000);
+  }, 120_000);
+
+  it('leaks no credential shape into the plan file, its requirements diff or its summary', async () => {
+    const home = join(out, 'canaries');
+    mkdirSync(join(home, 'dags'), { recursive: true });
+    writeFileSync(join(home, 'airflow.cfg'), '[core]\nload_examples = False\n[custom]\nwarehouse_dsn = host=db user=etl password=PWCANARY1 dbname=dw\n');
+    writeFileSync(join(home, 'requirements.txt'), '--extra-index-url https://TOKENCANARY2@pypi.example.com/simple\n--index-url https://TOKENCANARY3:@host/simple\n-i https://u:PWCANARY4@host/simple\npandas==2.1.4\nbad line ((( https://u:PWCANARY5@host\n');
+    writeFileSync(join(home, 'dags', 'd.py'), 'from airflow import DAG\nx = "git+https://ghp_TOKENCANARY6@github.com/o/r.git"\nwith DAG("d") as dag:\n    pass\n');
+    const file = join(out, 'canaries.json');
+    const args = planArgs('canaries').map((a) => (a === HOME ? home : a)).filter((a, i, all) => a !== '--env-file' && all[i - 1] !== '--env-file');
+    const text = await run(args);
+    const written = await run([...args, '--out', file]);
+    const plan = readFileSync(file, 'utf8');
+    expect((JSON.parse(plan) as Plan).requirementsDiff).toMatch(/pandas==2\.1\.4/);
+    expect(`${text.stdout}${text.stderr}${written.stdout}${written.stderr}${plan}`.match(/\w*CANARY\w*/g)).toBeNull();
+  });
 });
+
