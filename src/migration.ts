@@ -19,6 +19,7 @@ import { mwaaClient, readEnvironment } from './aws/mwaa-client.js';
 import { profileCredentials } from './aws/identity.js';
 import { awsFailure, awsIdentity, checkProfile, endpointFor, REQUEST_HANDLER, type AwsAccess, type AwsService } from './aws/access.js';
 import { runIdentity } from './aws/journal.js';
+import { acquireLock } from './aws/lock.js';
 
 export type { AwsAccess } from './aws/access.js';
 
@@ -127,6 +128,7 @@ export interface ApplyRun {
 export async function applyPlanFile(plan: Plan, file: string, run: ApplyRun): Promise<ApplyResult> {
   const region = plan.inputs.region;
   checkProfile(run.aws);
+  const release = acquireLock(`${file}.lock`, file);
   const credentials = profileCredentials(run.aws.profile);
   // More attempts than the SDK's default 3: a long apply should ride out throttling and blips.
   const s3 = s3Client({ region, endpoint: endpointFor(run.aws, 'S3'), maxAttempts: 6, credentials });
@@ -150,5 +152,6 @@ export async function applyPlanFile(plan: Plan, file: string, run: ApplyRun): Pr
     throw new UsageError(`apply stopped: ${awsFailure(e, run.aws, ['S3', 'MWAA', 'SECRETS_MANAGER'])} (fix the cause and run apply again to resume)`);
   } finally {
     for (const c of closing) c.destroy();
+    release();
   }
 }

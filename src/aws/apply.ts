@@ -89,11 +89,18 @@ export async function freshArtifacts(plan: Plan): Promise<Artifacts> {
   return built;
 }
 
-async function bucketSteps(plan: Plan, { s3, journal, progress }: ApplyOptions): Promise<void> {
+/**
+ * The bucket and its settings. A bucket that is gone (deleted since the plan or since the journal
+ * said it was made) is made again with its settings, whatever the plan or the journal say.
+ */
+async function bucketSteps(plan: Plan, exists: boolean, { s3, journal, progress }: ApplyOptions): Promise<void> {
   const region = plan.inputs.region;
+  const made = journal.find<'ensure-bucket' | 'enable-versioning' | 'block-public-access'>('ensure-bucket', (e) => e.step === 'ensure-bucket' && e.bucket === plan.inputs.bucket);
+  if (!exists && made) progress(`bucket ${plan.inputs.bucket}: the journal says it was created, but it is gone; creating it again`);
   for (const a of plan.actions) {
-    if ((a.kind !== 'ensure-bucket' && a.kind !== 'enable-versioning' && a.kind !== 'block-public-access') || a.change === 'unchanged') continue;
-    if (journal.find(a.kind, (e) => e.bucket === a.bucket)) continue;
+    if (a.kind !== 'ensure-bucket' && a.kind !== 'enable-versioning' && a.kind !== 'block-public-access') continue;
+    const done = a.change === 'unchanged' || journal.find(a.kind, (e) => e.bucket === plan.inputs.bucket) !== undefined;
+    if (exists && done) continue;
     if (a.kind === 'ensure-bucket') {
       try {
         // us-east-1 is the one region that refuses its own name as a location constraint.
@@ -116,25 +123,22 @@ async function bucketSteps(plan: Plan, { s3, journal, progress }: ApplyOptions):
 }
 
 /**
- * What the planned keys hold now: one listing for the DAG prefix, HeadObject for the pinned
- * objects (a listing names no version). A bucket that does not exist yet holds nothing.
+ * What the planned keys hold now: one listing for the DAG prefix (which also says whether the
+ * bucket exists), HeadObject for the pinned objects (a listing names no version).
  */
-async function heldObjects(plan: Plan, s3: S3Client): Promise<Map<string, RemoteObject>> {
+async function heldObjects(plan: Plan, s3: S3Client): Promise<{ exists: boolean; objects: Map<string, RemoteObject> }> {
   const { bucket, dagsPrefix } = plan.inputs;
   const puts = putsOf(plan);
   const dagListing = async () => {
     try {
       return await listObjects(s3, bucket, `${dagsPrefix}/`);
     } catch (e) {
-      if ((e as Error).name === 'NoSuchBucket') return [];
+      if ((e as Error).name === 'NoSuchBucket') return null;
       throw e;
     }
   };
-  const [dags, pinned] = await Promise.all([
-    puts.some((a) => a.what === 'dag') || plan.actions.some((a) => a.kind === 'delete-object') ? dagListing() : [],
-    Promise.all(puts.filter((a) => a.what !== 'dag').map((a) => headObject(s3, bucket, a.key))),
-  ]);
-  return new Map([...dags, ...pinned.filter((h) => h !== undefined)].map((h) => [h.key, h]));
+  const [dags, pinned] = await Promise.all([dagListing(), Promise.all(puts.filter((a) => a.what !== 'dag').map((a) => headObject(s3, bucket, a.key)))]);
+  return { exists: dags !== null, objects: new Map([...(dags ?? []), ...pinned.filter((h) => h !== undefined)].map((h) => [h.key, h])) };
 }
 
 type PutLine = Extract<JournalEntry, { step: 'put-object' }>;
@@ -331,8 +335,8 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplyResult> {
   const name = env.kind === 'create-environment' ? env.input.Name : env.desired.Name;
   // The listing only reads, so it runs while the home is read again (it is not used if the plan
   // turns out stale); the bucket steps create nothing it could miss.
-  const [built, held] = await Promise.all([freshArtifacts(plan), heldObjects(plan, o.s3)]);
-  await bucketSteps(plan, o);
+  const [built, { exists, objects: held }] = await Promise.all([freshArtifacts(plan), heldObjects(plan, o.s3)]);
+  await bucketSteps(plan, exists, o);
   const { versions, uploaded, reused } = await uploads(plan, built, held, o);
   await deletes(plan, held, o);
   if (o.secrets) await secretsStep(o.secrets, o);

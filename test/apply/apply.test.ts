@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteBucketCommand, DeleteObjectsCommand, HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ValidationException } from '@aws-sdk/client-mwaa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/aws/apply.js';
@@ -236,6 +236,33 @@ describe('apply', () => {
     const r = await run(['apply', file, '--endpoint-url', 'http://127.0.0.1:9', '--allow-errors']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^mwaa-migrate: apply stopped: no answer from http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED, after every retry\) \(fix the cause and run apply again to resume\)$/);
+  });
+
+  it('makes the bucket again when it was deleted since the journal said it was made', async () => {
+    const file = await plan('acme-gone', 'apply-gone');
+    expect((await apply(file)).code).toBe(0);
+    const held = await versions('apply-gone');
+    await s3.send(new DeleteObjectsCommand({ Bucket: 'apply-gone', Delete: { Objects: [...held].flatMap(([Key, v]) => v.versions.map((VersionId) => ({ Key, VersionId }))) } }));
+    await s3.send(new DeleteBucketCommand({ Bucket: 'apply-gone' }));
+    const r = await apply(file);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/bucket apply-gone: the journal says it was created, but it is gone; creating it again/);
+    await expectPlannedOnce(file, 'apply-gone');
+  });
+
+  it('lets one of two concurrent applies of a plan proceed: every object once, one CreateEnvironment', async () => {
+    const file = await plan('acme-twice', 'apply-twice');
+    const [a, b] = await Promise.all([apply(file), apply(file)]);
+    const refused = [a, b].filter((r) => r.code === 2);
+    expect([a, b].filter((r) => r.code === 0)).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.stderr).toMatch(/is being applied by process \d+ on .+ since \d{4}-.*\(lock .*\.lock\)/);
+    await expectPlannedOnce(file, 'apply-twice');
+    expect(creates('acme-twice')).toHaveLength(1);
+    // The lock went with the run; one a dead process left is taken over.
+    writeFileSync(`${file}.lock`, JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), since: '2026-01-01T00:00:00Z' }));
+    expect((await apply(file)).code).toBe(0);
+    expect(readdirSync(join(file, '..')).filter((f) => f.endsWith('.lock'))).toEqual([]);
   });
 
   it('refuses a hand-widened delete outside the prefix', async () => {
