@@ -13,6 +13,8 @@ export const EXIT_USAGE = 2;
  * so 0 = nothing to do, 1 = blocking findings, 2 = error, 3 = changes pending.
  */
 export const EXIT_CHANGES = 3;
+/** report: nothing reaches --fail-on, but files or folders could not be read or analysed. */
+export const EXIT_PARTIAL = 4;
 
 /** An error whose message is the whole story: printed on one line, no stack. */
 export class UsageError extends Error {}

@@ -4,7 +4,8 @@ import { loadCatalog } from '../check/catalog.js';
 import { check } from '../check/engine.js';
 import { loadProject } from '../check/project.js';
 import type { RuleDef } from '../check/types.js';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL, UsageError } from '../exit.js';
+import type { ProblemCode } from '../home/inventory.js';
 import { scanHome } from '../home/scan.js';
 import { readSources } from '../report/excerpts.js';
 import { buildReport, countsLabel, severitiesFrom, type Report } from '../report/model.js';
@@ -41,6 +42,9 @@ function ruleIds(flag: string, values: string[] | undefined, rules: RuleDef[]): 
   return [...new Set(ids)];
 }
 
+// Problems that leave part of the home unchecked: the report covers the rest, and says so by its exit code.
+const UNSEEN = new Set<ProblemCode>(['unreadable', 'analysis-failed', 'too-large', 'not-followed', 'zip-invalid']);
+
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, REPORT_OPTIONS);
   if (values.help) return printUsage(io);
@@ -73,8 +77,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     sizing: sizeEnvironment(inventory, sizingOptions),
   });
   writeReport(report, format, values.output, io);
-  const failing = failOn === 'never' ? 0 : severitiesFrom(failOn).reduce((n, s) => n + report.counts.bySeverity[s], 0);
-  return failing ? EXIT_FINDINGS : EXIT_OK;
+  if (failOn === 'never') return EXIT_OK;
+  const failing = severitiesFrom(failOn).reduce((n, s) => n + report.counts.bySeverity[s], 0);
+  if (failing) return EXIT_FINDINGS;
+  return inventory.problems.some((p) => UNSEEN.has(p.code)) ? EXIT_PARTIAL : EXIT_OK;
 }
 
 /** The report rendered to standard output, or to --output FILE, written as it is rendered. */

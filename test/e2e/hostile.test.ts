@@ -69,6 +69,22 @@ describe('a hostile home', () => {
   }, 60_000);
 });
 
+describe('a partial report', () => {
+  it('exits 4 when nothing reaches --fail-on but part of the home could not be read', async () => {
+    const home = join(tmp, 'partial');
+    mkdirSync(join(home, 'dags'), { recursive: true });
+    writeFileSync(join(home, 'requirements.txt'), 'apache-airflow==2.10.3\n');
+    writeFileSync(join(home, 'dags', 'good.py'), 'from airflow import DAG\nfrom airflow.operators.empty import EmptyOperator\nimport pendulum\nwith DAG("good", schedule=None, start_date=pendulum.datetime(2024, 1, 1), catchup=False) as dag:\n    EmptyOperator(task_id="t")\n');
+    const report = () => cliAsync(['report', home, '--no-cache', '--target-version', '2.10.3']);
+    expect((await report()).code).toBe(0);
+    execFileSync('mkfifo', [join(home, 'dags', 'pipe.py')]);
+    const partial = await report();
+    expect(partial.code).toBe(4);
+    expect(partial.stdout).toMatch(/dags\/pipe\.py: not a regular file/);
+    expect((await cliAsync(['report', home, '--no-cache', '--target-version', '2.10.3', '--fail-on', 'never'])).code).toBe(0);
+  }, 60_000);
+});
+
 describe('credentials in every shape, through every output', () => {
   it('no canary in scan or report, in any format', async () => {
     const home = join(tmp, 'canaries');
