@@ -9,7 +9,6 @@ import type { CliIO } from './io.js';
 // it imports only light modules: the data tables it quotes, not the code that uses them.
 
 /** The plan file migrate writes unless --out says otherwise. */
-export const DEFAULT_PLAN_FILE = 'mwaa-migrate-plan.json';
 
 /**
  * Greedy word wrap of plain text, as wrap-ansi does it (lines at most `width` long, broken at
@@ -118,7 +117,7 @@ Apply options (the region comes from the plan, credentials from the AWS default 
   --metadata-db-url URL    as given to plan, when the secrets come from it (never stored in the plan)
   Progress goes to stderr; PLAN.json.journal.jsonl records each step done, so a re-run resumes.
 
-Migrate options (all plan and apply options; --out defaults to ${DEFAULT_PLAN_FILE}):
+Migrate options (all plan and apply options; --out defaults to HOME/.mwaa-migrate/NAME.plan.json):
   --yes                    do not ask for confirmation (required without a terminal, or with CI set)
   --dry-run                stop after the plan and the AWS account: write nothing to AWS
   --allow-errors           go on although error findings or failed preflight checks remain

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { endpointFor } from '../aws/access.js';
 import { EXIT_CHANGES, EXIT_DECLINED, EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit.js';
 import type { PlanRequest } from '../migration.js';
@@ -6,7 +8,7 @@ import { renderPlanText } from '../plan/render.js';
 import { parse, type Options } from './args.js';
 import { APPLY_OPTIONS, allowed, applyFlags, runApply } from './apply.js';
 import { PLAN_OPTIONS, planRequest } from './aws-flags.js';
-import { DEFAULT_PLAN_FILE, printUsage } from './help.js';
+import { printUsage } from './help.js';
 import { canAsk, type CliIO } from './io.js';
 import { writePlan } from './plan.js';
 
@@ -15,7 +17,7 @@ import { writePlan } from './plan.js';
 const MIGRATE_OPTIONS = {
   ...PLAN_OPTIONS,
   ...APPLY_OPTIONS,
-  out: { type: 'string', default: DEFAULT_PLAN_FILE },
+  out: { type: 'string' },
   yes: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
 } satisfies Options;
@@ -35,7 +37,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stdout(renderPlanText(plan));
     return EXIT_FINDINGS;
   }
-  writePlan(plan, values.out, io);
+  const out = values.out ?? defaultPlanFile(request);
+  writePlan(plan, out, io);
   io.stdout(renderPlanText(plan));
   await showAccount(request, io);
   if (values['dry-run']) return hasChanges(plan) ? EXIT_CHANGES : EXIT_OK;
@@ -43,7 +46,21 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stderr('mwaa-migrate: not confirmed; nothing was changed in AWS\n');
     return EXIT_DECLINED;
   }
-  return runApply(plan, values.out, flags, io);
+  return runApply(plan, out, flags, io);
+}
+
+/**
+ * The plan (and so its journal and lock) per environment, in the home: two homes, or two
+ * environments of one home, never share a file, whatever folder migrate runs from.
+ */
+function defaultPlanFile(request: PlanRequest): string {
+  const dir = join(resolve(request.homePath), '.mwaa-migrate');
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`cannot create ${dir} for the plan (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pass --out FILE`);
+  }
+  return join(dir, `${request.settings.name}.plan.json`);
 }
 
 /** Says on stderr which AWS account and region the change would go to. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -72,15 +72,19 @@ describe('migrate', () => {
     expect(creates('mig-asked')).toHaveLength(0);
   });
 
-  it('--dry-run shows the plan and the account, writes the default plan file, nothing to AWS', async () => {
+  it('--dry-run shows the plan and the account, writes the default plan file (in the home, per environment), nothing to AWS', async () => {
     const cwd = mkdtempSync(join(out, 'cwd-'));
-    const r = await cliAsync([...migrateArgs('mig-dry', 'mig-dry'), '--allow-errors', '--dry-run'], { cwd, env: env() });
+    const home = join(cwd, 'home');
+    cpSync(HOME, home, { recursive: true });
+    const r = await cliAsync([...migrateArgs('mig-dry', 'mig-dry').map((a) => (a === HOME ? home : a)), '--allow-errors', '--dry-run'], { cwd, env: env() });
     log.printed += r.stdout + r.stderr;
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/^Plan: \d+ to create/m);
     expect(r.stderr).toMatch(/^mwaa-migrate: AWS account 123456789012 \(arn:aws:[^)]+\), region us-east-1$/m);
-    expect(readPlan(join(cwd, 'mwaa-migrate-plan.json')).inputs.bucket).toBe('mig-dry');
-    expect(existsSync(journalPath(join(cwd, 'mwaa-migrate-plan.json')))).toBe(false);
+    const file = join(home, '.mwaa-migrate', 'mig-dry.plan.json');
+    expect(readPlan(file).inputs.bucket).toBe('mig-dry');
+    expect(existsSync(journalPath(file))).toBe(false);
+    expect(readdirSync(cwd)).toEqual(['home']);
     return noBucket('mig-dry');
   });
 
