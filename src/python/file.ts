@@ -30,10 +30,18 @@ export function digests(bytes: Uint8Array): { sha256: string; md5: string } {
   return { sha256: createHash('sha256').update(bytes).digest('hex'), md5: createHash('md5').update(bytes).digest('hex') };
 }
 
+// Past this size a Python file is hashed (and uploaded) but not parsed: the parse and its tree take
+// memory in proportion (a 5 MB file took 900 MB), and no hand-written DAG file comes near it.
+export const MAX_ANALYSED_BYTES = 1024 * 1024;
+
 export function fileFacts(bytes: Uint8Array, analyze: boolean): FileFacts {
   const { sha256, md5 } = digests(bytes);
   const might = mightContainDag(bytes);
   if (!analyze) return { sha256, md5, mightContainDag: might, analysis: null, problem: null };
+  if (bytes.length > MAX_ANALYSED_BYTES) {
+    const message = `${(bytes.length / 1024 / 1024).toFixed(1)} MB is over the ${MAX_ANALYSED_BYTES / 1024 / 1024} MB analysis limit: uploaded, but not checked`;
+    return { sha256, md5, mightContainDag: might, analysis: null, problem: { code: 'too-large', message } };
+  }
   const decoded = decodePython(bytes);
   if (!decoded.ok) return { sha256, md5, mightContainDag: might, analysis: null, problem: { code: decoded.code, message: decoded.reason } };
   let analysis: PyAnalysis;
