@@ -1,5 +1,5 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { homedir, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteBucketCommand, DeleteObjectsCommand, HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ValidationException } from '@aws-sdk/client-mwaa';
@@ -10,7 +10,7 @@ import { mwaaClient, readEnvironment, updateEnvironment } from '../../src/aws/mw
 import type { MWAAClient } from '@aws-sdk/client-mwaa';
 import { s3Client } from '../../src/aws/s3-state.js';
 import type { Plan } from '../../src/plan/plan.js';
-import { HOMES, inProcessCli, leakedCanaries } from '../helpers.js';
+import { HOMES, inProcessCli, leakedCanaries, ROOT } from '../helpers.js';
 import { expectOnceEach, fakeAwsEnv, objectVersions, seedBucket, type Moto } from '../support/moto.js';
 import { useLoopbackAws, type MwaaServer } from '../support/mwaa-server.js';
 
@@ -263,6 +263,16 @@ describe('apply', () => {
     writeFileSync(`${file}.lock`, JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), since: '2026-01-01T00:00:00Z' }));
     expect((await apply(file)).code).toBe(0);
     expect(readdirSync(join(file, '..')).filter((f) => f.endsWith('.lock'))).toEqual([]);
+  });
+
+  it('sends AWS no path of the machine running it (MWAA requests, object keys)', async () => {
+    const file = await plan('acme-paths', 'apply-paths');
+    expect((await apply(file)).code).toBe(0);
+    const local = [HOME, out, ROOT, homedir(), tmpdir()].filter((p) => p.length > 1);
+    const sent = mwaa.requests.filter((r) => r.body.includes('acme-paths') || r.path.includes('acme-paths')).map((r) => `${r.path} ${r.body}`);
+    expect(sent.length).toBeGreaterThan(0);
+    const keys = [...(await versions('apply-paths')).keys()];
+    for (const text of [...sent, ...keys]) for (const p of local) expect(text.includes(p), `${p} in ${text.slice(0, 200)}`).toBe(false);
   });
 
   it('refuses a hand-widened delete outside the prefix', async () => {
