@@ -3,7 +3,8 @@ import { airflowConfigCatalog, defaultAt, PROVIDER_SECTIONS } from '../../../ref
 import type { Matcher } from '../../types.js';
 import { detectedVersion } from '../../versions.js';
 import { changeAt, claimOf, currentName, defaultNear, rewrite } from './changes.js';
-import { at, forLine, label, mwaaOptions, name, sameValue } from './tables.js';
+import { defaultsFor } from './mwaa-owned.js';
+import { at, label, mwaaOptions, name, sameValue } from './tables.js';
 
 // Carry-over: what the plan passes to MWAA as AirflowConfigurationOptions, and for every option
 // of the home why it does or does not go (the CFG rules say what the plan sends).
@@ -88,7 +89,7 @@ function decide(o: ConfigOption, target: string, detected: string | null, mwaaDe
  */
 export function carryDecisions(inv: Inventory, target: string): CarryDecision[] {
   const detected = detectedVersion(inv.airflowVersion);
-  const mwaaDefaults = new Map(mwaaOptions().defaults.filter((d) => forLine(d.airflow, target)).map((d) => [d.option, d.value]));
+  const mwaaDefaults = new Map(defaultsFor(target).map((d) => [d.option, d.value]));
   const decisions: CarryDecision[] = inv.config.options.map((option) => ({ option, problem: null, ...decide(option, target, detected, mwaaDefaults) }));
   const byNewName = new Map<string, CarryDecision>();
   for (const d of decisions.filter((d) => d.sent)) {

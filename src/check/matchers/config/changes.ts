@@ -1,6 +1,7 @@
 import type { ConfigOption } from '../../../home/inventory.js';
 import { airflowConfigCatalog, catalogVersionFor, compareVersions, defaultAt } from '../../../refdata/airflow-config.js';
-import { changeIndex, covering, forLine, mwaaOptions, name, rowsFor, sameValue, type ChangeKind, type ChangeRow } from './tables.js';
+import { reservedFor } from './mwaa-owned.js';
+import { changeIndex, covering, mwaaOptions, name, rowsFor, sameValue, type ChangeKind, type ChangeRow } from './tables.js';
 
 // What happened to an option between versions (config-changes.json) and who owns it on MWAA
 // (mwaa-options.json): the name the target reads it under, the change that concerns it, and
@@ -115,7 +116,6 @@ export function goneBefore(row: ChangeRow, full: string, detected: string | null
 
 export type Claim = 'replaced' | 'removed' | 'reserved';
 
-export const reservedFor = (target: string) => mwaaOptions().reserved.filter((e) => forLine(e.airflow, target));
 
 /** Both names of an option: as written and as the target reads it. */
 export const namesOf = (section: string, key: string, target: string) => [name(section, key), name(...currentName(section, key, target))];

@@ -41,14 +41,14 @@ export interface ChangeRow {
   impact?: string;
 }
 
-interface ReservedEntry {
+export interface ReservedEntry {
   option: string;
   airflow: '2' | '3' | 'all';
   value?: string;
   note?: string;
 }
 
-interface DefaultEntry {
+export interface DefaultEntry {
   option: string;
   value: string;
   airflow: '2' | '3' | 'all';

@@ -1,7 +1,8 @@
 import { airflowConfigCatalog, defaultAt } from '../../../refdata/airflow-config.js';
 import type { Hit, Matcher, Severity } from '../../types.js';
-import { claimOf, currentName, defaultNear, namesOf, reservedFor } from './changes.js';
-import { at, covering, forLine, knownValue, label, labelOf, mwaaOptions, name, sameValue, shown, unsetAt } from './tables.js';
+import { claimOf, currentName, defaultNear, namesOf } from './changes.js';
+import { defaultsFor, reservedFor } from './mwaa-owned.js';
+import { at, covering, knownValue, label, labelOf, mwaaOptions, name, sameValue, shown, unsetAt } from './tables.js';
 
 // config-value: named options, or a group from mwaa-options.json, judged on their value.
 // mwaa-default: MWAA's own defaults that change how DAGs run, for options the home leaves unset.
@@ -57,8 +58,9 @@ function judgeWith(p: ValueParams, detected: string | null, target: string) {
     if (must && !must.test(value!)) return false;
     if (mustNot && mustNot.test(value!)) return false;
     if (p.changed && value !== null) {
-      // Where MWAA names its value, only that value changes nothing; else Airflow's default does.
-      if (entry.value !== undefined) return !sameValue(value, entry.value);
+      // MWAA's own value changes nothing, nor does Airflow's default: generated airflow.cfg files
+      // write every option out, and a value nobody chose is no choice lost.
+      if (entry.value !== undefined && sameValue(value, entry.value)) return false;
       const def = defaultOf(literal, current);
       if (def !== undefined && sameValue(value, def ?? '')) return false;
     }
@@ -114,8 +116,8 @@ export const configValue: Matcher = (inv, ctx, raw) => {
 export const mwaaDefault: Matcher = (inv, ctx) => {
   const set = new Set(inv.config.options.map((o) => name(...currentName(o.section, o.key, ctx.target))));
   const hits: Hit[] = [];
-  for (const d of mwaaOptions().defaults) {
-    if (!d.notable || !forLine(d.airflow, ctx.target) || set.has(d.option)) continue;
+  for (const d of defaultsFor(ctx.target)) {
+    if (!d.notable || set.has(d.option)) continue;
     const def = defaultAt(d.option, ctx.target);
     if (def === undefined || sameValue(d.value, def ?? '')) continue;
     hits.push({ ...unsetAt(inv), text: labelOf(d.option), vars: { option: labelOf(d.option), key: d.option, airflowDefault: def ?? '(none)', mwaaDefault: d.value, why: d.why, target: ctx.target } });
