@@ -26,8 +26,16 @@ async function askLine(question: string): Promise<string> {
   }
 }
 
+// A reader that stops early (`| head`) closes the pipe: later output is dropped quietly, as other
+// command-line tools do, and the command still ends with its own exit code.
+let stdoutClosed = false;
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  stdoutClosed = true;
+});
+
 export const processIO: CliIO = {
-  stdout: (s) => void process.stdout.write(s),
+  stdout: (s) => void (stdoutClosed || process.stdout.write(s)),
   stderr: (s) => void process.stderr.write(s),
   env: process.env,
   isTTY: Boolean(process.stdout.isTTY),

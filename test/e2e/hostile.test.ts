@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../src/home/inventory.js';
-import { cliAsync } from '../helpers.js';
+import { BIN, cliAsync } from '../helpers.js';
 
 // A home full of what old servers hold: every oddity is a problem of its own file or folder, the
 // rest of the home is still scanned, and nothing blocks or crashes. The CLI runs as users run it.
@@ -100,3 +100,24 @@ describe('credentials in every shape, through every output', () => {
     }
   }, 60_000);
 });
+
+/** 200 generated DAG files with findings: more output than a pipe holds, so the writes meet the closed pipe. */
+let pipeHome: string | null = null;
+function manyFindings(): string {
+  if (pipeHome) return pipeHome;
+  pipeHome = join(tmp, 'many-for-pipe');
+  mkdirSync(join(pipeHome, 'dags'), { recursive: true });
+  for (let i = 0; i < 200; i++) {
+    writeFileSync(join(pipeHome, 'dags', `d${i}.py`), `from airflow import DAG\nfrom airflow.contrib.operators.bash_operator import BashOperator\nwith DAG("d${i}", schedule_interval="@daily") as dag:\n    BashOperator(task_id="t", bash_command="echo {{ execution_date }}", provide_context=True)\n`);
+  }
+  return pipeHome;
+}
+
+describe('a reader that stops early', () => {
+  it.each(['text', 'json', 'sarif', 'html', 'markdown'])('report --format %s | head: no trace, the exit code kept', (format) => {
+    const r = spawnSync('bash', ['-c', 'set -o pipefail; "$0" -- "$1" report "$2" --no-cache --format "$3" | head -c 10 > /dev/null; echo "${PIPESTATUS[0]}"', process.execPath, BIN, manyFindings(), format], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('1');
+  }, 60_000);
+});
+
