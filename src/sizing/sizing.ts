@@ -260,15 +260,22 @@ function workersFor(c: EnvironmentClass, peak: number): { min: number; max: numb
 const fitsClass = (c: EnvironmentClass, dags: number, peak: number) =>
   c.dagCapacity.value >= dags && c.tasksPerWorker.value * c.workers.max.value >= peak;
 
-/** The region's prices; a usage error naming the known regions when the table lacks it. */
+// An AWS region's shape: MWAA runs in about twenty regions, more than the bundled price table knows.
+const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/**
+ * The region's prices. A region the bundled table lacks gets none: the sizing stands and each cost
+ * says it is unknown, since a report must not fail over a price (--live-prices reads them). Only
+ * a name that is no region at all is a usage error.
+ */
 export function regionPrices(region: string): RegionPrices {
   const { regions, notEstablished } = sizingData().pricing;
   const prices = regions[region];
-  if (!prices) {
-    const pending = notEstablished.length ? `; prices for ${notEstablished.join(', ')} are not established yet` : '';
-    throw new UsageError(`--region ${region}: no MWAA prices for it; known regions: ${knownRegions().join(', ')}${pending}`);
-  }
-  return prices;
+  if (prices) return prices;
+  const known = `known: ${knownRegions().join(', ')}${notEstablished.length ? `; not established yet: ${notEstablished.join(', ')}` : ''}`;
+  if (!REGION_SHAPE.test(region)) throw new UsageError(`--region ${region}: not an AWS region name (${known})`);
+  const none = `no MWAA prices for ${region} in the bundled table (${known}); --live-prices reads them from the AWS Price List`;
+  return { asOf: '', source: [none], confidence: 'none', environmentPerHour: {}, additionalWorkerPerHour: {}, additionalSchedulerPerHour: {}, additionalWebserverPerHour: {}, metadataGbMonth: { value: null, source: none } };
 }
 
 export function sizeEnvironment(inv: Inventory, opts: SizingOptions): Sizing {
@@ -415,10 +422,14 @@ export function sizeEnvironment(inv: Inventory, opts: SizingOptions): Sizing {
       rows,
       notes: [
         `Floor: min workers all month; expected: plus the extra workers the hourly estimate needs, every day; ceiling: max workers all month. ${HOURS_PER_MONTH} hours a month.`,
-        `Metadata database storage (${prices.metadataGbMonth.value ?? 'price unknown'} ${data.pricing.currency}/GB-month, ${prices.metadataGbMonth.source}) is not included: its size is not in the inventory.`,
-        prices.live
-          ? `Prices from the AWS Price List offer file published ${prices.live.published} (${prices.live.url}), read at run time.`
-          : `Prices as of ${prices.asOf} (confidence: ${prices.confidence}); the current ones are in the AWS Price List.`,
+        ...(prices.asOf === ''
+          ? [`Costs unknown: ${prices.source.join('; ')}.`]
+          : [
+              `Metadata database storage (${prices.metadataGbMonth.value ?? 'price unknown'} ${data.pricing.currency}/GB-month, ${prices.metadataGbMonth.source}) is not included: its size is not in the inventory.`,
+              prices.live
+                ? `Prices from the AWS Price List offer file published ${prices.live.published} (${prices.live.url}), read at run time.`
+                : `Prices as of ${prices.asOf} (confidence: ${prices.confidence}); the current ones are in the AWS Price List.`,
+            ]),
       ],
     },
     whatWouldChange,

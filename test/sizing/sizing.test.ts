@@ -111,8 +111,12 @@ describe('class boundaries', () => {
     const s = size(home([{ count: 1, schedule: NONE, tasks: 1 }]));
     expect(s.recommendation.reasons.join(' ')).toMatch(/mw1\.micro is offered for Airflow 2\.10\.3 is not established/);
   });
-  it('a region the price table lacks is a usage error naming the known ones', () => {
-    expect(() => size(home([]), '2.10.3', 'eu-west-1')).toThrow(/known regions: ap-northeast-1, sa-east-1, us-east-1, us-west-2/);
+  it('a region the price table lacks is sized with its costs unknown, saying which regions are known', () => {
+    const s = size(home([{ count: 1, schedule: HOURLY, tasks: 3 }]), '2.10.3', 'eu-west-1');
+    expect(cls(s)).toBe('mw1.micro');
+    expect(s.cost.rows.every((r) => r.floor === null && r.expected === null && r.ceiling === null && r.unknown.length > 0)).toBe(true);
+    expect(s.cost.notes.join(' ')).toMatch(/Costs unknown: no MWAA prices for eu-west-1 .*known: ap-northeast-1, sa-east-1, us-east-1, us-west-2/);
+    expect(() => size(home([]), '2.10.3', 'moon')).toThrow(/--region moon: not an AWS region name/);
   });
   it('loop tasks count five times and are flagged', () => {
     const s = size(home([{ count: 1, schedule: HOURLY, tasks: 3, inLoop: 2 }], WIDE));
