@@ -107,8 +107,8 @@ export async function runApply(plan: Plan, file: string, f: ApplyFlags, io: CliI
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, APPLY_OPTIONS);
-  if (values.help) return printUsage(io);
+  const { values, positionals } = parse(args, APPLY_OPTIONS, 'apply');
+  if (values.help) return printUsage(io, 'apply');
   if (positionals.length !== 1) throw new UsageError(`apply takes one PLAN.json, got ${positionals.length}`);
   const flags = applyFlags(values, io.env);
   const file = positionals[0]!;

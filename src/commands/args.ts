@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { valid } from '@renovatebot/pep440';
+import leven from 'leven';
 import { UsageError } from '../exit.js';
 import { defaultTarget, targetVersions } from '../refdata/mwaa.js';
 import type { CliIO } from './io.js';
@@ -19,13 +20,28 @@ export const HOME_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } satisfies Options;
 
-export function parse<T extends Options>(args: string[], options: T) {
+export function parse<T extends Options>(args: string[], options: T, command?: string) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const help = `see mwaa-migrate ${command ? `${command} ` : ''}--help`;
+    const unknown = err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-{1,2}[^']+)'/.exec(err.message)?.[1] : undefined;
+    if (unknown) throw new UsageError(`unknown option ${unknown}${closest(unknown, Object.keys(options))} (${help})`);
     // Node's messages are one line already; drop its "To specify a positional..." hints' newline.
-    throw new UsageError((e as Error).message.split('\n')[0]!);
+    throw new UsageError(`${err.message.split('\n')[0]!} (${help})`);
   }
+}
+
+/** "; did you mean --json?" for a flag a typo away from one the command takes. */
+function closest(given: string, names: string[]): string {
+  const bare = given.replace(/^-+/, '').split('=')[0]!;
+  let best: { name: string; d: number } | null = null;
+  for (const name of names) {
+    const d = leven(bare, name);
+    if (!best || d < best.d) best = { name, d };
+  }
+  return best && best.d <= Math.max(1, Math.floor(best.name.length / 3)) ? `; did you mean --${best.name}?` : '';
 }
 
 /** The flag values parse() gives for these options. */

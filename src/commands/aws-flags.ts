@@ -94,7 +94,9 @@ export const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s
 /** The environment's network, access, tag and maintenance flags, each checked for shape. */
 function networkFlags(values: PlanValues): Pick<PlanSettings, 'subnetIds' | 'securityGroupIds' | 'webserverAccessMode' | 'dagsPrefix' | 'tags'> & { maintenance?: string } {
   const subnetIds = list(values['subnet-ids']);
-  if (subnetIds.length !== 2 || !subnetIds.every((s) => /^subnet-[0-9a-f]+$/.test(s))) throw new UsageError('--subnet-ids: MWAA needs exactly two private subnets, e.g. --subnet-ids subnet-0a1b,subnet-2c3d');
+  const notSubnets = subnetIds.filter((s) => !/^subnet-[0-9a-f]+$/.test(s));
+  if (notSubnets.length) throw new UsageError(`--subnet-ids: ${notSubnets.join(', ')}: not a subnet id (subnet- and hex digits, e.g. subnet-0a1b)`);
+  if (subnetIds.length !== 2) throw new UsageError(`--subnet-ids: MWAA needs exactly two private subnets, ${subnetIds.length} given (e.g. --subnet-ids subnet-0a1b,subnet-2c3d)`);
   const securityGroupIds = list(values['security-group-ids']);
   if (securityGroupIds.length < 1 || securityGroupIds.length > 5 || !securityGroupIds.every((s) => /^sg-[0-9a-f]+$/.test(s))) {
     throw new UsageError('--security-group-ids: one to five security groups, e.g. --security-group-ids sg-0a1b');
@@ -116,6 +118,9 @@ function networkFlags(values: PlanValues): Pick<PlanSettings, 'subnetIds' | 'sec
 
 /** What plan and migrate are asked to do, every flag checked before the (possibly long) scan. */
 export function planRequest(command: string, values: PlanValues, positionals: string[], env: CliIO['env']): PlanRequest {
+  // Every missing flag at once, rather than one per run.
+  const missing = (['name', 'bucket', 'execution-role-arn', 'subnet-ids', 'security-group-ids'] as const).filter((f) => values[f] === undefined);
+  if (missing.length > 1) throw new UsageError(`${command} needs ${missing.map((f) => `--${f}`).join(', ')} (see mwaa-migrate ${command} --help)`);
   const target = targetVersionFlag(values['target-version']);
   const region = awsRegion(command, values.region, env);
   const { subnetIds, securityGroupIds, webserverAccessMode, dagsPrefix, tags, maintenance } = networkFlags(values);

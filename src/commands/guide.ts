@@ -17,8 +17,8 @@ const GUIDE_OPTIONS = {
 } satisfies Options;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, GUIDE_OPTIONS);
-  if (values.help) return printUsage(io);
+  const { values, positionals } = parse(args, GUIDE_OPTIONS, 'guide');
+  if (values.help) return printUsage(io, 'guide');
   const home = homePositional('guide', positionals);
   const aws = awsAccess(values, io.env);
   const pollSeconds = pollSecondsFlag(values['poll-seconds']);

@@ -135,12 +135,34 @@ level (plan: error findings, failed preflight checks or secret conflicts; apply,
 without --allow-errors (conflicts always), CREATE_FAILED, UPDATE_FAILED or UNAVAILABLE, confirmation
 declined; secrets: conflicts, failed writes, declined; guide: the environment failed), 2 usage,
 input or AWS error (apply: also a stale plan; migrate, secrets: also no terminal to confirm on and
-no --yes; guide: no terminal), 3 plan, migrate --dry-run, secrets --dry-run: changes pending,
-130 guide: left before the end.
+no --yes; guide: no terminal), 3 plan, migrate --dry-run, secrets --dry-run: changes pending, 4 report: nothing reaches
+--fail-on but part of the home could not be read, 130 guide: left before the end.
 `;
 
-export function printUsage(io: CliIO): number {
-  io.stdout(usage());
+// The sections of the usage text each command's --help shows (migrate takes plan's and apply's options).
+const SECTIONS_OF: Record<string, string[]> = { migrate: ['migrate', 'plan', 'apply'], guide: ['guide'] };
+
+/**
+ * One command's part of the usage text: its usage lines, then every section whose heading names
+ * it ("Scan options:", "Options of scan, report and size:", "Secrets options (plan, ...)").
+ */
+export function commandUsage(command: string): string {
+  const [title, usageSection, ...sections] = usage().split('\n\n');
+  const words = SECTIONS_OF[command] ?? [command];
+  const names = (heading: string) => words.some((w) => new RegExp(`\\b${w}\\b`, 'i').test(heading.split(':')[0]!));
+  const lines = usageSection!.split('\n');
+  const usageLines: string[] = [];
+  lines.forEach((l, i) => {
+    if (!l.startsWith(`  mwaa-migrate ${command === 'guide' ? '[guide' : command}`)) return;
+    usageLines.push(l);
+    for (let j = i + 1; j < lines.length && /^ {4,}/.test(lines[j]!); j++) usageLines.push(lines[j]!);
+  });
+  const picked = sections.filter((s) => names(s.split('\n')[0]!));
+  return `${[title, `Usage:\n${usageLines.join('\n')}`, ...picked, 'mwaa-migrate --help shows every command.'].join('\n\n')}\n`;
+}
+
+export function printUsage(io: CliIO, command?: string): number {
+  io.stdout(command ? commandUsage(command) : usage());
   return EXIT_OK;
 }
 

@@ -23,8 +23,8 @@ const MIGRATE_OPTIONS = {
 } satisfies Options;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, MIGRATE_OPTIONS);
-  if (values.help) return printUsage(io);
+  const { values, positionals } = parse(args, MIGRATE_OPTIONS, 'migrate');
+  if (values.help) return printUsage(io, 'migrate');
   const request = planRequest('migrate', values, positionals, io.env);
   const flags = applyFlags(values, io.env);
   // Refused before the scan: a run nobody can confirm should not first keep someone waiting.

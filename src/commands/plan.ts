@@ -17,8 +17,8 @@ export function writePlan(plan: Plan, file: string, io: CliIO): void {
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, PLAN_OPTIONS);
-  if (values.help) return printUsage(io);
+  const { values, positionals } = parse(args, PLAN_OPTIONS, 'plan');
+  if (values.help) return printUsage(io, 'plan');
   const request = planRequest('plan', values, positionals, io.env);
   // The AWS SDK loads once the flags are known to be right.
   const { makePlan } = await import('../migration.js');

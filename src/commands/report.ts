@@ -46,8 +46,8 @@ function ruleIds(flag: string, values: string[] | undefined, rules: RuleDef[]): 
 const UNSEEN = new Set<ProblemCode>(['unreadable', 'analysis-failed', 'too-large', 'not-followed', 'zip-invalid']);
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, REPORT_OPTIONS);
-  if (values.help) return printUsage(io);
+  const { values, positionals } = parse(args, REPORT_OPTIONS, 'report');
+  if (values.help) return printUsage(io, 'report');
   // Every flag is checked before the (possibly long) scan starts.
   const format = values.format;
   if (!isReportFormat(format)) throw new UsageError(`--format ${format}: not one of ${REPORT_FORMATS.join(', ')}`);

@@ -15,8 +15,8 @@ const RULES_OPTIONS = {
 } satisfies Options;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, RULES_OPTIONS);
-  if (values.help) return printUsage(io);
+  const { values, positionals } = parse(args, RULES_OPTIONS, 'rules');
+  if (values.help) return printUsage(io, 'rules');
   if (positionals.length > 1) throw new UsageError(`rules takes at most one rule id, got ${positionals.length}`);
   const { rules } = loadCatalog();
   const strip = ({ source: _source, ...r }: (typeof rules)[number]) => r;

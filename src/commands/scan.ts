@@ -16,8 +16,8 @@ const SCAN_OPTIONS = {
 } satisfies Options;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, SCAN_OPTIONS);
-  if (values.help) return printUsage(io);
+  const { values, positionals } = parse(args, SCAN_OPTIONS, 'scan');
+  if (values.help) return printUsage(io, 'scan');
   const home = homeArg('scan', positionals, io.env);
   const inventory = await scanHome(home.path, {
     envFile: values['env-file'],

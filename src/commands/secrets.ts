@@ -39,8 +39,8 @@ function secretsSettings(values: Values<typeof SECRETS_OPTIONS>, positionals: st
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, SECRETS_OPTIONS);
-  if (values.help) return printUsage(io);
+  const { values, positionals } = parse(args, SECRETS_OPTIONS, 'secrets');
+  if (values.help) return printUsage(io, 'secrets');
   const { target, region, request, aws, context } = secretsSettings(values, positionals, io);
   // The AWS SDK loads once the flags are known to be right.
   const [{ profileCredentials }, { secretsManagerClient, upsertSecrets }, { planSecretsPart }] = await Promise.all([

@@ -38,8 +38,8 @@ export async function sizingFlags(
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, { ...SIZE_OPTIONS, json: { type: 'boolean' } });
-  if (values.help) return printUsage(io);
+  const { values, positionals } = parse(args, { ...SIZE_OPTIONS, json: { type: 'boolean' } }, 'size');
+  if (values.help) return printUsage(io, 'size');
   const sizingOptions = await sizingFlags(values, io.env);
   const airflowVersion = airflowVersionFlag(values['airflow-version']);
   const home = homeArg('size', positionals, io.env);

@@ -185,7 +185,7 @@ describe('bad input', () => {
 
   it.each([
     [['scan', '/nonexistent/airflow'], /^mwaa-migrate: Airflow home \/nonexistent\/airflow: does not exist/],
-    [['scan', '--bogus'], /^mwaa-migrate: Unknown option '--bogus'/],
+    [['scan', '--bogus'], /^mwaa-migrate: unknown option --bogus \(see mwaa-migrate scan --help\)/],
     [['scan', 'a', 'b'], /^mwaa-migrate: scan takes one AIRFLOW_HOME, got 2/],
     [['scan', 'fixtures/homes/airflow1', '--airflow-version', 'banana'], /^mwaa-migrate: --airflow-version banana: not an Airflow version/],
     [['scan', 'fixtures/homes/airflow1', '--env-file', '/nonexistent/.env'], /^mwaa-migrate: --env-file \/nonexistent\/.env: does not exist/],

@@ -47,7 +47,7 @@ describe('usage errors exit 2 with one line on stderr and nothing on stdout', ()
     [['--select', 'NOPE'], /--select NOPE: no rule has this id or prefix/],
     [['--ignore', 'IMP001,XYZ9'], /--ignore XYZ9: no rule has this id or prefix/],
     [['--airflow-version', 'banana'], /--airflow-version banana: not an Airflow version/],
-    [['--frobnicate'], /Unknown option '--frobnicate'/],
+    [['--frobnicate'], /unknown option --frobnicate \(see mwaa-migrate report --help\)/],
     [['--env-file', 'no/such/.env'], /--env-file no\/such\/.env: /],
     [['--project-file', 'no/such.yaml'], /project file no\/such.yaml: /],
   ])('%j', async (args, message) => {
