@@ -33,11 +33,15 @@ const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ENOTFOUN
  * own message ("a request has exceeded the configured ... requestTimeout") does not say where.
  */
 export function awsFailure(e: unknown, a: AwsAccess | undefined, services: AwsService[]): string {
-  const err = e as Error & { code?: string };
-  const silent = err?.name === 'TimeoutError' || UNREACHABLE.test(err?.code ?? '');
-  if (!silent) return `${err?.name}: ${err?.message}`;
+  const err = e as Error & { code?: string; $response?: { statusCode?: number } };
   const where = [...new Set(services.map((s) => (a && endpointFor(a, s)) ?? `AWS's ${s.replace('_', ' ')} endpoint`))].join(' or ');
-  return `no answer from ${where} (${err.code ?? 'timed out'}, after every retry)`;
+  if (err?.name === 'TimeoutError' || UNREACHABLE.test(err?.code ?? '')) return `no answer from ${where} (${err.code ?? 'timed out'}, after every retry)`;
+  // The SDK could not read the answer (a web page, a proxy's error): not the service it expected.
+  if (err && '$response' in err && /Deserialization error|not valid JSON|Unexpected token/.test(err.message)) {
+    const status = err.$response?.statusCode ? ` (HTTP ${err.$response.statusCode})` : '';
+    return `${where} answered with something that is not ${services.map((s) => s.replace('_', ' ')).join(' or ')}'s API${status}; check the endpoint URL`;
+  }
+  return `${err?.name}: ${String(err?.message).split('\n')[0]}`;
 }
 
 /** Where and as whom the given services are reached: part of a journal's identity. */

@@ -26,7 +26,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     airflowVersion: airflowVersionFlag(values['airflow-version']),
     cache: !values['no-cache'],
   });
-  if (!values.json) io.stdout(renderScanText(inventory, { color: useColor(io), width: 100 }));
+  // A terminal's own width; 100 columns in a pipe or a file.
+  if (!values.json) io.stdout(renderScanText(inventory, { color: useColor(io), width: io.isTTY ? Math.max(60, io.columns ?? 100) : 100 }));
   else {
     // Written as it is rendered, one DAG file at a time: the JSON of a large home is 200 MB.
     for (const piece of batched(jsonChunks(inventory, 2))) io.stdout(piece);

@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../helpers.js';
+import { cli, cliAsync } from '../helpers.js';
 
 // Each command's --help shows its own usage and options; typos and missing flags are answered as
 // other command-line tools answer them.
@@ -34,3 +36,21 @@ describe('help and flag errors', () => {
     expect(cli(['plan', 'x', ...flags, '--subnet-ids', 'subnet-1']).stderr).toMatch(/exactly two private subnets, 1 given/);
   });
 });
+
+describe('an endpoint that is not the AWS service', () => {
+  it('is named in one line, not as the SDK\'s deserialization error', async () => {
+    const server = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html>not here</html>'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const flags = ['--region', 'us-east-1', '--name', 'a', '--bucket', 'bucket-b', '--execution-role-arn', 'arn:aws:iam::123456789012:role/x', '--subnet-ids', 'subnet-1,subnet-2', '--security-group-ids', 'sg-1'];
+      const r = await cliAsync(['plan', 'fixtures/homes/airflow2', ...flags, '--endpoint-url', url, '--no-preflight', '--no-cache'], { env: { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' } });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(new RegExp(`${url.replace(/[.:/]/g, '\\$&')} answered with something that is not (MWAA|S3)'s API \\(HTTP 404\\); check the endpoint URL`));
+    } finally {
+      server.close();
+    }
+  }, 60_000);
+});
+
