@@ -67,10 +67,14 @@ export async function walkFolder(io: ScanIO, root: string, opts: WalkOptions): P
     // Stat a folder's entries together: one at a time, a big DAG folder waits on each round trip.
     const stats = await Promise.all(names.map((name) => io.stat(join(dir, name)).catch((e: unknown) => e as NodeJS.ErrnoException)));
     for (const [i, name] of names.entries()) {
-      if (name === '.airflowignore') continue;
       const abs = join(dir, name);
       const childRel = rel ? `${rel}/${name}` : name;
       const st = stats[i]!;
+      // The ignore file itself is never ignored: it goes where its folder goes, when accepted.
+      if (name === '.airflowignore') {
+        if (!(st instanceof Error) && st.isFile() && opts.accept(name)) out.files.push({ abs, rel: childRel, size: st.size, mtimeMs: st.mtimeMs });
+        continue;
+      }
       if (st instanceof Error) {
         out.problems.push({ code: st.code === 'ELOOP' ? 'symlink-loop' : 'unreadable', file: opts.display(childRel), message: ioReason(st) });
         continue;

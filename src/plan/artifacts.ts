@@ -63,20 +63,22 @@ async function readInput(inv: Inventory, shown: string): Promise<Buffer> {
 }
 
 /** Editor and OS droppings never go to MWAA. */
-const isJunk = (rel: string) => /(^|\/)(\.DS_Store|\.airflowignore)$/.test(rel) || rel.endsWith('.pyc');
+const isJunk = (rel: string) => /(^|\/)\.DS_Store$/.test(rel) || rel.endsWith('.pyc');
+const isIgnoreFile = (rel: string) => /(^|\/)\.airflowignore$/.test(rel);
 
 /**
  * One object per file in the DAG folder (zip packages as their .zip), keyed by its path under
  * the folder; non-Python files (SQL templates, helpers safe mode skipped) go too, since DAGs read
- * them. The scan already listed and hashed the Python files: only the others are read here.
+ * them. Files .airflowignore hides stay home unless a checked file imports them (a helper folder
+ * the scheduler skips still runs on the workers), and the .airflowignore files go too, so MWAA's
+ * scheduler skips what the old one did. The scan already listed and hashed the Python files:
+ * only the others are read here.
  */
 export async function dagObjects(inv: Inventory, prefix: string): Promise<{ objects: ObjectArtifact[]; fingerprints: FileFingerprint[] }> {
   const folder = inv.dagFolder.path;
   const under = (path: string) => (folder === '.' ? path : path.slice(folder.length + 1));
-  // Files .airflowignore hides stay home, as they always did; the scan checked those a DAG imports.
-  const hidden = new Set(inv.dagFolder.importedIgnored);
   const listed = [
-    ...inv.dagFiles.filter((f) => f.zip === null && !hidden.has(f.path)).map((f) => ({ path: f.path, size: f.size, md5: f.md5 || null, sha256: f.sha256 || null })),
+    ...inv.dagFiles.filter((f) => f.zip === null).map((f) => ({ path: f.path, size: f.size, md5: f.md5 || null, sha256: f.sha256 || null })),
     ...inv.dagFolder.dataFiles,
   ].filter((f) => !isJunk(under(f.path)));
   const files = await Promise.all(
@@ -129,7 +131,7 @@ export interface PluginsZip extends BuiltArtifact {
  * unpacks into it, so it is not zipped again.
  */
 export async function pluginsZip(inv: Inventory): Promise<PluginsZip | null> {
-  const files = inv.plugins.folder === null ? [] : await readFolder(inv, inv.plugins.folder, (rel) => !isJunk(rel) && rel !== PLUGINS_KEY);
+  const files = inv.plugins.folder === null ? [] : await readFolder(inv, inv.plugins.folder, (rel) => !isJunk(rel) && !isIgnoreFile(rel) && rel !== PLUGINS_KEY);
   if (files.length === 0) return inv.plugins.zip ? zipAsFound(inv, inv.plugins.zip.path, inv.plugins.zip.entries) : null;
   const bytes = buildZip(Object.fromEntries(files.map((f) => [f.rel, f.bytes])));
   const entries = files.map((f) => f.rel);

@@ -78,6 +78,20 @@ describe('DAG objects', () => {
   });
 });
 
+describe('files .airflowignore hides', () => {
+  it('go to MWAA when a DAG imports them, with the .airflowignore files; the others stay home', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mm-ignored-'));
+    mkdirSync(join(home, 'dags', 'lib'), { recursive: true });
+    mkdirSync(join(home, 'dags', 'scratch'), { recursive: true });
+    writeFileSync(join(home, 'dags', '.airflowignore'), 'lib/\nscratch/\n');
+    writeFileSync(join(home, 'dags', 'lib', 'helpers.py'), 'def airflow_dag_helper():\n    return 1\n');
+    writeFileSync(join(home, 'dags', 'scratch', 'wip.py'), 'from airflow import DAG\nDAG("wip")\n');
+    writeFileSync(join(home, 'dags', 'etl.py'), 'from airflow import DAG\nfrom lib.helpers import airflow_dag_helper\nwith DAG("etl") as dag:\n    pass\n');
+    const { dags } = await buildArtifacts(await scanHome(home, { cache: false }), '2.10.3', 'dags');
+    expect(dags.map((d) => d.key).sort()).toEqual(['dags/.airflowignore', 'dags/etl.py', 'dags/lib/helpers.py']);
+  });
+});
+
 describe('plugins only as plugins.zip', () => {
   it('uploads the zip as it is, with a note', async () => {
     const home = mkdtempSync(join(tmpdir(), 'mm-pz-'));
