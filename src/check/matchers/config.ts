@@ -1,5 +1,5 @@
 import type { Matcher } from '../types.js';
-import { mwaaFormat } from './config/carry.js';
+import { mwaaDefaultOverridden, mwaaFormat } from './config/carry.js';
 import { configChange, unknownOption } from './config/change-rule.js';
 import { configIndirect, configSecret, envDefined } from './config/secrets.js';
 import { configValue, mwaaDefault } from './config/value.js';
@@ -23,6 +23,7 @@ export const configMatchers: Record<string, Matcher> = {
   'config-indirect': configIndirect,
   'env-defined': envDefined,
   'mwaa-default': mwaaDefault,
+  'mwaa-default-overridden': mwaaDefaultOverridden,
   'mwaa-format': mwaaFormat,
   'unknown-option': unknownOption,
 };

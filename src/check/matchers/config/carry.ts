@@ -132,6 +132,20 @@ export function planStatus(d: CarryDecision | undefined): { text: string; kept: 
   return { text: SKIPPED[d.skipped!], kept: d.skipped === 'default' || d.skipped === 'shadowed' };
 }
 
+/** Options this home sets to another value than MWAA's own default for them: which value the environment gets, and why. */
+export const mwaaDefaultOverridden: Matcher = (inv, ctx) => {
+  const defaults = new Map(defaultsFor(ctx.target).map((d) => [d.option, d.value]));
+  return carryDecisions(inv, ctx.target).flatMap((d) => {
+    const { section, key, value } = d.option;
+    const mwaa = defaults.get(name(...currentName(section, key, ctx.target)));
+    // Secrets and indirect values are the SEC rules' business, and never shown; an empty value
+    // chooses nothing, and one the plan leaves out as MWAA's own ('default') loses nothing.
+    if (mwaa === undefined || value === null || value.trim() === '' || d.option.secret || d.option.valueFrom !== 'literal' || d.skipped === 'default' || sameValue(value, mwaa)) return [];
+    const { text, kept } = planStatus(d);
+    return [{ ...at(d.option.source), text: label(section, key), vars: { option: label(section, key), value, mwaaDefault: mwaa, plan: text, wins: kept ? `this home's ${value}` : `MWAA's ${mwaa}`, target: ctx.target } }];
+  });
+};
+
 export const mwaaFormat: Matcher = (inv, ctx) =>
   carryDecisions(inv, ctx.target)
     .filter((d) => d.sent && d.problem !== null)
