@@ -5,7 +5,7 @@
 import { dirname, isAbsolute, join, normalize } from 'node:path/posix';
 import { valid, validRange } from '@renovatebot/pep440';
 import { REDACTED, type Problem, type Requirement } from './inventory.js';
-import { redactUrlCredentials } from './secrets.js';
+import { isSpace, redactUrlCredentials } from './secrets.js';
 
 export interface ParsedRequirements {
   requirements: Requirement[];
@@ -128,7 +128,6 @@ function logicalLines(content: string): LogicalLine[] {
   return out;
 }
 
-const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
 
 /** A `#` starts a comment at the start of the line or after whitespace (so URL fragments survive). */
 function stripComment(line: string): string {

@@ -41,7 +41,10 @@ export function reservedFor(target: string): ReservedEntry[] {
     const merged = new Set(mwaaOptions().merged.map((m) => m.option));
     const fromImage: ReservedEntry[] = Object.entries(image.essential)
       .filter(([option]) => !merged.has(option))
-      .map(([option, value]) => ({ option, airflow: 'all', ...(value !== null ? { value } : {}), ...noteOf(collected, option) }));
+      .map(([option, value]) => {
+        const note = collected.find((e) => e.option === option)?.note;
+        return { option, airflow: 'all' as const, ...(value !== null ? { value } : {}), ...(note ? { note } : {}) };
+      });
     const protectedOptions: ReservedEntry[] = image.protectedEnv.names.flatMap((v) => {
       const option = optionOf(v);
       return option && !(option in image.essential) ? [{ option, airflow: 'all' as const, note: `${PROTECTED_NOTE} ${v}` }] : [];
@@ -54,11 +57,6 @@ export function reservedFor(target: string): ReservedEntry[] {
   memo.set(target, out);
   return out;
 }
-
-const noteOf = (collected: ReservedEntry[], option: string) => {
-  const note = collected.find((e) => e.option === option)?.note;
-  return note && !/^Airflow \d$/.test(note) ? { note } : {};
-};
 
 /** MWAA's own defaults for the target, which a customer may override through AirflowConfigurationOptions. */
 export function defaultsFor(target: string): DefaultEntry[] {
