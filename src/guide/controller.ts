@@ -11,12 +11,14 @@ import type { ApplyResult } from '../aws/apply.js';
 import type { AwsTarget, BucketStatus, Discovery } from '../aws/discover.js';
 import { journalPath } from '../aws/journal.js';
 import type { AwsAccess, PlanRequest } from '../migration.js';
-import { secretsRequest, type SecretsRequest } from '../secrets/step.js';
+import { withEnvFileSource, type SecretsRequest } from '../secrets/step.js';
 import { desiredEnvironment, environmentInput, refusals, type Plan, type PlanSettings } from '../plan/plan.js';
 import { renderPlanText } from '../plan/render.js';
 import type { AwsField, Counts, FindingItem, GuideActions, GuideView, StepId } from '../ui/types.js';
-import { STEPS } from '../ui/types.js';
+import { applyEdit, STEPS } from '../ui/types.js';
+import { migrateCommandLine } from './command.js';
 import { planFileOf, reportFileOf, tildify, type GuideCore, type SavedRun } from './core.js';
+import { applyFilter, fileJump, NO_FILTER, toggleFilter } from './findings.js';
 
 // The walkthrough's state machine: it holds what was learned and chosen, drives the core
 // (scan, check, size, discover, plan, apply) and publishes one GuideView for the screens. Every
@@ -72,26 +74,6 @@ const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 const oneLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0]!;
 const sevRank = (s: string) => SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]);
 
-/** The one-shot command that does what the walkthrough did, for next time. */
-export function migrateCommandLine(plan: Plan, extra: { envFile?: string; profile?: string; allowErrors: boolean }): string {
-  const i = desiredEnvironment(plan);
-  const q = (s: string) => (/^[\w@%+=:,./~-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  const parts = ['mwaa-migrate migrate', q(tildify(plan.inputs.home))];
-  if (i) {
-    parts.push('--name', q(i.Name), '--bucket', q(plan.inputs.bucket), '--execution-role-arn', q(i.ExecutionRoleArn));
-    parts.push('--subnet-ids', q(i.NetworkConfiguration.SubnetIds.join(',')), '--security-group-ids', q(i.NetworkConfiguration.SecurityGroupIds.join(',')));
-    parts.push('--class', q(i.EnvironmentClass));
-    if (i.WebserverAccessMode !== 'PRIVATE_ONLY') parts.push('--webserver-access', i.WebserverAccessMode);
-  }
-  parts.push('--region', q(plan.inputs.region), '--target-version', q(plan.inputs.target));
-  if (plan.inputs.dagsPrefix !== 'dags') parts.push('--dags-prefix', q(plan.inputs.dagsPrefix));
-  if (extra.envFile) parts.push('--env-file', q(tildify(extra.envFile)));
-  for (const src of plan.secrets?.sources ?? []) if (src.kind === 'env-file') parts.push('--secrets-env-file', q(tildify(src.file)));
-  if (extra.profile) parts.push('--profile', q(extra.profile));
-  if (extra.allowErrors) parts.push('--allow-errors');
-  return parts.join(' ');
-}
-
 interface AwsChoices {
   name: string;
   profile: string;
@@ -114,6 +96,8 @@ export class GuideController {
   private inventory: Inventory | null = null;
   private envFile: string | undefined;
   private result: CheckResult | null = null;
+  /** Every finding, before the list's filter. */
+  private allFindings: FindingItem[] = [];
   private sizing: Sizing | null = null;
   private discovery: Discovery | null = null;
   private bucketState: BucketStatus | 'checking' | null = null;
@@ -128,6 +112,8 @@ export class GuideController {
   private generation = { discover: 0, bucket: 0, preflight: 0, scan: 0 };
   private applyStarted = 0;
   private envCreated = false;
+  /** What the person went on despite when confirming the plan (or continuing a saved one): migrate needs --allow-errors for it. */
+  private overridden: string[] = [];
   private ended: Outcome | null = null;
   onEnd: (o: Outcome) => void = () => {};
 
@@ -160,12 +146,12 @@ export class GuideController {
       color: options.color,
       home: { input, candidates, probe: input ? core.probeHome(input) : null, completions: [] },
       scan: { status: 'running', phase: 'config', filesFound: 0, filesRead: 0, dags: 0, elapsedMs: 0 },
-      findings: { items: [], cursor: 0, suppressed: 0, projectFile: '.mwaa-migrate.yaml', rechecking: false },
+      findings: { items: [], total: 0, filter: NO_FILTER, cursor: 0, suppressed: 0, projectFile: '.mwaa-migrate.yaml', rechecking: false },
       target: { rows: [], cursor: 0, chosen: core.defaultTarget() },
       sizing: { headline: '', reasons: [], from: '', title: '', rows: [], cursor: 0, chosen: '', notes: [] },
       aws: { fields: [], focus: 0, account: '', loading: false, preflight: { status: core.preflight ? 'waiting' : 'absent', checks: [] } },
       connections: { sources: [], connections: [], variables: [], conflicts: [], secrets: { status: core.secrets ? 'loading' : 'absent', lines: [] } },
-      plan: { status: 'making', lines: [], scroll: 0, name: '', bucket: '', account: '', confirm: '', blocking: 0 },
+      plan: { status: 'making', lines: [], scroll: 0, name: '', bucket: '', account: '', confirm: '', overrides: [] },
       apply: { status: 'running', lines: [], objects: { done: 0, total: 0 }, environment: '', elapsedMs: 0, resumeHint: '' },
       done: { name: '', status: '', url: '', reportPath: '', planPath: '', command: '', nextSteps: [] },
       resume: null,
@@ -226,8 +212,25 @@ export class GuideController {
 
   private chooseHome(): void {
     const saved = this.core.savedRun(this.homePath);
-    if (saved) this.offerResume(saved);
-    else this.startScan();
+    if (saved) return this.offerResume(saved);
+    this.restore(this.core.savedPlan(this.homePath));
+    this.startScan();
+  }
+
+  /**
+   * The choices a plan saved here by an earlier run made, back in place of the defaults (a
+   * restart after Ctrl-C). Flags given now win over the plan's region; discovery keeps what the
+   * account still has (see preselect).
+   */
+  private restore(plan: Plan | null): void {
+    const env = plan && desiredEnvironment(plan);
+    if (!plan || !env) return;
+    const a = this.aws;
+    const { SubnetIds, SecurityGroupIds } = env.NetworkConfiguration;
+    Object.assign(a, { name: env.Name, bucket: plan.inputs.bucket, bucketTyped: true, role: env.ExecutionRoleArn, subnets: SubnetIds, securityGroups: SecurityGroupIds, subnetsText: SubnetIds.join(','), securityGroupsText: SecurityGroupIds.join(',') });
+    if (!this.options.region) a.region = plan.inputs.region;
+    if (this.core.targets().some((t) => t.version === plan.inputs.target)) this.patch('target', { chosen: plan.inputs.target });
+    this.patch('sizing', { chosen: env.EnvironmentClass });
   }
 
   private offerResume(saved: SavedRun): void {
@@ -313,7 +316,7 @@ export class GuideController {
     const before = this.view.findings.items[this.view.findings.cursor];
     this.result = this.core.check(inv, this.view.target.chosen);
     const sources = this.core.excerpts(inv, this.result.findings);
-    const items: FindingItem[] = [...this.result.findings]
+    this.allFindings = [...this.result.findings]
       .sort((a, b) => sevRank(a.severity) - sevRank(b.severity) || a.family.localeCompare(b.family) || a.file.localeCompare(b.file) || a.line - b.line || a.ruleId.localeCompare(b.ruleId))
       .map((f) => {
         const excerpt = sources.excerpts.get(excerptKey(f.file, f.line));
@@ -331,10 +334,17 @@ export class GuideController {
           ...(excerpt ? { excerpt: excerpt.map((l) => ({ ...l, hit: l.line === f.line })) } : {}),
         };
       });
-    const same = before ? items.findIndex((i) => i.ruleId === before.ruleId && i.location === before.location) : -1;
-    const cursor = same >= 0 ? same : Math.min(this.view.findings.cursor, Math.max(0, items.length - 1));
-    this.patch('findings', { items, cursor, suppressed: this.result.suppressed.length, rechecking: false });
+    this.showFindings(before);
+    this.patch('findings', { suppressed: this.result.suppressed.length, rechecking: false });
     this.refreshTargets();
+  }
+
+  /** The findings the filter lets through, the cursor kept on the same finding when it still shows. */
+  private showFindings(keep: FindingItem | undefined, filter = this.view.findings.filter): void {
+    const items = applyFilter(this.allFindings, filter);
+    const same = keep ? items.findIndex((i) => i.ruleId === keep.ruleId && i.location === keep.location) : -1;
+    const cursor = same >= 0 ? same : Math.min(this.view.findings.cursor, Math.max(0, items.length - 1));
+    this.patch('findings', { items, total: this.allFindings.length, filter, cursor });
   }
 
   private suppress(kind: 'finding' | 'rule'): void {
@@ -459,6 +469,9 @@ export class GuideController {
     const a = this.aws;
     if (d.identity.ok && !a.bucketTyped) a.bucket = suggestBucket(a.name, d.identity.value.account);
     if (d.roles.ok && !d.roles.items.some((r) => r.arn === a.role)) a.role = d.roles.items.find((r) => r.trustsMwaa)?.arn ?? '';
+    // Subnets chosen before (a saved plan) that the account has: their VPC, their groups kept.
+    const chosenVpc = d.subnets.ok ? d.subnets.items.find((s) => a.subnets.includes(s.id))?.vpcId : undefined;
+    if (chosenVpc && !a.vpc) a.vpc = chosenVpc;
     if (d.vpcs.ok && d.subnets.ok && !d.vpcs.items.some((v) => v.id === a.vpc)) {
       const subnets = d.subnets.items;
       const fit = d.vpcs.items.find((v) => twoZones(subnets.filter((s) => s.vpcId === v.id && !s.public)).length === 2);
@@ -590,10 +603,7 @@ export class GuideController {
 
   /** The home's env file moves its AIRFLOW_CONN_ and AIRFLOW_VAR_ entries to Secrets Manager, when it has any. */
   private secretsRequest(): SecretsRequest | null {
-    const inv = this.inventory;
-    const fromEnv = (s: { source: { kind: string } }) => s.source.kind === 'env';
-    if (!this.envFile || !inv || ![...inv.connections, ...inv.variables].some(fromEnv)) return null;
-    return secretsRequest({ connectionsFiles: [], variablesFiles: [], envFile: this.envFile, fromMetadataDb: false, onConflict: 'fail' });
+    return this.inventory ? withEnvFileSource(null, this.envFile, this.inventory) : null;
   }
 
   private schedulePreflight(): void {
@@ -610,7 +620,7 @@ export class GuideController {
       const { inventory, sizing } = this;
       if (!inventory || !sizing) return;
       // Without the built artifacts yet: the plan checks the request with its object paths again.
-      const environment = environmentInput(inventory, sizing, settings, { plugins: null, requirements: null });
+      const environment = environmentInput(inventory, sizing, settings, { plugins: null, requirements: null, startup: null });
       this.track(run({ settings, aws: this.accessAws, environment })).then(
         (checks) => generation === this.generation.preflight && this.patch('aws', { preflight: { status: 'done', checks } }),
         (e: unknown) => generation === this.generation.preflight && this.patch('aws', { preflight: { status: 'done', checks: [{ name: 'preflight', status: 'fail', detail: oneLine(e) }] } }),
@@ -696,7 +706,7 @@ export class GuideController {
         this.plan = plan;
         // The home as ~/... on screen, as everywhere else in the walkthrough.
         const shown = renderPlanText({ ...plan, inputs: { ...plan.inputs, home: tildify(plan.inputs.home) } });
-        this.patch('plan', { status: 'ready', lines: shown.trimEnd().split('\n'), blocking: plan.blocking.length });
+        this.patch('plan', { status: 'ready', lines: shown.trimEnd().split('\n'), overrides: refusals(plan).overridable });
       },
       (e: unknown) => this.view.step === 'plan' && this.patch('plan', { status: 'error', error: oneLine(e) }),
     );
@@ -758,7 +768,13 @@ export class GuideController {
         url,
         reportPath: tildify(reportFileOf(home)),
         planPath: tildify(this.planFile),
-        command: migrateCommandLine(plan, { envFile: this.envFile, profile: this.aws.profile || undefined, allowErrors: refusals(plan).overridable.length > 0 }),
+        command: migrateCommandLine(plan, {
+          envFile: this.envFile,
+          profile: this.aws.profile || undefined,
+          endpointUrl: this.options.endpointUrl,
+          mwaaEndpointUrl: this.options.mwaaEndpointUrl,
+          allowErrors: this.overridden.length > 0,
+        }),
         nextSteps: [
           `sign in to the Airflow UI (or: aws mwaa create-web-login-token --name ${r.name}) and check for DAG import errors`,
           plan.secrets
@@ -809,7 +825,11 @@ export class GuideController {
       const v = this.view;
       switch (v.step) {
         case 'resume': {
-          if (v.resume!.cursor === 0) return this.startApply();
+          if (v.resume!.cursor === 0) {
+            this.overridden = refusals(this.plan!).overridable;
+            return this.startApply();
+          }
+          this.restore(this.plan);
           this.plan = null;
           this.set({ resume: null });
           return this.startScan();
@@ -840,6 +860,7 @@ export class GuideController {
         case 'plan':
           if (v.plan.status !== 'ready') return;
           if (v.plan.confirm.trim() !== v.plan.name) return this.patch('plan', { error: `type the environment name, ${v.plan.name}, to go on` });
+          this.overridden = v.plan.overrides;
           return this.startApply();
         case 'apply':
           return undefined;
@@ -859,7 +880,10 @@ export class GuideController {
       if (step === 'done') return this.end(this.view.apply.status === 'failed' ? 1 : 0, '');
       this.end(EXIT_INTERRUPTED, this.farewell());
     },
-    setHomeInput: (value) => this.patch('home', { input: value, probe: value.trim() ? this.core.probeHome(value) : null, completions: [] }),
+    editHome: (edit) => {
+      const input = applyEdit(this.view.home.input, edit);
+      this.patch('home', { input, probe: input.trim() ? this.core.probeHome(input) : null, completions: [] });
+    },
     completeHome: () => {
       const typed = this.view.home.input;
       const options = this.core.completePath(typed);
@@ -889,6 +913,13 @@ export class GuideController {
         this.patch('sizing', { cursor, chosen: v.sizing.rows[cursor]?.environmentClass ?? v.sizing.chosen });
       } else if (v.step === 'resume' && v.resume) this.set({ resume: { ...v.resume, cursor: clamp(v.resume.cursor + delta, 2) } });
     },
+    filterFindings: (kind) => {
+      const f = this.view.findings;
+      const selected = f.items[f.cursor];
+      this.showFindings(selected, toggleFilter(f.filter, kind, selected));
+      this.patch('findings', { notice: undefined });
+    },
+    jumpFile: (delta) => this.patch('findings', { cursor: fileJump(this.view.findings.items, this.view.findings.cursor, delta), notice: undefined }),
     acceptFinding: () => this.suppress('finding'),
     ignoreRule: () => this.suppress('rule'),
     recheck: () => this.recheck(),
@@ -896,9 +927,9 @@ export class GuideController {
       const n = this.view.aws.fields.length;
       this.patch('aws', { focus: (this.view.aws.focus + delta + n) % n });
     },
-    setField: (value) => {
+    editField: (edit) => {
       const f = this.focused();
-      if (f?.kind === 'text') this.setAwsValue(f.key, value);
+      if (f?.kind === 'text') this.setAwsValue(f.key, applyEdit(f.value, edit));
     },
     cycleOption: (delta) => {
       const f = this.focused();
@@ -917,7 +948,7 @@ export class GuideController {
       this.aws[key] = chosen.includes(value) ? chosen.filter((x) => x !== value) : [...chosen, value];
       this.refreshAws();
     },
-    setConfirm: (value) => this.patch('plan', { confirm: value, error: undefined }),
+    editConfirm: (edit) => this.patch('plan', { confirm: applyEdit(this.view.plan.confirm, edit), error: undefined }),
     scroll: (delta) => this.patch('plan', { scroll: Math.max(0, Math.min(this.view.plan.lines.length - 1, this.view.plan.scroll + delta)) }),
     retry: () => {
       const step = this.view.step;

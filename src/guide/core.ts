@@ -99,6 +99,8 @@ export interface GuideCore {
   apply(plan: Plan, file: string, aws: AwsAccess, pollMs: number, progress: (line: string) => void): Promise<ApplyResult>;
   /** The run to resume in this home, if a plan was applied (at least in part) there. */
   savedRun(home: string): SavedRun | null;
+  /** The plan a run saved in this home, applied or not: its choices are the defaults of the next run. */
+  savedPlan(home: string): Plan | null;
   /** Checks the account before anything is written (someone else's module): absent = "not checked". */
   preflight?(input: PreflightInput): Promise<CheckLine[]>;
   secrets?: GuideSecrets;
@@ -144,6 +146,16 @@ export function completePath(partial: string, cwd: string): string[] {
   // Keep what the person typed as the prefix (relative stays relative, ~ stays ~).
   const typedDir = endsInSep ? partial : partial.slice(0, partial.length - stem.length);
   return names.slice(0, 50).map((n) => `${typedDir}${n}/`);
+}
+
+/** A plan file this version can read, or null (none, unreadable, another format). */
+function readPlan(file: string): Plan | null {
+  try {
+    const plan = JSON.parse(readFileSync(file, 'utf8')) as Plan;
+    return plan.formatVersion === PLAN_FORMAT_VERSION && Array.isArray(plan.actions) ? plan : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface DefaultCoreOptions {
@@ -210,16 +222,16 @@ export function defaultCore({ env, cwd, cache }: DefaultCoreOptions): GuideCore 
     savedRun(home) {
       const planFile = planFileOf(resolve(cwd, home));
       const journal = journalPath(planFile);
-      if (!existsSync(journal)) return null;
+      const plan = existsSync(journal) ? readPlan(planFile) : null;
+      if (!plan) return null;
       try {
-        const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Plan;
-        if (plan.formatVersion !== PLAN_FORMAT_VERSION || !Array.isArray(plan.actions)) return null;
         const stepsDone = readFileSync(journal, 'utf8').split('\n').filter((l) => l.trim()).length;
         return { planFile, plan, stepsDone };
       } catch {
         return null;
       }
     },
+    savedPlan: (home) => readPlan(planFileOf(resolve(cwd, home))),
     async preflight({ settings, aws, environment }) {
       checkProfile(aws);
       const credentials = profileCredentials(aws.profile);

@@ -15,7 +15,7 @@ import { TargetStep } from './steps/TargetStep.js';
 import { STEPS, type GuideView } from './types.js';
 
 // The whole walkthrough screen: the step indicator, then the current step, which draws its own
-// body and key hints. Ctrl-C is caught here, once, so every step leaves the same careful way.
+// body and key hints, all within the terminal's rows. Ctrl-C is caught here, once, so every step leaves the same careful way.
 
 /** "Home › Scan › [Findings] › ...", or just the position when the terminal is narrow. */
 export function StepIndicator({ view }: { view: GuideView }) {
@@ -66,11 +66,17 @@ export function App({ view, actions }: StepProps) {
     if (key.ctrl && input === 'c') actions.quit();
   });
   const Body = BODY[view.step];
+  // Never taller than the terminal, the header never shrinks: a long step is cut at its bottom
+  // (each step keeps its key hints) instead of pushing the title and the step bar off the top.
   return (
-    <Box flexDirection="column" width={view.width}>
-      <StepIndicator view={view} />
-      <Text color={tint(view.color, 'gray')}>{'─'.repeat(Math.max(10, view.width - 1))}</Text>
-      <Body view={view} actions={actions} />
+    <Box flexDirection="column" width={view.width} maxHeight={view.height}>
+      <Box flexDirection="column" flexShrink={0}>
+        <StepIndicator view={view} />
+        <Text color={tint(view.color, 'gray')}>{'─'.repeat(Math.max(10, view.width - 1))}</Text>
+      </Box>
+      <Box flexDirection="column" flexShrink={1} overflowY="hidden">
+        <Body view={view} actions={actions} />
+      </Box>
     </Box>
   );
 }

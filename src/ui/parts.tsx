@@ -1,5 +1,6 @@
-import { Box, Text, type Key } from 'ink';
-import type { Counts, GuideActions, GuideView, Severity } from './types.js';
+import { Box, Text, useInput, type Key } from 'ink';
+import type { ReactNode } from 'react';
+import type { Counts, GuideActions, GuideView, LineEdit, Severity } from './types.js';
 
 // Small pieces every screen uses. Colour is passed down as a flag (NO_COLOR, pipes), never
 // decided here.
@@ -33,14 +34,49 @@ export function LineInput({ value, focus, color, placeholder }: { value: string;
   );
 }
 
-/** The edit a key makes to a line: typed text appended, Backspace removes one character, Ctrl-U clears; null when the key is not an edit. */
-export function editLine(value: string, input: string, key: Key): string | null {
-  if (key.backspace || key.delete) return value.slice(0, -1);
-  if (key.ctrl && input === 'u') return '';
+/** The edit a key makes to a line: typed text, Backspace, Ctrl-U to clear; null when the key is not an edit. */
+export function lineEdit(input: string, key: Key): LineEdit | null {
+  if (key.backspace || key.delete) return { kind: 'backspace' };
+  if (key.ctrl && input === 'u') return { kind: 'clear' };
   if (key.ctrl || key.meta || key.return || key.tab || key.escape || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown) return null;
   // Pasted text arrives whole; control characters are dropped.
-  const printable = input.replace(/[\u0000-\u001f\u007f]/g, '');
-  return printable ? value + printable : null;
+  const text = input.replace(/[\u0000-\u001f\u007f]/g, '');
+  return text ? { kind: 'type', text } : null;
+}
+
+/**
+ * useInput, with Tab, Enter and Ctrl-U inside a burst of text taken as the keys they are: Ink hands
+ * text typed faster than it reads (a paste, tmux send-keys) over as one string, those keys in it.
+ */
+export function useKeys(handler: (input: string, key: Key) => void): void {
+  useInput((input, key) => {
+    if (input.length < 2 || !/[\t\r\x15]/.test(input)) return handler(input, key);
+    for (const part of input.split(/([\t\r\x15])/)) {
+      if (part === '\t') handler('', { ...key, tab: true });
+      else if (part === '\r') handler('', { ...key, return: true });
+      else if (part === '\x15') handler('u', { ...key, ctrl: true });
+      else if (part) handler(part, key);
+    }
+  });
+}
+
+/**
+ * A step's screen: its content, cut at the bottom when the terminal is too short, above its key
+ * hints, which always show. The content's own box does not shrink: shrunk lines would overlap.
+ */
+export function Screen({ children, hints }: { children: ReactNode; hints: ReactNode }) {
+  return (
+    <Box flexDirection="column" flexShrink={1} overflowY="hidden">
+      <Box flexDirection="column" flexShrink={1} overflowY="hidden">
+        <Box flexDirection="column" flexShrink={0}>
+          {children}
+        </Box>
+      </Box>
+      <Box flexDirection="column" flexShrink={0}>
+        {hints}
+      </Box>
+    </Box>
+  );
 }
 
 /** The key hints at the bottom, as one line that wraps at word boundaries. */

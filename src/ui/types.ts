@@ -78,9 +78,23 @@ export interface FindingItem {
   excerpt?: { line: number; text: string; hit: boolean }[];
 }
 
+/** What the findings list is narrowed to; null: any. */
+export interface FindingFilter {
+  severity: Severity | null;
+  family: string | null;
+  rule: string | null;
+  /** The file part of a location ("dags/a.py"), or the location itself when it has no line. */
+  file: string | null;
+}
+
+export type FilterKind = keyof FindingFilter;
+
 export interface FindingsView {
-  /** Sorted by severity, then family, then place: the groups are runs of equal severity and family. */
+  /** The findings the filter lets through, sorted by severity, then family, then place: the groups are runs of equal severity and family. */
   items: FindingItem[];
+  /** All findings, before the filter. */
+  total: number;
+  filter: FindingFilter;
   cursor: number;
   suppressed: number;
   projectFile: string;
@@ -175,7 +189,8 @@ export interface PlanView {
   bucket: string;
   account: string;
   confirm: string;
-  blocking: number;
+  /** What confirming goes on despite (error findings, failed preflight checks): migrate would need --allow-errors. */
+  overrides: string[];
 }
 
 export interface ApplyView {
@@ -228,26 +243,39 @@ export interface GuideView {
   resume: ResumeView | null;
 }
 
+/** A change to a one-line input. The controller applies it to the value it holds, not the one last drawn: keys can arrive faster than the screen redraws. */
+export type LineEdit = { kind: 'type'; text: string } | { kind: 'backspace' } | { kind: 'clear' };
+
+export function applyEdit(value: string, edit: LineEdit): string {
+  return edit.kind === 'type' ? value + edit.text : edit.kind === 'backspace' ? value.slice(0, -1) : '';
+}
+
 export interface GuideActions {
   next(): void;
   back(): void;
   /** Ctrl-C, or q where leaving is offered. */
   quit(): void;
-  setHomeInput(value: string): void;
+  editHome(edit: LineEdit): void;
   completeHome(): void;
   /** Puts the next or previous detected candidate into the input. */
   cycleHome(delta: number): void;
   /** Moves the cursor of the current step's list (findings, versions, sizes, resume choices). */
   move(delta: number): void;
+  /** Narrows the findings to the selected one's rule, file or family (again: widens), cycles the severity, or clears. */
+  filterFindings(kind: FilterKind | 'clear'): void;
+  /** Moves to the first finding of the next (or previous) file. */
+  jumpFile(delta: number): void;
   acceptFinding(): void;
   ignoreRule(): void;
   recheck(): void;
   focusField(delta: number): void;
-  setField(value: string): void;
+  /** Edits the focused field when it is typed (others ignore it). */
+  editField(edit: LineEdit): void;
   /** Moves a choice's highlight (and picks it, for a single choice). */
   cycleOption(delta: number): void;
+  /** Picks or drops the highlighted option of the focused multiple choice (others ignore it). */
   toggleOption(): void;
-  setConfirm(value: string): void;
+  editConfirm(edit: LineEdit): void;
   scroll(delta: number): void;
   retry(): void;
 }

@@ -1,118 +1,16 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ApplyResult } from '../../src/aws/apply.js';
-import type { Discovery } from '../../src/aws/discover.js';
 import { targetVersions } from '../../src/refdata/mwaa.js';
-import { defaultCore, type GuideCore } from '../../src/guide/core.js';
-import { EXIT_INTERRUPTED, GuideController, migrateCommandLine, suggestBucket, defaultName } from '../../src/guide/controller.js';
+import { migrateCommandLine } from '../../src/guide/command.js';
+import { EXIT_INTERRUPTED, suggestBucket, defaultName } from '../../src/guide/controller.js';
 import type { Plan } from '../../src/plan/plan.js';
-import { HOMES, leakedCanaries } from '../helpers.js';
+import { leakedCanaries } from '../helpers.js';
+import { DISCOVERY, failing, freshHome, make, planFor, RESULT, retype, root, toAws, until } from './harness.js';
 
 // The state machine with the real scanner and rules on a copy of the 2.x fixture, and fakes for
-// everything that would reach AWS.
-
-const root = mkdtempSync(join(tmpdir(), 'guide-controller-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-let homes = 0;
-function freshHome(): string {
-  const home = join(root, `home${++homes}`, 'airflow');
-  cpSync(join(HOMES, 'airflow2'), home, { recursive: true });
-  return home;
-}
-
-const DISCOVERY: Discovery = {
-  identity: { ok: true, value: { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/alice' } },
-  buckets: { ok: true, items: [] },
-  roles: { ok: true, items: [{ name: 'other', arn: 'arn:aws:iam::123456789012:role/other', trustsMwaa: false }, { name: 'mwaa-exec', arn: 'arn:aws:iam::123456789012:role/mwaa-exec', trustsMwaa: true }] },
-  vpcs: { ok: true, items: [{ id: 'vpc-1', cidr: '10.0.0.0/16', isDefault: true }, { id: 'vpc-2', cidr: '10.40.0.0/16', isDefault: false, name: 'airflow' }] },
-  subnets: {
-    ok: true,
-    items: [
-      { id: 'subnet-1a', vpcId: 'vpc-1', zone: 'us-east-1a', cidr: '10.0.1.0/24', public: true },
-      { id: 'subnet-2a', vpcId: 'vpc-2', zone: 'us-east-1a', cidr: '10.40.1.0/24', public: false },
-      { id: 'subnet-2c', vpcId: 'vpc-2', zone: 'us-east-1a', cidr: '10.40.3.0/24', public: false },
-      { id: 'subnet-2b', vpcId: 'vpc-2', zone: 'us-east-1b', cidr: '10.40.2.0/24', public: false },
-    ],
-  },
-  securityGroups: { ok: true, items: [{ id: 'sg-1', vpcId: 'vpc-1', name: 'default' }, { id: 'sg-2', vpcId: 'vpc-2', name: 'mwaa' }, { id: 'sg-3', vpcId: 'vpc-2', name: 'default' }] },
-};
-
-const failing = { ok: false as const, error: 'AccessDenied: not allowed' };
-
-function planFor(home: string, name = 'airflow-mwaa'): Plan {
-  return {
-    formatVersion: 2,
-    tool: { name: 'mwaa-migrate', version: '0' },
-    inputs: { home, target: '3.0.6', region: 'us-east-1', bucket: `airflow-${name}`, dagsPrefix: 'dags', files: [], findings: '' },
-    blocking: [{ ruleId: 'IMP001', file: 'dags/a.py', line: 1, message: 'm' }],
-    preflight: [],
-    secrets: null,
-    actions: [
-      { kind: 'put-object', what: 'dag', key: 'dags/a.py', source: 'dags/a.py', size: 1, md5: 'x', change: 'create' },
-      {
-        kind: 'create-environment',
-        change: 'create',
-        input: {
-          Name: name, SourceBucketArn: `arn:aws:s3:::airflow-${name}`, DagS3Path: 'dags', ExecutionRoleArn: 'arn:aws:iam::123456789012:role/mwaa-exec',
-          NetworkConfiguration: { SubnetIds: ['subnet-2a', 'subnet-2b'], SecurityGroupIds: ['sg-3'] }, AirflowVersion: '3.0.6', EnvironmentClass: 'mw1.small',
-          MinWorkers: 1, MaxWorkers: 3, Schedulers: 2, MinWebservers: 2, MaxWebservers: 2,
-          LoggingConfiguration: { DagProcessingLogs: { Enabled: true, LogLevel: 'WARNING' }, SchedulerLogs: { Enabled: true, LogLevel: 'WARNING' }, WebserverLogs: { Enabled: true, LogLevel: 'WARNING' }, WorkerLogs: { Enabled: true, LogLevel: 'WARNING' }, TaskLogs: { Enabled: true, LogLevel: 'INFO' } },
-          Tags: {}, WebserverAccessMode: 'PRIVATE_ONLY',
-        },
-      },
-    ],
-    notes: [],
-    requirementsDiff: null,
-    counts: { create: 2, update: 0, delete: 0, unchanged: 0 },
-  } as Plan;
-}
-
-const RESULT: ApplyResult = { environment: 'created', name: 'airflow-mwaa', status: 'AVAILABLE', webserverUrl: 'abc.airflow.amazonaws.com', notUpdatable: [], uploaded: 1, reused: 0 };
-
-function make(home: string, over: Partial<GuideCore> = {}, withHome = true) {
-  // The real core without the parts that call AWS: each test fakes those it needs.
-  const { preflight: _preflight, secrets: _secrets, ...real } = defaultCore({ env: { HOME: join(home, '..') }, cwd: root, cache: false });
-  const core: GuideCore = {
-    ...real,
-    discover: vi.fn(async () => DISCOVERY),
-    bucketStatus: vi.fn(async () => 'free' as const),
-    makePlan: vi.fn(async (r) => planFor(r.homePath, r.settings.name)),
-    savePlan: vi.fn(),
-    saveReport: vi.fn(),
-    apply: vi.fn(async (_p, _f, _a, _ms, progress) => {
-      progress('objects: 1/1 in place (1 uploaded)');
-      progress('environment airflow-mwaa: creation started');
-      return RESULT;
-    }),
-    savedRun: vi.fn(() => null),
-    ...over,
-  };
-  const c = new GuideController(core, { ...(withHome ? { home } : {}), cwd: root, width: 100, height: 40, color: false, pollSeconds: 0.01 });
-  const ended = vi.fn();
-  c.onEnd = ended;
-  return { c, core, ended, v: () => c.getView(), a: c.actions };
-}
-
-async function until(what: () => boolean, ms = 10_000): Promise<void> {
-  for (const deadline = Date.now() + ms; !what(); await sleep(5)) if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-}
-
-/** From a fresh controller to the AWS step with its discovery read. */
-async function toAws(home: string, over: Partial<GuideCore> = {}) {
-  const t = make(home, over);
-  t.c.start();
-  await until(() => t.v().scan.status === 'done');
-  t.a.next(); // findings
-  t.a.next(); // target
-  t.a.next(); // sizing
-  t.a.next(); // aws
-  await until(() => !t.v().aws.loading && !t.v().aws.fields.some((f) => f.hint === 'checking...'));
-  await sleep(300);
-  return t;
-}
+// everything that would reach AWS (./harness.ts).
 
 describe('the walkthrough controller', () => {
   it('detects candidates, validates and completes typed paths, and scans the home chosen', async () => {
@@ -120,11 +18,11 @@ describe('the walkthrough controller', () => {
     const t = make(home, {}, false);
     // $HOME/airflow is offered first (HOME is its parent here).
     expect(t.v().home.candidates.map((c) => c.why)).toContain('~/airflow');
-    t.a.setHomeInput(join(root, 'nope'));
+    retype(t.a.editHome, join(root, 'nope'));
     expect(t.v().home.probe?.status).toBe('missing');
     t.a.next();
     expect(t.v().step).toBe('home');
-    t.a.setHomeInput(join(home, '..', 'air'));
+    retype(t.a.editHome, join(home, '..', 'air'));
     t.a.completeHome();
     expect(t.v().home.input).toBe(`${join(home, '..')}/airflow/`);
     expect(t.v().home.probe).toEqual({ status: 'airflow', detail: 'airflow.cfg and dags/ found' });
@@ -214,9 +112,9 @@ describe('the walkthrough controller', () => {
     expect(t.v().aws.notice).toMatch(/fix the fields/);
 
     t.a.focusField(-6);
-    t.a.setField('9bad');
+    retype(t.a.editField, '9bad');
     expect(value('name').error).toBeDefined();
-    t.a.setField('prod');
+    retype(t.a.editField, 'prod');
     expect(value('bucket').value).toBe('airflow-prod-123456789012');
   });
 
@@ -228,7 +126,7 @@ describe('the walkthrough controller', () => {
     expect(t.v().aws.preflight.status).toBe('absent');
     const type = (key: string, text: string) => {
       t.a.focusField(fields.findIndex((f) => f.key === key) - t.v().aws.focus);
-      t.a.setField(text);
+      retype(t.a.editField, text);
     };
     type('role', 'arn:aws:iam::123456789012:role/mwaa-exec');
     type('subnets', 'subnet-0a, subnet-0b');
@@ -253,10 +151,10 @@ describe('the walkthrough controller', () => {
     await until(() => t.v().plan.status === 'ready');
     expect(t.core.savePlan).toHaveBeenCalledWith(expect.anything(), expect.stringMatching(/\.mwaa-migrate\/plan\.json$/));
     expect(t.v().plan.lines[0]).toMatch(/^mwaa-migrate plan: /);
-    t.a.setConfirm('nope');
+    retype(t.a.editConfirm, 'nope');
     t.a.next();
     expect(t.v().plan.error).toMatch(/type the environment name, airflow-mwaa/);
-    t.a.setConfirm('airflow-mwaa');
+    retype(t.a.editConfirm, 'airflow-mwaa');
     t.a.next();
     await until(() => t.v().step === 'done');
     // The home's .env holds AIRFLOW_CONN_/AIRFLOW_VAR_ entries: the plan moves them, and the preview saw the same request.
@@ -288,7 +186,7 @@ describe('the walkthrough controller', () => {
     t.a.next();
     t.a.next();
     await until(() => t.v().plan.status === 'ready');
-    t.a.setConfirm('airflow-mwaa');
+    retype(t.a.editConfirm, 'airflow-mwaa');
     t.a.next();
     expect(t.v().step).toBe('apply');
     t.a.back();
@@ -320,6 +218,80 @@ describe('the walkthrough controller', () => {
   });
 });
 
+describe('what the walkthrough keeps and reproduces', () => {
+  it('restores the AWS choices, the version and the size from the plan a stopped run saved', async () => {
+    const home = freshHome();
+    const other = targetVersions().find((v) => v.version !== '3.0.6' && v.inApiModel)!.version;
+    const saved = planFor(home, 'etl-prod');
+    const env = (saved.actions[1] as Extract<Plan['actions'][number], { kind: 'create-environment' }>).input;
+    Object.assign(env, { ExecutionRoleArn: 'arn:aws:iam::123456789012:role/other', NetworkConfiguration: { SubnetIds: ['subnet-2c', 'subnet-2b'], SecurityGroupIds: ['sg-2'] }, EnvironmentClass: 'mw1.medium' });
+    Object.assign(saved.inputs, { bucket: 'airflow-kept-bucket', region: 'us-west-2', target: other });
+    mkdirSync(join(home, '.mwaa-migrate'));
+    writeFileSync(join(home, '.mwaa-migrate', 'plan.json'), JSON.stringify(saved));
+    const t = await toAws(home);
+    const value = (key: string) => t.v().aws.fields.find((f) => f.key === key)!.value;
+    expect(['name', 'bucket', 'region', 'role', 'vpc', 'subnets', 'securityGroups'].map(value)).toEqual(['etl-prod', 'airflow-kept-bucket', 'us-west-2', 'arn:aws:iam::123456789012:role/other', 'vpc-2', 'subnet-2c,subnet-2b', 'sg-2']);
+    expect([t.v().target.chosen, t.v().sizing.chosen]).toEqual([other, 'mw1.medium']);
+    // A --region given now wins over the plan's.
+    const flagged = await toAws(home, {}, { region: 'eu-west-1' });
+    expect(flagged.v().aws.fields.find((f) => f.key === 'region')!.value).toBe('eu-west-1');
+  });
+
+  it('filters the findings by severity, rule, file and family, and jumps file by file', async () => {
+    const t = make(freshHome());
+    t.c.start();
+    await until(() => t.v().scan.status === 'done');
+    t.a.next();
+    const f = () => t.v().findings;
+    const all = f().total;
+    expect(f().items).toHaveLength(all);
+    t.a.filterFindings('severity');
+    expect(f().filter.severity).toBe('error');
+    expect(f().items.length).toBeGreaterThan(0);
+    expect(f().items.every((i) => i.severity === 'error')).toBe(true);
+    t.a.move(2);
+    const rule = f().items[f().cursor]!.ruleId;
+    t.a.filterFindings('rule');
+    expect(f().items.every((i) => i.ruleId === rule && i.severity === 'error')).toBe(true);
+    expect(f().items[f().cursor]!.ruleId).toBe(rule);
+    t.a.filterFindings('clear');
+    expect([f().items.length, f().filter]).toEqual([all, { severity: null, family: null, rule: null, file: null }]);
+    const file = (i: number) => f().items[i]!.location.replace(/:\d+$/, '');
+    const from = file(f().cursor);
+    t.a.jumpFile(1);
+    expect(file(f().cursor)).not.toBe(from);
+    expect(file(f().cursor - 1)).toBe(from);
+    const here = file(f().cursor);
+    t.a.filterFindings('file');
+    expect(f().items.every((i) => i.location.startsWith(`${here}:`) || i.location === here)).toBe(true);
+    t.a.filterFindings('file');
+    t.a.filterFindings('family');
+    expect(new Set(f().items.map((i) => i.family)).size).toBe(1);
+    t.a.move(-f().items.length);
+    t.a.jumpFile(-1);
+    expect(f().cursor).toBe(0);
+  });
+
+  it("Done's command has the run's endpoints and profile, and --allow-errors only when the plan confirmed needed it", async () => {
+    const flags = { endpointUrl: 'http://127.0.0.1:5000', mwaaEndpointUrl: 'http://127.0.0.1:5001', profile: 'prod' };
+    const home = freshHome();
+    const done = async (blocking: boolean) => {
+      const t = await toAws(home, { makePlan: vi.fn(async (r) => ({ ...planFor(r.homePath, r.settings.name), ...(blocking ? {} : { blocking: [] }) })) }, flags);
+      t.a.next();
+      t.a.next();
+      await until(() => t.v().plan.status === 'ready');
+      expect(t.v().plan.overrides).toEqual(blocking ? ['1 error finding(s) in the home'] : []);
+      retype(t.a.editConfirm, 'airflow-mwaa');
+      t.a.next();
+      await until(() => t.v().step === 'done');
+      return t.v().done.command;
+    };
+    const clean = await done(false);
+    expect(clean).toMatch(/ --region us-east-1 .*--profile prod --endpoint-url http:\/\/127\.0\.0\.1:5000 --mwaa-endpoint-url http:\/\/127\.0\.0\.1:5001$/);
+    expect(await done(true)).toBe(`${clean} --allow-errors`);
+  });
+});
+
 describe('names', () => {
   it('derives a valid environment name and an airflow- bucket', () => {
     expect(defaultName('/x/airflow')).toBe('airflow-mwaa');
@@ -333,5 +305,6 @@ describe('names', () => {
     expect(migrateCommandLine(plan, { allowErrors: false, profile: 'prod' })).toBe(
       'mwaa-migrate migrate /srv/af --name airflow-mwaa --bucket airflow-airflow-mwaa --execution-role-arn arn:aws:iam::123456789012:role/mwaa-exec --subnet-ids subnet-2a,subnet-2b --security-group-ids sg-3 --class mw1.small --region us-east-1 --target-version 3.0.6 --profile prod',
     );
+    expect(migrateCommandLine(plan, { allowErrors: true, endpointUrl: 'http://localhost:4566', mwaaEndpointUrl: "http://h/x y" })).toMatch(/--endpoint-url http:\/\/localhost:4566 --mwaa-endpoint-url 'http:\/\/h\/x y' --allow-errors$/);
   });
 });

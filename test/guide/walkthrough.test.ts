@@ -10,6 +10,7 @@ import type { Plan } from '../../src/plan/plan.js';
 import { BIN, HOMES, leakedCanaries, ROOT } from '../helpers.js';
 import { expectOnceEach, fakeAwsEnv } from '../support/moto.js';
 import { useLoopbackAws } from '../support/mwaa-server.js';
+import { requires } from '../support/requires.js';
 import { Terminal } from './tmux.js';
 
 // The walkthrough end to end in a real terminal (tmux), on a copy of fixtures/homes/airflow2,
@@ -21,6 +22,7 @@ import { Terminal } from './tmux.js';
 const LAUNCH = [process.execPath, '--', BIN, 'guide'];
 export const RECORDING = join(ROOT, 'test', 'output', 'walkthrough.txt');
 
+const ready = requires(import.meta.url, 'moto_server', 'tmux');
 const aws = useLoopbackAws();
 const root = mkdtempSync(join(tmpdir(), 'guide-e2e-'));
 const terminals: Terminal[] = [];
@@ -39,7 +41,7 @@ function makeHome(user: string, name: string): { home: string; airflowHome: stri
   return { home, airflowHome };
 }
 
-function start(name: string, home: string, args: string[], s3Endpoint: string): Terminal {
+function start(name: string, home: string, args: string[], s3Endpoint: string, extraEnv: Record<string, string> = {}): Terminal {
   const env = {
     ...fakeAwsEnv,
     PATH: process.env['PATH'] ?? '',
@@ -48,6 +50,7 @@ function start(name: string, home: string, args: string[], s3Endpoint: string): 
     NO_COLOR: '1',
     AWS_ENDPOINT_URL: aws.moto.endpoint,
     AWS_ENDPOINT_URL_S3: s3Endpoint,
+    ...extraEnv,
   };
   const t = new Terminal(name, [...LAUNCH, ...args, '--mwaa-endpoint-url', aws.mwaa.endpoint, '--poll-seconds', '0.3'], env, { cwd: ROOT });
   terminals.push(t);
@@ -106,7 +109,7 @@ function everything(airflowHome: string, t: Terminal): string {
 const creates = (name: string) => aws.mwaa.requests.filter((r) => r.operation === 'CreateEnvironment' && r.path === `/environments/${name}`);
 const putKeys = (p: Plan) => p.actions.flatMap((a) => (a.kind === 'put-object' ? [a.key] : []));
 
-describe('guide in a terminal', () => {
+describe.skipIf(!ready)('guide in a terminal', () => {
   it('walks from the detected home to an AVAILABLE environment', async () => {
     const { home, airflowHome } = makeHome('alice', 'airflow');
     const t = start('full', home, [], aws.moto.endpoint);
@@ -153,6 +156,24 @@ describe('guide in a terminal', () => {
     mkdirSync(join(ROOT, 'test', 'output'), { recursive: true });
     const cast = t.frames.map((f) => `=== ${f.label}\n${f.screen.split(home).join('~')}\n`).join('\n');
     writeFileSync(RECORDING, cast);
+  });
+
+  it('puts keys typed in one burst into the field focused when each arrives', async () => {
+    const { home } = makeHome('carol', 'typed');
+    // EC2 unreachable: the network cannot be listed, so subnets and groups are typed.
+    const t = start('burst', home, [join(home, 'typed')], aws.moto.endpoint, { AWS_ENDPOINT_URL_EC2: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
+    await t.waitFor(/scanned in/);
+    for (const wait of [/Finding 1 of/, /Which Airflow version/, /Recommended:/, /Subnets +✗ two private subnet ids/]) {
+      t.keys('Enter');
+      await t.waitFor(wait, 30_000);
+    }
+    for (let i = 0; i < 5; i++) t.keys('Down');
+    await t.waitFor(/› Subnets/);
+    t.keys('subnet-aaa,subnet-bbb', 'Down', 'sg-123');
+    const screen = await t.waitFor(/› Security groups +sg-123_/);
+    expect(screen).toMatch(/^ {2}Subnets +subnet-aaa,subnet-bbb(  |$)/m);
+    t.keys('C-c');
+    await t.waitFor(/\[exit 130\]/);
   });
 
   it('leaves safely during the uploads and continues from the journal', async () => {

@@ -44,7 +44,7 @@ const STATES: [string, Partial<GuideView>][] = [
   ['scan, summary', { step: 'scan' }],
   ['scan, failed', { step: 'scan', scan: { status: 'error', phase: 'config', filesFound: 0, filesRead: 0, dags: 0, elapsedMs: 0, error: '/nope: no such folder' } }],
   ['findings', { step: 'findings' }],
-  ['findings, none left', { step: 'findings', findings: { items: [], cursor: 0, suppressed: 3, projectFile: '.mwaa-migrate.yaml', rechecking: false } }],
+  ['findings, none left', { step: 'findings', findings: { items: [], total: 0, filter: { severity: null, family: null, rule: null, file: null }, cursor: 0, suppressed: 3, projectFile: '.mwaa-migrate.yaml', rechecking: false } }],
   ['target', { step: 'target' }],
   ['sizing', { step: 'sizing' }],
   ['aws, lists from the account', { step: 'aws' }],
@@ -112,7 +112,7 @@ describe('keys', () => {
   it('home: typing, Backspace, Tab, ↑↓, Enter', async () => {
     const { actions, press } = show(baseView({ step: 'home' }));
     await press('x', KEYS.backspace, KEYS.tab, KEYS.down, KEYS.up, KEYS.enter);
-    expect(actions.setHomeInput.mock.calls).toEqual([['~/airflowx'], ['~/airflo']]);
+    expect(actions.editHome.mock.calls).toEqual([[{ kind: 'type', text: 'x' }], [{ kind: 'backspace' }]]);
     expect(actions.completeHome).toHaveBeenCalledTimes(1);
     expect(actions.cycleHome.mock.calls).toEqual([[1], [-1]]);
     expect(actions.next).toHaveBeenCalledTimes(1);
@@ -145,7 +145,7 @@ describe('keys', () => {
     const text = show(view);
     await text.press(KEYS.tab, KEYS.up, 'x', KEYS.ctrlR);
     expect(text.actions.focusField.mock.calls).toEqual([[1], [-1]]);
-    expect(text.actions.setField.mock.calls).toEqual([['airflow-mwaax']]);
+    expect(text.actions.editField.mock.calls).toEqual([[{ kind: 'type', text: 'x' }]]);
     expect(text.actions.retry).toHaveBeenCalledTimes(1);
     unmount?.();
     const multi = show({ ...view, aws: { ...view.aws, focus: 6 } });
@@ -159,7 +159,7 @@ describe('keys', () => {
   it('plan: typing the name, scrolling, Enter', async () => {
     const { actions, press } = show(baseView({ step: 'plan' }));
     await press('a', KEYS.down, KEYS.enter);
-    expect(actions.setConfirm.mock.calls).toEqual([['a']]);
+    expect(actions.editConfirm.mock.calls).toEqual([[{ kind: 'type', text: 'a' }]]);
     expect(actions.scroll.mock.calls).toEqual([[1]]);
     expect(actions.next).toHaveBeenCalledTimes(1);
   });

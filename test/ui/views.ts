@@ -43,6 +43,8 @@ export function baseView(patch: Partial<GuideView> = {}): GuideView {
       },
     },
     findings: {
+      total: 2,
+      filter: { severity: null, family: null, rule: null, file: null },
       items: [
         {
           ruleId: 'IMP001',
@@ -133,7 +135,7 @@ export function baseView(patch: Partial<GuideView> = {}): GuideView {
       bucket: 'airflow-mwaa-123456789012',
       account: '123456789012',
       confirm: '',
-      blocking: 2,
+      overrides: ['2 error finding(s) in the home'],
     },
     apply: {
       status: 'running',
@@ -159,6 +161,6 @@ export function baseView(patch: Partial<GuideView> = {}): GuideView {
 
 /** Actions that record calls. */
 export function fakeActions(): GuideActions & { [K in keyof GuideActions]: ReturnType<typeof vi.fn> } {
-  const names: (keyof GuideActions)[] = ['next', 'back', 'quit', 'setHomeInput', 'completeHome', 'cycleHome', 'move', 'acceptFinding', 'ignoreRule', 'recheck', 'focusField', 'setField', 'cycleOption', 'toggleOption', 'setConfirm', 'scroll', 'retry'];
+  const names: (keyof GuideActions)[] = ['next', 'back', 'quit', 'editHome', 'completeHome', 'cycleHome', 'move', 'filterFindings', 'jumpFile', 'acceptFinding', 'ignoreRule', 'recheck', 'focusField', 'editField', 'cycleOption', 'toggleOption', 'editConfirm', 'scroll', 'retry'];
   return Object.fromEntries(names.map((n) => [n, vi.fn()])) as never;
 }

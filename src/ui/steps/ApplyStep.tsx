@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from 'ink';
-import { elapsed, Hints, tint, type StepProps } from '../parts.js';
+import { elapsed, Hints, Screen, tint, type StepProps } from '../parts.js';
 
 // Step 9: apply, live: the uploads, then MWAA's status while the environment is created.
 // Leaving is always possible and always said to be safe, with how to come back.
@@ -13,7 +13,7 @@ export function ApplyStep({ view, actions }: StepProps) {
   const room = Math.max(10, Math.min(40, width - 30));
   const filled = a.objects.total ? Math.round((a.objects.done / a.objects.total) * room) : 0;
   return (
-    <Box flexDirection="column">
+    <Screen hints={<Hints color={color} hints={a.status === 'error' ? [['r', 'try again (resumes)'], ['q', 'leave']] : [['q', 'leave (safe)']]} />}>
       <Text>
         Objects:{' '}
         <Text color={tint(color, 'green')}>{'█'.repeat(filled)}</Text>
@@ -36,7 +36,6 @@ export function ApplyStep({ view, actions }: StepProps) {
         </Text>
       ) : null}
       <Text wrap="wrap">{a.resumeHint}</Text>
-      <Hints color={color} hints={a.status === 'error' ? [['r', 'try again (resumes)'], ['q', 'leave']] : [['q', 'leave (safe)']]} />
-    </Box>
+    </Screen>
   );
 }

@@ -1,5 +1,5 @@
-import { Box, Text, useInput } from 'ink';
-import { editLine, fit, Hints, LineInput, tint, windowAround, type StepProps } from '../parts.js';
+import { Box, Text } from 'ink';
+import { bodyRows, fit, Hints, LineInput, lineEdit, Screen, tint, useKeys, windowAround, type StepProps } from '../parts.js';
 import type { AwsField, CheckLine } from '../types.js';
 
 // Step 6: the AWS account and where the environment goes. Lists come from the account when the
@@ -41,23 +41,25 @@ function Options({ field, rows, color, width }: { field: AwsField; rows: number;
 export function AwsStep({ view, actions }: StepProps) {
   const { aws, color, width } = view;
   const focused = aws.fields[aws.focus];
-  useInput((input, key) => {
+  // The field a key goes to is the controller's focus when the key arrives, not the one drawn
+  // last: each action below ignores fields of the other kinds.
+  useKeys((input, key) => {
     if (key.return) return actions.next();
     if (key.escape) return actions.back();
     if (key.ctrl && input === 'r') return actions.retry();
     if ((key.tab && key.shift) || key.upArrow) return actions.focusField(-1);
     if (key.tab || key.downArrow) return actions.focusField(1);
-    if (!focused) return;
-    if (focused.kind === 'text') {
-      const edited = editLine(focused.value, input, key);
-      if (edited !== null) actions.setField(edited);
-    } else if (key.leftArrow) actions.cycleOption(-1);
-    else if (key.rightArrow) actions.cycleOption(1);
-    else if (input === ' ' && focused.kind === 'multi') actions.toggleOption();
+    if (key.leftArrow) return actions.cycleOption(-1);
+    if (key.rightArrow) return actions.cycleOption(1);
+    if (input === ' ') actions.toggleOption();
+    const edit = lineEdit(input, key);
+    if (edit) actions.editField(edit);
   });
   const labelWidth = Math.max(...aws.fields.map((f) => f.label.length));
   const narrow = width < 90;
   const pre = aws.preflight;
+  // The options list takes what the fields and the account line leave, between two and six rows.
+  const optionRows = Math.max(2, Math.min(6, bodyRows(view) - aws.fields.length - 6));
   const help =
     focused?.kind === 'text'
       ? ['type', 'edit']
@@ -65,7 +67,14 @@ export function AwsStep({ view, actions }: StepProps) {
         ? ['←→ Space', 'move, pick']
         : ['←→', 'change'];
   return (
-    <Box flexDirection="column">
+    <Screen
+      hints={
+        <>
+          {aws.notice ? <Text color={tint(color, 'red')}>{aws.notice}</Text> : null}
+          <Hints color={color} hints={[['↑↓ Tab', 'field'], [help[0]!, help[1]!], ['Ctrl-R', 're-read the account'], ['Enter', 'continue'], ['Esc', 'back']]} />
+        </>
+      }
+    >
       <Text wrap="truncate-end">
         Account: <Text color={tint(color, aws.account.startsWith('credentials') || aws.account.startsWith('could') ? 'red' : 'green')}>{aws.loading ? 'reading the account…' : aws.account || 'unknown'}</Text>
       </Text>
@@ -85,7 +94,7 @@ export function AwsStep({ view, actions }: StepProps) {
           );
         })}
       </Box>
-      {focused && focused.kind !== 'text' ? <Options field={focused} rows={6} color={color} width={width} /> : null}
+      {focused && focused.kind !== 'text' ? <Options field={focused} rows={optionRows} color={color} width={width} /> : null}
       <Box flexDirection="column" marginTop={1}>
         <Text bold>Preflight</Text>
         {pre.status === 'absent' ? <Text color={tint(color, 'gray')}>  not checked</Text> : null}
@@ -98,8 +107,6 @@ export function AwsStep({ view, actions }: StepProps) {
           </Text>
         ))}
       </Box>
-      {aws.notice ? <Text color={tint(color, 'red')}>{aws.notice}</Text> : null}
-      <Hints color={color} hints={[['↑↓ Tab', 'field'], [help[0]!, help[1]!], ['Ctrl-R', 're-read the account'], ['Enter', 'continue'], ['Esc', 'back']]} />
-    </Box>
+    </Screen>
   );
 }

@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from 'ink';
-import { Hints, tint, type StepProps } from '../parts.js';
+import { Hints, Screen, tint, type StepProps } from '../parts.js';
 
 // Step 7: connections and variables: where they are defined, how many, which clash. Names only:
 // a value never reaches the screen.
@@ -12,7 +12,7 @@ export function ConnectionsStep({ view, actions }: StepProps) {
   });
   const none = c.connections.length === 0 && c.variables.length === 0;
   return (
-    <Box flexDirection="column">
+    <Screen hints={<Box marginTop={1}><Hints color={color} hints={[['Enter', 'make the plan'], ['Esc', 'back']]} /></Box>}>
       <Text>Connections and variables MWAA must get from a secrets backend (values are never shown):</Text>
       <Box flexDirection="column" marginY={1}>
         {none ? <Text color={tint(color, 'gray')}>None found in airflow.cfg, the env file or the environment.</Text> : null}
@@ -54,9 +54,6 @@ export function ConnectionsStep({ view, actions }: StepProps) {
           </Box>
         ))}
       </Box>
-      <Box marginTop={1}>
-        <Hints color={color} hints={[['Enter', 'make the plan'], ['Esc', 'back']]} />
-      </Box>
-    </Box>
+    </Screen>
   );
 }

@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from 'ink';
-import { Hints, tint, type StepProps } from '../parts.js';
+import { Hints, Screen, tint, type StepProps } from '../parts.js';
 
 // Step 10: where the environment is, what was saved, and the one command that does it all again.
 
@@ -9,7 +9,7 @@ export function DoneStep({ view, actions }: StepProps) {
     if (key.return || input === 'q') actions.next();
   });
   return (
-    <Box flexDirection="column">
+    <Screen hints={<Hints color={color} hints={[['Enter', 'finish']]} />}>
       {d.error ? (
         <Text color={tint(color, 'red')} wrap="wrap">
           ✗ Environment {d.name}: {d.status}. {d.error}
@@ -38,7 +38,6 @@ export function DoneStep({ view, actions }: StepProps) {
           </Box>
         ))}
       </Box>
-      <Hints color={color} hints={[['Enter', 'finish']]} />
-    </Box>
+    </Screen>
   );
 }

@@ -1,9 +1,11 @@
 import { Box, Text, useInput } from 'ink';
-import { bodyRows, fit, Hints, SEVERITY_COLOUR, SEVERITY_MARK, tint, windowAround, type StepProps } from '../parts.js';
-import type { FindingItem } from '../types.js';
+import { bodyRows, fit, Hints, Screen, SEVERITY_COLOUR, SEVERITY_MARK, tint, windowAround, type StepProps } from '../parts.js';
+import type { FindingFilter, FindingItem } from '../types.js';
 
 // Step 3: the findings grouped by severity and family, one selected at a time with its code,
 // why it matters, how to fix it and the docs. Accepting or ignoring writes the project file.
+// Hundreds of findings are narrowed with one key each (severity, or the selected one's rule,
+// file or family) and walked file by file.
 
 type Row = { kind: 'group'; label: string } | { kind: 'item'; index: number; item: FindingItem };
 
@@ -49,6 +51,24 @@ function Detail({ item, width, color, maxWhy }: { item: FindingItem; width: numb
   );
 }
 
+const HINTS: [string, string][] = [
+  ['↑↓', 'move'],
+  ['n N', 'next/previous file'],
+  ['s', 'severity'],
+  ['u f g', 'only this rule/file/family'],
+  ['c', 'clear the filter'],
+  ['a', 'accept this one'],
+  ['i', 'ignore the rule'],
+  ['r', 're-check after editing'],
+  ['Enter', 'continue'],
+  ['Esc', 'back'],
+];
+
+/** "errors · rule IMP001 · file dags/a.py", or '' without a filter. */
+function filterText({ severity, family, rule, file }: FindingFilter): string {
+  return [severity && SEVERITY_NAME[severity].toLowerCase(), family && `family ${family}`, rule && `rule ${rule}`, file && `file ${file}`].filter(Boolean).join(' · ');
+}
+
 export function FindingsStep({ view, actions }: StepProps) {
   const { findings: f, color, width } = view;
   useInput((input, key) => {
@@ -58,24 +78,33 @@ export function FindingsStep({ view, actions }: StepProps) {
     else if (key.downArrow || input === 'j') actions.move(1);
     else if (key.pageUp) actions.move(-10);
     else if (key.pageDown) actions.move(10);
+    else if (input === 'n' || input === 'N') actions.jumpFile(input === 'n' ? 1 : -1);
+    else if (input === 's') actions.filterFindings('severity');
+    else if (input === 'u') actions.filterFindings('rule');
+    else if (input === 'f') actions.filterFindings('file');
+    else if (input === 'g') actions.filterFindings('family');
+    else if (input === 'c') actions.filterFindings('clear');
     else if (input === 'a') actions.acceptFinding();
     else if (input === 'i') actions.ignoreRule();
     else if (input === 'r') actions.recheck();
   });
-  const hints = (
-    <Hints
-      color={color}
-      hints={[['↑↓', 'move'], ['a', 'accept this one'], ['i', 'ignore the rule'], ['r', 're-check after editing'], ['Enter', 'continue'], ['Esc', 'back']]}
-    />
-  );
   const status = f.rechecking ? <Text color={tint(color, 'cyan')}>Re-checking…</Text> : f.notice ? <Text color={tint(color, 'green')}>{f.notice}</Text> : null;
+  const filter = filterText(f.filter);
+  const footer = (
+    <>
+      {status}
+      <Hints color={color} hints={HINTS} />
+    </>
+  );
   if (f.items.length === 0) {
     return (
-      <Box flexDirection="column">
-        <Text color={tint(color, 'green')}>No findings to review{f.suppressed ? ` (${f.suppressed} accepted or ignored in ${f.projectFile})` : ''}.</Text>
-        {status}
-        <Box marginTop={1}>{hints}</Box>
-      </Box>
+      <Screen hints={<Box marginTop={1} flexDirection="column">{footer}</Box>}>
+        {filter ? (
+          <Text>No findings match the filter ({filter}) of the {f.total}: c clears it.</Text>
+        ) : (
+          <Text color={tint(color, 'green')}>No findings to review{f.suppressed ? ` (${f.suppressed} accepted or ignored in ${f.projectFile})` : ''}.</Text>
+        )}
+      </Screen>
     );
   }
   const rows = rowsOf(f.items);
@@ -86,9 +115,10 @@ export function FindingsStep({ view, actions }: StepProps) {
   // One column for the places of the rows shown, at most under half the width.
   const placeWidth = Math.min(Math.floor(width * 0.45), Math.max(...rows.slice(start, end).map((r) => (r.kind === 'item' ? r.item.location.length : 0))));
   return (
-    <Box flexDirection="column">
-      <Text>
+    <Screen hints={footer}>
+      <Text wrap="truncate-end">
         Finding {f.cursor + 1} of {f.items.length}
+        {filter ? <Text color={tint(color, 'cyan')}> ({filter}; {f.total} in all)</Text> : null}
         {f.suppressed ? <Text color={tint(color, 'gray')}> · {f.suppressed} accepted or ignored in {f.projectFile}</Text> : null}
       </Text>
       {rows.slice(start, end).map((r, i) =>
@@ -104,8 +134,6 @@ export function FindingsStep({ view, actions }: StepProps) {
         ),
       )}
       <Detail item={item} width={Math.min(width, 100)} color={color} maxWhy={width * 3} />
-      {status}
-      {hints}
-    </Box>
+    </Screen>
   );
 }

@@ -1,23 +1,23 @@
-import { Box, Text, useInput } from 'ink';
-import { editLine, Hints, LineInput, tint, type StepProps } from '../parts.js';
+import { Box, Text } from 'ink';
+import { Hints, LineInput, lineEdit, Screen, tint, useKeys, type StepProps } from '../parts.js';
 
 // Step 1: where is the Airflow home? Detected candidates, a typed path with Tab completion, and
 // what is there, checked as the person types.
 
 export function HomeStep({ view, actions }: StepProps) {
   const { home, color } = view;
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.return) return actions.next();
     if (key.tab) return actions.completeHome();
     if (key.upArrow) return actions.cycleHome(-1);
     if (key.downArrow) return actions.cycleHome(1);
-    const edited = editLine(home.input, input, key);
-    if (edited !== null) actions.setHomeInput(edited);
+    const edit = lineEdit(input, key);
+    if (edit) actions.editHome(edit);
   });
   const probe = home.probe;
   const ok = probe?.status === 'airflow' || probe?.status === 'folder';
   return (
-    <Box flexDirection="column">
+    <Screen hints={<Box marginTop={1}><Hints color={color} hints={[['Enter', 'scan this home'], ['Tab', 'complete'], ['↑↓', 'found homes'], ['Ctrl-C', 'quit']]} /></Box>}>
       <Text>Where is the Airflow installation to move? (the folder with airflow.cfg and dags/)</Text>
       <Box flexDirection="column" marginY={1}>
         {home.candidates.length === 0 ? (
@@ -52,9 +52,6 @@ export function HomeStep({ view, actions }: StepProps) {
           {home.completions.length > 8 ? <Text color={tint(color, 'gray')}>  … and {home.completions.length - 8} more</Text> : null}
         </Box>
       ) : null}
-      <Box marginTop={1}>
-        <Hints color={color} hints={[['Enter', 'scan this home'], ['Tab', 'complete'], ['↑↓', 'found homes'], ['Ctrl-C', 'quit']]} />
-      </Box>
-    </Box>
+    </Screen>
   );
 }

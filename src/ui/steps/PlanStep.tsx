@@ -1,12 +1,12 @@
-import { Box, Text, useInput } from 'ink';
-import { bodyRows, editLine, Hints, LineInput, tint, type StepProps } from '../parts.js';
+import { Box, Text } from 'ink';
+import { bodyRows, Hints, LineInput, lineEdit, Screen, tint, useKeys, type StepProps } from '../parts.js';
 
 // Step 8: the plan, the same text `mwaa-migrate plan` prints, scrolled in place; typing the
 // environment name is the confirmation.
 
 export function PlanStep({ view, actions }: StepProps) {
   const { plan: p, color } = view;
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.return) return actions.next();
     if (key.escape) return actions.back();
     if (key.upArrow) return actions.scroll(-1);
@@ -15,25 +15,24 @@ export function PlanStep({ view, actions }: StepProps) {
     if (key.pageDown) return actions.scroll(10);
     if (key.ctrl && input === 'r') return actions.retry();
     if (p.status !== 'ready') return;
-    const edited = editLine(p.confirm, input, key);
-    if (edited !== null) actions.setConfirm(edited);
+    const edit = lineEdit(input, key);
+    if (edit) actions.editConfirm(edit);
   });
   if (p.status === 'making') return <Text>Making the plan (scanning again and reading s3://{p.bucket})…</Text>;
   if (p.status === 'error' && p.lines.length === 0) {
     return (
-      <Box flexDirection="column">
+      <Screen hints={<Box marginTop={1}><Hints color={color} hints={[['Ctrl-R', 'try again'], ['Esc', 'back'], ['Ctrl-C', 'quit']]} /></Box>}>
         <Text color={tint(color, 'red')} wrap="wrap">✗ {p.error}</Text>
-        <Box marginTop={1}>
-          <Hints color={color} hints={[['Ctrl-R', 'try again'], ['Esc', 'back'], ['Ctrl-C', 'quit']]} />
-        </Box>
-      </Box>
+      </Screen>
     );
   }
-  const rows = Math.max(4, bodyRows(view) - 7);
+  const warning = p.overrides.length ? `! Confirming goes on despite ${p.overrides.join('; ')}: those DAGs may fail on MWAA.` : '';
+  // The plan's box gives up the rows a long warning wraps onto, so the confirmation stays in view.
+  const rows = Math.max(4, bodyRows(view) - 6 - Math.max(1, Math.ceil(warning.length / view.width)));
   const top = Math.min(p.scroll, Math.max(0, p.lines.length - rows));
   const shown = p.lines.slice(top, top + rows);
   return (
-    <Box flexDirection="column">
+    <Screen hints={<Hints color={color} hints={[['↑↓ PgUp PgDn', 'scroll'], ['Enter', 'apply'], ['Esc', 'back'], ['Ctrl-C', 'quit']]} />}>
       <Box flexDirection="column" borderStyle="single" borderColor={tint(color, 'gray')} paddingX={1}>
         {shown.map((l, i) => (
           <Text key={top + i} wrap="truncate-end" color={tint(color, l.startsWith('+') ? 'green' : l.startsWith('~') ? 'yellow' : l.startsWith('-') ? 'red' : 'gray') ?? undefined}>
@@ -45,7 +44,7 @@ export function PlanStep({ view, actions }: StepProps) {
           {top + shown.length < p.lines.length ? ' (↓ for more)' : ''}
         </Text>
       </Box>
-      {p.blocking ? <Text color={tint(color, 'yellow')} wrap="wrap">! {p.blocking} error finding(s) remain: those DAGs may fail on MWAA.</Text> : null}
+      {warning ? <Text color={tint(color, 'yellow')} wrap="wrap">{warning}</Text> : null}
       <Text wrap="wrap">
         This writes to s3://{p.bucket} and creates environment {p.name} in account {p.account}.
       </Text>
@@ -53,7 +52,6 @@ export function PlanStep({ view, actions }: StepProps) {
         Type <Text bold>{p.name}</Text> to confirm: <LineInput value={p.confirm} focus color={color} />
       </Text>
       {p.error ? <Text color={tint(color, 'red')}>{p.error}</Text> : null}
-      <Hints color={color} hints={[['↑↓ PgUp PgDn', 'scroll'], ['Enter', 'apply'], ['Esc', 'back'], ['Ctrl-C', 'quit']]} />
-    </Box>
+    </Screen>
   );
 }

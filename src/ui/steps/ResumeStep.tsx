@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from 'ink';
-import { Hints, tint, type StepProps } from '../parts.js';
+import { Hints, Screen, tint, type StepProps } from '../parts.js';
 
 // Before step 1: this home has a plan whose apply began (its journal exists); continue it, or
 // start over (the journal stays: it records what exists in AWS).
@@ -14,7 +14,7 @@ export function ResumeStep({ view, actions }: StepProps) {
   if (!r) return null;
   const choices = [`Continue: apply the saved plan (done steps are skipped) and wait for ${r.name}`, 'Start over: scan the home again and make a new plan'];
   return (
-    <Box flexDirection="column">
+    <Screen hints={<Hints color={color} hints={[['↑↓', 'choose'], ['Enter', 'go'], ['Ctrl-C', 'quit']]} />}>
       <Text wrap="wrap">
         A migration was started here: environment <Text bold>{r.name}</Text> in {r.region}, bucket {r.bucket}.
       </Text>
@@ -29,7 +29,6 @@ export function ResumeStep({ view, actions }: StepProps) {
           </Text>
         ))}
       </Box>
-      <Hints color={color} hints={[['↑↓', 'choose'], ['Enter', 'go'], ['Ctrl-C', 'quit']]} />
-    </Box>
+    </Screen>
   );
 }

@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from 'ink';
-import { CountsText, elapsed, Hints, SEVERITY_COLOUR, tint, type StepProps } from '../parts.js';
+import { CountsText, elapsed, Hints, Screen, SEVERITY_COLOUR, tint, type StepProps } from '../parts.js';
 import type { Counts } from '../types.js';
 
 // Step 2: the scan, live (files read, DAGs found), then what was found on one screen.
@@ -32,30 +32,24 @@ export function ScanStep({ view, actions }: StepProps) {
   });
   if (scan.status === 'error') {
     return (
-      <Box flexDirection="column">
+      <Screen hints={<Box marginTop={1}><Hints color={color} hints={[['r', 'scan again'], ['Esc', 'choose another home'], ['Ctrl-C', 'quit']]} /></Box>}>
         <Text color={tint(color, 'red')}>✗ The scan failed: {scan.error}</Text>
-        <Box marginTop={1}>
-          <Hints color={color} hints={[['r', 'scan again'], ['Esc', 'choose another home'], ['Ctrl-C', 'quit']]} />
-        </Box>
-      </Box>
+      </Screen>
     );
   }
   const s = scan.summary;
   if (scan.status === 'running' || !s) {
     return (
-      <Box flexDirection="column">
+      <Screen hints={<Box marginTop={1}><Hints color={color} hints={[['Esc', 'back'], ['Ctrl-C', 'quit']]} /></Box>}>
         <Text>Scanning ({scan.phase})… {elapsed(scan.elapsedMs)}</Text>
         <Text>
           files read: {scan.filesRead}/{scan.filesFound}   DAGs found: {scan.dags}
         </Text>
-        <Box marginTop={1}>
-          <Hints color={color} hints={[['Esc', 'back'], ['Ctrl-C', 'quit']]} />
-        </Box>
-      </Box>
+      </Screen>
     );
   }
   return (
-    <Box flexDirection="column">
+    <Screen hints={<Box marginTop={1}><Hints color={color} hints={[['Enter', 'review the findings'], ['Esc', 'back'], ['Ctrl-C', 'quit']]} /></Box>}>
       <Text>
         <Text bold>{s.home}</Text> scanned in {elapsed(scan.elapsedMs)}
         {s.envFile ? <Text color={tint(color, 'gray')}> (with {s.envFile})</Text> : null}
@@ -79,9 +73,6 @@ export function ScanStep({ view, actions }: StepProps) {
           ))}
         </Box>
       ) : null}
-      <Box marginTop={1}>
-        <Hints color={color} hints={[['Enter', 'review the findings'], ['Esc', 'back'], ['Ctrl-C', 'quit']]} />
-      </Box>
-    </Box>
+    </Screen>
   );
 }

@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from 'ink';
-import { Hints, tint, type StepProps } from '../parts.js';
+import { Hints, Screen, tint, type StepProps } from '../parts.js';
 
 // Step 5: the recommended environment size with its reasons, and the alternatives' monthly cost
 // side by side; the highlighted row is the choice.
@@ -17,7 +17,7 @@ export function SizingStep({ view, actions }: StepProps) {
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((x, i) => (i >= 3 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join('  ');
   return (
-    <Box flexDirection="column">
+    <Screen hints={<Box marginTop={1}><Hints color={color} hints={[['↑↓', 'choose a size'], ['Enter', 'use it'], ['Esc', 'back']]} /></Box>}>
       <Text wrap="wrap">
         <Text bold>Recommended: </Text>
         {s.headline}.
@@ -47,9 +47,6 @@ export function SizingStep({ view, actions }: StepProps) {
           </Text>
         ))}
       </Box>
-      <Box marginTop={1}>
-        <Hints color={color} hints={[['↑↓', 'choose a size'], ['Enter', 'use it'], ['Esc', 'back']]} />
-      </Box>
-    </Box>
+    </Screen>
   );
 }

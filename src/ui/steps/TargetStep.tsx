@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from 'ink';
-import { Hints, tint, type StepProps } from '../parts.js';
+import { Hints, Screen, tint, type StepProps } from '../parts.js';
 
 // Step 4: which MWAA Airflow version to move to, each with the findings it would give.
 
@@ -13,7 +13,7 @@ export function TargetStep({ view, actions }: StepProps) {
   });
   const statusWidth = Math.max(10, width - 40);
   return (
-    <Box flexDirection="column">
+    <Screen hints={<Hints color={color} hints={[['↑↓', 'choose'], ['Enter', 'use this version'], ['Esc', 'back']]} />}>
       <Text>Which Airflow version should the MWAA environment run?</Text>
       <Box flexDirection="column" marginY={1}>
         <Text color={tint(color, 'gray')}>
@@ -28,7 +28,6 @@ export function TargetStep({ view, actions }: StepProps) {
         ))}
       </Box>
       {t.rows[t.cursor] ? <Text color={tint(color, 'gray')} wrap="wrap">{t.rows[t.cursor]!.version}: {t.rows[t.cursor]!.status}</Text> : null}
-      <Hints color={color} hints={[['↑↓', 'choose'], ['Enter', 'use this version'], ['Esc', 'back']]} />
-    </Box>
+    </Screen>
   );
 }
