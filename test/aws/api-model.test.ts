@@ -1,9 +1,14 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { validateRequest } from '../../src/aws/api-model.js';
+import { ROOT } from '../helpers.js';
 import { loadMwaaModel, requestInput, route, validate } from '../support/api-model.js';
+import { requires, SHARED_REFERENCE } from '../support/requires.js';
 
-// The generic validator over the botocore model, on the official MWAA model, and the product's
-// validateRequest on its generated copy (rules/data/mwaa-api-model.json).
+// The generic validator over the botocore model, on the official MWAA model (the tests' copy,
+// checked against the reference last), and the product's validateRequest on its generated copy
+// (rules/data/mwaa-api-model.json).
 
 const model = loadMwaaModel();
 
@@ -135,4 +140,9 @@ describe('route and requestInput', () => {
     const { errors } = requestInput(model, create, new URLSearchParams(), { ...goodCreate, Name: 'y' });
     expect(errors).toEqual(["Member 'CreateEnvironmentInput.Name' belongs in the uri, not the body"]);
   });
+});
+
+it.skipIf(!requires(import.meta.url, '../shared/reference'))('test/support/mwaa-service-2.json is the official model less its documentation', async () => {
+  const gen = (await import(pathToFileURL(join(ROOT, 'test', 'support', 'mwaa-service.mjs')).href)) as { generate(ref: string): unknown };
+  expect(model, 'run npm exec -- node test/support/mwaa-service.mjs').toEqual(gen.generate(SHARED_REFERENCE));
 });

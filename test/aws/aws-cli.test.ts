@@ -1,19 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEnvironment, mwaaClient } from '../../src/aws/mwaa-client.js';
-import { aws, hasAwsCli as hasCli } from '../support/aws-cli.js';
+import { aws } from '../support/aws-cli.js';
 import { seedBucket, startMoto, type Moto } from '../support/moto.js';
 import { startMwaaServer, validCreateInput, type MwaaServer } from '../support/mwaa-server.js';
+import { requires } from '../support/requires.js';
 
 // The aws CLI (botocore, with its own copy of the API model) as an independent client of the
 // test servers: what they answer must parse there too, not only in the JS SDK.
-
-const title = hasCli ? 'aws CLI against the test servers' : 'aws CLI against the test servers (skipped: `aws` is not on PATH; Debian package awscli)';
 
 const BUCKET = 'cli-bucket';
 let moto: Moto;
 let server: MwaaServer;
 
-describe.skipIf(!hasCli)(title, () => {
+describe.skipIf(!requires(import.meta.url, 'aws CLI', 'moto_server'))('aws CLI against the test servers', () => {
   beforeAll(async () => {
     moto = await startMoto();
     await seedBucket(moto.endpoint, BUCKET, [

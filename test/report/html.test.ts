@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,15 +6,15 @@ import { chromium } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { runCli } from '../golden/cases.mjs';
 import { ROOT } from '../helpers.js';
+import { CHROMIUM, requires } from '../support/requires.js';
 
 // The HTML report of fixtures/homes/airflow1 in Debian's headless Chromium: it loads with no
 // console error and no request beyond its own file, its filters work, and a screenshot is left
 // in test/output/ (git-ignored) for a person to look at: the first screen, and the whole page.
 
-const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(ROOT, 'test', 'output');
 
-it.skipIf(!existsSync(CHROMIUM))('renders in Chromium without errors, filters, and is screenshotted', async () => {
+it.skipIf(!requires(import.meta.url, 'Chromium'))('renders in Chromium without errors, filters, and is screenshotted', async () => {
   mkdirSync(OUT, { recursive: true });
   const run = await runCli(['report', 'fixtures/homes/airflow1', '--format', 'html', '--no-cache']);
   expect(run.stderr).toBe('');

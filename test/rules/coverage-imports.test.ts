@@ -10,6 +10,7 @@ import type { Finding } from '../../src/check/types.js';
 import type { Inventory } from '../../src/home/inventory.js';
 import { scanHome } from '../../src/home/scan.js';
 import { ROOT } from '../helpers.js';
+import { requires, SHARED_REFERENCE } from '../support/requires.js';
 
 // Every row of the reference table (../shared/reference/airflow/imports-changes.yml, via the
 // generated rules/data/imports.json) and every package-level 1.10 name is caught by the IMP rule
@@ -59,9 +60,13 @@ describe('imports-changes.yml coverage', () => {
     }
   });
 
-  it('covers every row of the reference table and every 1.10 package-level name', async () => {
-    const reference = parse(readFileSync(join(ROOT, '..', 'shared', 'reference', 'airflow', 'imports-changes.yml'), 'utf8')) as { changes: unknown[] };
+  it.skipIf(!requires(import.meta.url, '../shared/reference'))('has one row per row of the reference table', () => {
+    const reference = parse(readFileSync(join(SHARED_REFERENCE, 'airflow', 'imports-changes.yml'), 'utf8')) as { changes: unknown[] };
     expect(rows.filter((r) => r.group !== 'package-1.10')).toHaveLength(reference.changes.length);
+  });
+
+  it('covers every row of the reference table and every 1.10 package-level name', async () => {
+    expect(rows.filter((r) => r.group !== 'package-1.10')).toHaveLength(786);
     const perGroup = new Map<string, { rows: number; caught: number }>();
     const missed: string[] = [];
     for (const [group, { rule, targets }] of Object.entries(GROUP_RULE)) {
@@ -80,7 +85,6 @@ describe('imports-changes.yml coverage', () => {
     const lines = [...perGroup].map(([g, s]) => `  ${g.padEnd(24)} ${s.caught}/${s.rows} (${((100 * s.caught) / s.rows).toFixed(1)}%)`);
     console.log(`imports.json coverage:\n${lines.join('\n')}`);
     expect(missed).toEqual([]);
-    expect(reference.changes.length).toBe(786);
     // The core 1.10 packages: airflow.operators, airflow.hooks, airflow.operators.sensors (the
     // `_operators`/`_hooks` tables of 1.10), plus airflow.contrib.{operators,sensors,hooks}.
     const packaged = rows.filter((r) => r.group === 'package-1.10');

@@ -6,9 +6,12 @@ import { mapSecrets, secretsBackendOptions } from '../../src/secrets/mapping.js'
 import type { ConnectionFields, SecretItem } from '../../src/secrets/model.js';
 import { emptyFields } from '../../src/secrets/model.js';
 import { ROOT } from '../helpers.js';
+import { requires } from '../support/requires.js';
 
 // Connection URIs checked against Airflow's own parser (a faithful Python port of
 // Connection._parse_from_uri on Python's urllib, in airflow_parse_uri.py).
+
+const hasPython = requires(import.meta.url, 'python3');
 
 type Parsed = Omit<ConnectionFields, 'description'> | { error: string };
 
@@ -63,7 +66,7 @@ const TRICKY: SecretItem[] = [
 ];
 
 describe('connection secrets read back through Airflow’s URI parser', () => {
-  it.each(['2.7.2', '2.10.3', '3.0.6'])('every tricky connection round-trips for Airflow %s', (version) => {
+  it.skipIf(!hasPython).each(['2.7.2', '2.10.3', '3.0.6'])('every tricky connection round-trips for Airflow %s', (version) => {
     const { secrets, problems } = mapSecrets(TRICKY, { airflowVersion: version });
     expect(problems).toEqual([]);
     expect(secrets.map((s) => s.name)).toEqual(TRICKY.map((i) => `airflow/connections/${(i as { id: string }).id}`));
@@ -75,7 +78,7 @@ describe('connection secrets read back through Airflow’s URI parser', () => {
     expect(secrets.flatMap((s) => s.notes)).toEqual([]);
   });
 
-  it('Airflow 1.10 (no __extra__): flat extras round-trip, nested ones are noted', () => {
+  it.skipIf(!hasPython)('Airflow 1.10 (no __extra__): flat extras round-trip, nested ones are noted', () => {
     const flat = TRICKY.filter((i) => !['nested_extra', 'not_json_extra', 'extra_key_like', 'host_same_protocol'].includes((i as { id: string }).id));
     const { secrets } = mapSecrets(flat, { airflowVersion: '1.10.12' });
     const parsed = airflowParse(secrets.map((s) => s.value), true);
@@ -125,7 +128,7 @@ describe('connection secrets read back through Airflow’s URI parser', () => {
   });
 });
 
-describe('reading AIRFLOW_CONN_* style URIs gives what Airflow gives', () => {
+describe.skipIf(!hasPython)('reading AIRFLOW_CONN_* style URIs gives what Airflow gives', () => {
   it('matches the Python port on hand-written URIs', () => {
     const uris = [
       'postgresql://user:p%40ss@Host.Example:5432/db?a=1&b=&c',

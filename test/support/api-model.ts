@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { validate, type ApiModel, type Operation, type ShapeRef } from '../../src/aws/api-model.js';
-import { ROOT } from '../helpers.js';
 
 // The official MWAA API model and, over the product's validator, what the loopback servers need
 // to read a REST-JSON request: so they check requests against the official model rather than
@@ -9,9 +7,9 @@ import { ROOT } from '../helpers.js';
 
 export { validate, type ApiModel, type Operation, type Shape, type ShapeRef } from '../../src/aws/api-model.js';
 
-/** The official MWAA API model, from the reference material beside the repository. */
+/** The official MWAA API model, as test/support/mwaa-service.mjs copies it from the reference material. */
 export function loadMwaaModel(): ApiModel {
-  return JSON.parse(readFileSync(join(ROOT, '..', 'shared', 'reference', 'mwaa', 'mwaa-service-2.json'), 'utf8')) as ApiModel;
+  return JSON.parse(readFileSync(new URL('mwaa-service-2.json', import.meta.url), 'utf8')) as ApiModel;
 }
 
 export interface Route {

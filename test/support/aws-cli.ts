@@ -1,11 +1,10 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fakeAwsEnv } from './moto.js';
 
 // The aws CLI (botocore, with its own copy of the API models) as an independent client of the
 // test servers and of what the tool left in them.
 
-export const hasAwsCli = !spawnSync('aws', ['--version']).error;
 const run = promisify(execFile);
 
 /** Runs `aws ARGS` async (the servers answer from this process) and answers the exit code and output. */

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { freePort } from './moto.js';
+import { PG_BIN } from './requires.js';
 
 // Throwaway PostgreSQL and MariaDB servers for the tests: each in its own temp folder, on a free
 // loopback port, with fsync off (nothing here needs to survive a crash). Both refuse to run as
@@ -23,8 +24,6 @@ export interface DbServer {
   stop(): Promise<void>;
 }
 
-
-const PG_BIN = process.env['PG_BIN'] ?? '/usr/lib/postgresql/15/bin';
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
 
