@@ -22,6 +22,7 @@ const COMMANDS = new Map<string, () => Promise<Command>>([
   ['size', () => import('./commands/size.js')],
   ['rules', () => import('./commands/rules.js')],
   ['plan', () => import('./commands/plan.js')],
+  ['preflight', () => import('./commands/preflight.js')],
   ['apply', () => import('./commands/apply.js')],
   ['migrate', () => import('./commands/migrate.js')],
   ['secrets', () => import('./commands/secrets.js')],

@@ -20,9 +20,15 @@ export const HOME_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } satisfies Options;
 
+/**
+ * --dotenv FILE is --env-file FILE under a name Node does not claim: `npx mwaa-migrate ... --env-file F`
+ * hands the flag to the Node process npx starts, before this tool sees it.
+ */
+const dotenvAlias = (args: string[]) => args.map((a) => (a === '--dotenv' ? '--env-file' : a.startsWith('--dotenv=') ? `--env-file=${a.slice('--dotenv='.length)}` : a));
+
 export function parse<T extends Options>(args: string[], options: T, command?: string) {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: 'env-file' in options ? dotenvAlias(args) : args, options, allowPositionals: true, strict: true });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const help = `see mwaa-migrate ${command ? `${command} ` : ''}--help`;

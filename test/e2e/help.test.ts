@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, cliAsync } from '../helpers.js';
+import { cli, cliAsync, HOMES, ROOT } from '../helpers.js';
 
 // Each command's --help shows its own usage and options; typos and missing flags are answered as
 // other command-line tools answer them.
@@ -27,6 +29,17 @@ describe('help and flag errors', () => {
     const r = cli(['scan', 'x', '--jsn']);
     expect([r.code, r.stderr]).toEqual([2, 'mwaa-migrate: unknown option --jsn; did you mean --json? (see mwaa-migrate scan --help)\n']);
     expect(cli(['report', '--frobnicate']).stderr).not.toMatch(/did you mean/);
+  });
+
+  it('takes --dotenv for --env-file, and through npx, where Node claims --env-file for itself', () => {
+    const home = join(HOMES, 'airflow2');
+    const envFile = join(home, '.env');
+    const direct = cli(['scan', home, '--json', '--no-cache', '--env-file', envFile]);
+    expect(direct.code).toBe(0);
+    for (const flags of [['--dotenv', envFile], [`--dotenv=${envFile}`]]) expect(cli(['scan', home, '--json', '--no-cache', ...flags]).stdout).toBe(direct.stdout);
+    const npx = spawnSync('npm', ['exec', '--no', '--', 'mwaa-migrate', 'scan', home, '--json', '--no-cache', '--dotenv', envFile], { cwd: ROOT, encoding: 'utf8' });
+    expect(npx.status, npx.stderr).toBe(0);
+    expect(npx.stdout).toBe(direct.stdout);
   });
 
   it("names all of plan's missing flags at once, and a bad subnet id as such", () => {
