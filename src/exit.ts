@@ -6,7 +6,7 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_FAILED = 1;
 /** migrate: the confirmation was not given. */
 export const EXIT_DECLINED = 1;
-/** Usage or input error: bad flags, a home that cannot be read. */
+/** Usage or input error: bad flags, a home that cannot be read, a version change MWAA cannot make in place. */
 export const EXIT_USAGE = 2;
 /**
  * plan: changes pending. terraform plan -detailed-exitcode uses 2, taken here by usage errors,

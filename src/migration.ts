@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { clock } from './clock.js';
 import { UsageError } from './exit.js';
 import { scanHome } from './home/scan.js';
 import { loadCatalog } from './check/catalog.js';
@@ -8,10 +9,11 @@ import { sizeEnvironment } from './sizing/sizing.js';
 import { defaultRegion, knownRegions } from './sizing/table.js';
 import { readBucketState, s3Client } from './aws/s3-state.js';
 import { buildArtifacts, PLUGINS_KEY, REQUIREMENTS_KEY } from './plan/artifacts.js';
+import { STARTUP_KEY } from './plan/startup.js';
 import { buildPlan, desiredEnvironment, type Plan, type PlanSettings } from './plan/plan.js';
 import { readSecretsState, secretsManagerClient } from './aws/secrets-manager.js';
 import { planSecrets } from './secrets/plan.js';
-import { readSecrets, type SecretsPart, type SecretsRequest, type SourceContext } from './secrets/step.js';
+import { readSecrets, withEnvFileSource, type SecretsPart, type SecretsRequest, type SourceContext } from './secrets/step.js';
 import type { MappedSecret } from './secrets/mapping.js';
 import { applyPlan, type ApplyResult } from './aws/apply.js';
 import { Journal, journalPath } from './aws/journal.js';
@@ -39,6 +41,8 @@ export interface PlanRequest {
   preflight: boolean;
   /** --metadata-db-url, when the secrets come from a database named on the command line. */
   metadataDbUrl?: string;
+  /** Move the connections and variables of the --env-file too (migrate, unless --no-env-secrets). */
+  envFileSecrets?: boolean;
 }
 
 /** The secrets part: every source read now, compared by fingerprint with what Secrets Manager holds. */
@@ -65,13 +69,16 @@ const awsError = (what: string, e: unknown, aws: AwsAccess | undefined, service:
 
 /** Scans and checks the home, reads the bucket and the environment (read-only calls), and builds the plan. */
 export async function makePlan(r: PlanRequest): Promise<Plan> {
-  const { settings, aws } = r;
-  const { target, region, dagsPrefix } = settings;
+  const { aws } = r;
+  const { target, region, dagsPrefix } = r.settings;
   checkProfile(aws);
   const inventory = await scanHome(r.homePath, { envFile: r.envFile, env: aws.env, airflowVersion: r.airflowVersion, cache: r.cache });
-  const { findings } = check(inventory, loadCatalog(), { target, project: loadProject(resolve(r.homePath)) });
+  const secretsRequest = r.envFileSecrets ? withEnvFileSource(r.settings.secrets ?? null, r.envFile, inventory) : (r.settings.secrets ?? null);
+  const settings: PlanSettings = { ...r.settings, ...(secretsRequest ? { secrets: secretsRequest } : {}) };
+  const now = clock(aws.env);
+  const { findings } = check(inventory, loadCatalog(), { target, project: loadProject(resolve(r.homePath)), now });
   // Sizing is priced only for display elsewhere: any region in the table will do for the counts.
-  const sizing = sizeEnvironment(inventory, { target, region: knownRegions().includes(region) ? region : defaultRegion() });
+  const sizing = sizeEnvironment(inventory, { target, region: knownRegions().includes(region) ? region : defaultRegion(), ...(settings.environmentClass ? { environmentClass: settings.environmentClass } : {}) });
   const artifacts = await buildArtifacts(inventory, target, dagsPrefix);
   const credentials = profileCredentials(aws.profile);
   const s3 = s3Client({ region, endpoint: endpointFor(aws, 'S3'), credentials });
@@ -81,7 +88,7 @@ export async function makePlan(r: PlanRequest): Promise<Plan> {
   try {
     const context: SourceContext = { home: r.homePath, envFile: r.envFile, env: aws.env, metadataDbUrl: r.metadataDbUrl };
     const [bucket, environment, secrets] = await Promise.all([
-      readBucketState(s3, settings.bucket, dagsPrefix, [...(artifacts.plugins ? [PLUGINS_KEY] : []), ...(artifacts.requirements ? [REQUIREMENTS_KEY] : [])]).catch((e: unknown) => {
+      readBucketState(s3, settings.bucket, dagsPrefix, [...(artifacts.plugins ? [PLUGINS_KEY] : []), ...(artifacts.requirements ? [REQUIREMENTS_KEY] : []), ...(artifacts.startup ? [STARTUP_KEY] : [])]).catch((e: unknown) => {
         throw awsError(`reading s3://${settings.bucket}`, e, aws, 'S3');
       }),
       readEnvironment(mwaa, settings.name).catch((e: unknown) => {
@@ -89,7 +96,7 @@ export async function makePlan(r: PlanRequest): Promise<Plan> {
       }),
       settings.secrets ? planSecretsPart(settings.secrets, target, context, sm).then((r) => r.part) : undefined,
     ]);
-    const plan = buildPlan({ inventory, findings, sizing, settings, artifacts, bucket, environment, ...(secrets ? { secrets } : {}) });
+    const plan = buildPlan({ inventory, findings, sizing, settings, artifacts, bucket, environment, now, ...(secrets ? { secrets } : {}) });
     if (!r.preflight) return plan;
     // IAM and EC2 are read by the preflight alone: their SDKs load only when it runs.
     const [{ preflight }, { IAMClient }, { EC2Client }] = await Promise.all([import('./aws/preflight.js'), import('@aws-sdk/client-iam'), import('@aws-sdk/client-ec2')]);

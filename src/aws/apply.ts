@@ -15,9 +15,10 @@ import { MWAAServiceException, type Environment, type MWAAClient } from '@aws-sd
 import pLimit from 'p-limit';
 import { UsageError } from '../exit.js';
 import { scanHome } from '../home/scan.js';
-import { buildArtifacts, type Artifacts } from '../plan/artifacts.js';
+import { buildArtifacts, type Artifacts, type ObjectArtifact } from '../plan/artifacts.js';
 import { pinnable, type Action, type Plan } from '../plan/plan.js';
 import { environmentDrift, updateInput, type Drift } from '../plan/drift.js';
+import { startupObject } from '../plan/startup.js';
 import { createEnvironment, readEnvironment, updateEnvironment, type EnvironmentState } from './mwaa-client.js';
 import type { Journal, JournalEntry } from './journal.js';
 import { headObject, listObjects, type RemoteObject } from './s3-state.js';
@@ -69,6 +70,9 @@ const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '')
 const stale = (why: string) => new UsageError(`plan is stale: ${why}; make a new plan`);
 const putsOf = (plan: Plan) => plan.actions.filter((a): a is Put => a.kind === 'put-object');
 
+/** Every object of the artifacts, with the bytes of those built here (DAG files are read as they upload). */
+const uploadable = (built: Artifacts): (ObjectArtifact & { bytes?: Uint8Array })[] => [...built.dags, ...(built.plugins ? [built.plugins] : []), ...(built.requirements ? [built.requirements] : []), ...(built.startup ? [startupObject(built.startup)] : [])];
+
 /** Rebuilds the artifacts from the home and refuses when they are not what the plan was made from. */
 export async function freshArtifacts(plan: Plan): Promise<Artifacts> {
   const { home, target, dagsPrefix } = plan.inputs;
@@ -76,13 +80,14 @@ export async function freshArtifacts(plan: Plan): Promise<Artifacts> {
   // mtime, as `aws s3 sync` compares) spares reading unchanged files, and every upload checks the
   // MD5 of the bytes it sends, so a file edited since cannot reach the bucket unnoticed.
   const inventory = await scanHome(home, { analyze: false });
-  const built = await buildArtifacts(inventory, target, dagsPrefix);
+  // The startup script comes from the code's analysis, which this scan skips: the plan holds its text.
+  const built = { ...(await buildArtifacts(inventory, target, dagsPrefix)), startup: plan.startupScript };
   const files = new Map(built.fingerprints.map((f) => [f.path, f.sha256]));
   const changed = plan.inputs.files.filter((f) => files.get(f.path) !== f.sha256).map((f) => f.path);
   const known = new Set(plan.inputs.files.map((f) => f.path));
   const added = built.fingerprints.filter((f) => !known.has(f.path)).map((f) => f.path);
   if (changed.length + added.length > 0) throw stale(`${[...changed, ...added].slice(0, 5).join(', ')}${changed.length + added.length > 5 ? ', ...' : ''} changed in ${home} since`);
-  const md5s = new Map([...built.dags, ...(built.plugins ? [built.plugins] : []), ...(built.requirements ? [built.requirements] : [])].map((a) => [a.key, a.md5]));
+  const md5s = new Map(uploadable(built).map((a) => [a.key, a.md5]));
   const puts = putsOf(plan);
   const differ = puts.filter((a) => md5s.get(a.key) !== a.md5).map((a) => a.key);
   if (differ.length > 0 || puts.length !== md5s.size) throw stale(`the objects to upload differ (${differ.slice(0, 5).join(', ') || 'a different set of keys'})`);
@@ -151,7 +156,8 @@ async function uploads(plan: Plan, built: Artifacts, held: Map<string, RemoteObj
   const { s3, journal, progress } = o;
   const bucket = plan.inputs.bucket;
   const home = plan.inputs.home;
-  const bytesOf = new Map([...(built.plugins ? [built.plugins] : []), ...(built.requirements ? [built.requirements] : [])].map((a) => [a.key, a.bytes]));
+  const bytesOf = new Map<string, Uint8Array>();
+  for (const a of uploadable(built)) if (a.bytes) bytesOf.set(a.key, a.bytes);
   const puts = putsOf(plan);
   const versions = new Map<string, string>();
   // Same bytes already there (uploaded by a run that died before journaling it, or unchanged):
@@ -224,9 +230,10 @@ async function deletes(plan: Plan, held: Map<string, RemoteObject>, { s3, journa
 const ROLE_ATTEMPTS = 6;
 
 /** The object versions to pin for the paths a request names. */
-const pins = (input: { PluginsS3Path?: string; RequirementsS3Path?: string }, versions: Map<string, string>) => ({
+const pins = (input: { PluginsS3Path?: string; RequirementsS3Path?: string; StartupScriptS3Path?: string }, versions: Map<string, string>) => ({
   ...(input.PluginsS3Path ? { PluginsS3ObjectVersion: versions.get(input.PluginsS3Path) } : {}),
   ...(input.RequirementsS3Path ? { RequirementsS3ObjectVersion: versions.get(input.RequirementsS3Path) } : {}),
+  ...(input.StartupScriptS3Path ? { StartupScriptS3ObjectVersion: versions.get(input.StartupScriptS3Path) } : {}),
 });
 
 /** CreateEnvironment or UpdateEnvironment, retried while MWAA cannot yet assume a just-created execution role. */
@@ -265,6 +272,7 @@ const oneLine = (env: Environment | undefined) => {
 const pinnedNow = (input: Create['input'], versions: Map<string, string>) => ({
   plugins: input.PluginsS3Path ? versions.get(input.PluginsS3Path) : undefined,
   requirements: input.RequirementsS3Path ? versions.get(input.RequirementsS3Path) : undefined,
+  startup: input.StartupScriptS3Path ? versions.get(input.StartupScriptS3Path) : undefined,
 });
 
 /** Polls until the environment leaves the transitional statuses (or once, without wait). */

@@ -15,6 +15,8 @@ export interface CheckOptions {
   select?: string[];
   ignore?: string[];
   project?: ProjectFile;
+  /** What "now" is for findings that depend on the date (see src/clock.ts); the current time by default. */
+  now?: Date;
 }
 
 const picks = (id: string, list: string[]) => list.some((p) => id === p || id.startsWith(p));
@@ -22,7 +24,7 @@ const picks = (id: string, list: string[]) => list.some((p) => id === p || id.st
 export function check(inv: Inventory, catalog: Catalog, options: CheckOptions = {}): CheckResult {
   const target = options.target ?? defaultTarget();
   const detected = detectedVersion(inv.airflowVersion);
-  const ctx = makeContext(detected, target);
+  const ctx = makeContext(detected, target, options.now);
   const project = options.project ?? emptyProject();
   const ignoredPaths = ignore().add(project.ignore.paths);
   const suppressionsByFile = new Map<string, Map<number, string[]>>();

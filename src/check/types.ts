@@ -59,6 +59,8 @@ export interface CheckContext {
   detectedBefore(version: string): boolean;
   /** True when a PEP 440 range holds for the target. */
   targetIn(range: string): boolean;
+  /** The instant findings that depend on the date (runs a catchup DAG would backfill) count up to. */
+  now: Date;
 }
 
 export type Matcher = (inv: Inventory, ctx: CheckContext, params: Record<string, unknown>) => Hit[];

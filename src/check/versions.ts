@@ -13,10 +13,11 @@ export function detectedVersion(v: VersionDecision): string | null {
   return null;
 }
 
-export function makeContext(detected: string | null, target: string): CheckContext {
+export function makeContext(detected: string | null, target: string, now = new Date()): CheckContext {
   return {
     detected,
     target,
+    now,
     crosses: (version) => compareVersions(version, target) <= 0,
     detectedBefore: (version) => detected !== null && compareVersions(detected, version) < 0,
     targetIn: (range) => inRange(target, range),

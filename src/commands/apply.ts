@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AwsAccess } from '../aws/access.js';
 import type { ApplyResult } from '../aws/apply.js';
 import { EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit.js';
+import { firstRunLines, type FirstRun } from '../plan/first-run.js';
 import { PLAN_FORMAT_VERSION, refusals, type Plan } from '../plan/plan.js';
 import { parse, pollSecondsFlag, type Options, type Values } from './args.js';
 import { awsAccess } from './aws-flags.js';
@@ -52,10 +53,10 @@ function readPlan(file: string): Plan {
   return plan;
 }
 
-const NEXT_STEPS = (name: string, secretsMoved: boolean) => `Next steps:
+const NEXT_STEPS = (name: string, secretsMoved: boolean, firstRun: FirstRun) => `Next steps:
   - sign in to the Airflow UI (or: aws mwaa create-web-login-token --name ${name}) and check for DAG import errors;
   - ${secretsMoved ? 'check that the DAGs find their connections and variables in Secrets Manager' : 'move connections and variables: mwaa-migrate secrets AIRFLOW_HOME --from-metadata-db (or --connections-file, --secrets-env-file), then apply a new plan made with the same flags'};
-  - pause each DAG on the old scheduler before unpausing it here, so no run happens twice.
+${firstRun.unpause.length ? firstRunLines(firstRun).join('\n') : '  - pause each DAG on the old scheduler before unpausing it here, so no run happens twice.'}
 `;
 
 // What a status that ends the wait means, in plain words (MWAA's status descriptions, and the
@@ -71,7 +72,7 @@ const AFTERMATH: Record<string, string> = {
 
 const failed = (status: string) => status === 'CREATE_FAILED' || status === 'UPDATE_FAILED' || status === 'UNAVAILABLE';
 
-function applySummary(r: ApplyResult, wait: boolean, secretsMoved: boolean): string {
+function applySummary(r: ApplyResult, wait: boolean, plan: Plan): string {
   const url = r.webserverUrl ? `https://${r.webserverUrl.replace(/^https?:\/\//, '')}` : '(not reported yet)';
   const did = { created: 'created', updated: 'updated', unchanged: 'already as planned, not changed' }[r.environment];
   const lines = [`Environment ${r.name}: ${r.status} (${did}).`];
@@ -82,7 +83,7 @@ function applySummary(r: ApplyResult, wait: boolean, secretsMoved: boolean): str
   if (failed(r.status)) return `${[...lines, r.error ?? 'MWAA gave no reason.', aftermath!.replace('NAME', r.name)].join('\n')}\n`;
   if (aftermath) lines.push(aftermath);
   if (!wait && r.status !== 'AVAILABLE') return `${[...lines, 'The change continues in AWS; run apply again (without --no-wait) to wait for it.'].join('\n')}\n`;
-  return `${[...lines, `Airflow UI: ${url}`].join('\n')}\n${NEXT_STEPS(r.name, secretsMoved)}`;
+  return `${[...lines, `Airflow UI: ${url}`].join('\n')}\n${NEXT_STEPS(r.name, plan.secrets !== null, plan.firstRun)}`;
 }
 
 /** Whether a plan may be applied, saying why not (or, with --allow-errors, what is overridden). */
@@ -102,7 +103,7 @@ export function allowed(plan: Plan, allowErrors: boolean, io: CliIO): boolean {
 export async function runApply(plan: Plan, file: string, f: ApplyFlags, io: CliIO): Promise<number> {
   const { applyPlanFile } = await import('../migration.js');
   const result = await applyPlanFile(plan, file, { aws: f.aws, ...(f.metadataDbUrl !== undefined ? { metadataDbUrl: f.metadataDbUrl } : {}), wait: f.wait, pollMs: f.pollMs, progress: (l) => io.stderr(`mwaa-migrate: ${l}\n`) });
-  io.stdout(applySummary(result, f.wait, plan.secrets !== null));
+  io.stdout(applySummary(result, f.wait, plan));
   return failed(result.status) ? EXIT_FAILED : EXIT_OK;
 }
 

@@ -77,6 +77,7 @@ export const PLAN_OPTIONS = {
   'mwaa-endpoint-url': { type: 'string' },
   profile: { type: 'string' },
   'no-preflight': { type: 'boolean' },
+  unpaused: { type: 'boolean' },
   ...SECRETS_SOURCE_OPTIONS,
 } satisfies Options;
 
@@ -143,6 +144,7 @@ export function planRequest(command: string, values: PlanValues, positionals: st
     ...(values['kms-key'] ? { kmsKey: values['kms-key'] } : {}),
     tags,
     delete: Boolean(values.delete),
+    ...(values.unpaused ? { unpaused: true } : {}),
     ...(secrets ? { secrets } : {}),
     ...(values['env-file'] !== undefined ? { envFile: values['env-file'] } : {}),
   };

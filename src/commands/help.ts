@@ -37,6 +37,9 @@ Usage:
                     --subnet-ids S1,S2 --security-group-ids SG [options]
                                                  what a move would upload, create or update, with the
                                                  preflight checks (reads AWS, writes nothing)
+  mwaa-migrate preflight [AIRFLOW_HOME] (the flags of plan)
+                                                 the read-only checks alone: bucket, role, network,
+                                                 the request
   mwaa-migrate apply PLAN.json [options]         carry out a plan: bucket, objects, secrets, environment
                                                  (resumable)
   mwaa-migrate migrate [AIRFLOW_HOME] --name N --bucket B ... [--yes]
@@ -46,6 +49,7 @@ Usage:
 
 Options of scan, report and size:
   --env-file FILE          overlay AIRFLOW__*, AIRFLOW_CONN_*, AIRFLOW_VAR_* from a dotenv file
+  --dotenv FILE            the same (through npx, use this one: Node takes --env-file itself)
   --airflow-version X      the Airflow version in use (skips detection)
   --no-cache               do not read or write the scan cache
   --debug                  show stack traces for unexpected errors
@@ -79,7 +83,7 @@ Report options:
   --ignore IDS             leave these rules out, same form
   --project-file FILE      suppressions (default: AIRFLOW_HOME/.mwaa-migrate.yaml if present)
   --timestamp              record when the report was made (without it, the same input gives
-                           byte-identical output)
+                           byte-identical output the same day, or any day with SOURCE_DATE_EPOCH set)
 
 Plan options (also --target-version, --region, --env-file, --airflow-version, --no-cache):
   --dags-prefix P          the bucket folder for DAGs, owned by the tool (default dags)
@@ -91,10 +95,16 @@ Plan options (also --target-version, --region, --env-file, --airflow-version, --
   --delete                 delete objects under the DAG prefix that are no longer in the home
   --out FILE               write the plan as JSON (schema: schema/plan.schema.json)
   --no-preflight           skip the read-only checks of the bucket, role and network
+  --unpaused               create DAGs unpaused (default: paused, so that catchup DAGs do not
+                           backfill while the old scheduler still runs them; see rule CODE023)
   --endpoint-url URL       endpoint for every AWS service (default $AWS_ENDPOINT_URL_<SERVICE>,
                            then $AWS_ENDPOINT_URL, else AWS's)
   --mwaa-endpoint-url URL  MWAA's alone (for emulators without MWAA)
   --profile NAME           AWS profile for credentials (default: $AWS_PROFILE, else the default chain)
+
+Preflight options (every plan option but --out, --delete and --no-preflight):
+  --json                   print the checks as JSON (id, area, status, title, detail, fix)
+  Exit code 1 when a check fails, 0 otherwise (warnings and unknowns too).
 
 Secrets options (plan, migrate, secrets): connections and variables to move to Secrets Manager
   --connections-file F     an "airflow connections export" file (JSON, YAML or env; repeatable)
@@ -121,6 +131,8 @@ Migrate options (all plan and apply options; --out defaults to HOME/.mwaa-migrat
   --yes                    do not ask for confirmation (required without a terminal, or with CI set)
   --dry-run                stop after the plan and the AWS account: write nothing to AWS
   --allow-errors           go on although error findings or failed preflight checks remain
+  --no-env-secrets         leave the AIRFLOW_CONN_* and AIRFLOW_VAR_* of --env-file where they are
+                           (by default migrate moves them to Secrets Manager)
   Without --yes, migrate asks to type the environment name; any other answer aborts (exit 1).
   The account and region (sts:GetCallerIdentity; endpoint $AWS_ENDPOINT_URL_STS, else
   $AWS_ENDPOINT_URL) are shown on stderr before anything is written to AWS.
@@ -131,16 +143,20 @@ Guide options: --region, --profile, --endpoint-url, --mwaa-endpoint-url, --poll-
 AIRFLOW_HOME defaults to $AIRFLOW_HOME, then ~/airflow.
 Exit codes: 0 ok (size: always, when the home was read; plan: nothing to do; apply, migrate:
 environment AVAILABLE, or the change started with --no-wait), 1 findings at or above the --fail-on
-level (plan: error findings, failed preflight checks or secret conflicts; apply, migrate: the same
+level (plan: error findings, failed preflight checks or secret conflicts; preflight: a failed
+check; apply, migrate: the same
 without --allow-errors (conflicts always), CREATE_FAILED, UPDATE_FAILED or UNAVAILABLE, confirmation
 declined; secrets: conflicts, failed writes, declined; guide: the environment failed), 2 usage,
 input or AWS error (apply: also a stale plan; migrate, secrets: also no terminal to confirm on and
-no --yes; guide: no terminal), 3 plan, migrate --dry-run, secrets --dry-run: changes pending, 4 report: nothing reaches
+no --yes; plan, migrate: also an Airflow version the existing environment cannot be updated to
+in place; guide: no terminal), 3 plan, migrate --dry-run, secrets --dry-run: changes pending, 4 report: nothing reaches
 --fail-on but part of the home could not be read, 130 guide: left before the end.
 `;
 
 // The sections of the usage text each command's --help shows (migrate takes plan's and apply's options).
 const SECTIONS_OF: Record<string, string[]> = { migrate: ['migrate', 'plan', 'apply'], guide: ['guide'] };
+// preflight takes plan's flags: their sections by heading (naming "plan" would bring apply's too).
+const HEADINGS_OF: Record<string, string[]> = { preflight: ['Plan options', 'Secrets options'] };
 
 /**
  * One command's part of the usage text: its usage lines, then every section whose heading names
@@ -149,7 +165,7 @@ const SECTIONS_OF: Record<string, string[]> = { migrate: ['migrate', 'plan', 'ap
 export function commandUsage(command: string): string {
   const [title, usageSection, ...sections] = usage().split('\n\n');
   const words = SECTIONS_OF[command] ?? [command];
-  const names = (heading: string) => words.some((w) => new RegExp(`\\b${w}\\b`, 'i').test(heading.split(':')[0]!));
+  const names = (heading: string) => words.some((w) => new RegExp(`\\b${w}\\b`, 'i').test(heading.split(':')[0]!)) || (HEADINGS_OF[command] ?? []).some((h) => heading.startsWith(h));
   const lines = usageSection!.split('\n');
   const usageLines: string[] = [];
   lines.forEach((l, i) => {

@@ -20,12 +20,14 @@ const MIGRATE_OPTIONS = {
   out: { type: 'string' },
   yes: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  'no-env-secrets': { type: 'boolean' },
 } satisfies Options;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, MIGRATE_OPTIONS, 'migrate');
   if (values.help) return printUsage(io, 'migrate');
-  const request = planRequest('migrate', values, positionals, io.env);
+  // The --env-file's connections and variables move too, as in the walkthrough, unless told not to.
+  const request = { ...planRequest('migrate', values, positionals, io.env), envFileSecrets: !values['no-env-secrets'] };
   const flags = applyFlags(values, io.env);
   // Refused before the scan: a run nobody can confirm should not first keep someone waiting.
   if (!values.yes && !values['dry-run'] && !canAsk(io)) throw new UsageError('migrate changes AWS and cannot ask for confirmation here (no terminal, or CI is set): pass --yes');

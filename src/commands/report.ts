@@ -4,6 +4,7 @@ import { loadCatalog } from '../check/catalog.js';
 import { check } from '../check/engine.js';
 import { loadProject } from '../check/project.js';
 import type { RuleDef } from '../check/types.js';
+import { clock } from '../clock.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL, UsageError } from '../exit.js';
 import type { ProblemCode } from '../home/inventory.js';
 import { scanHome } from '../home/scan.js';
@@ -64,7 +65,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 
   const envFile = values['env-file'];
   const inventory = await scanHome(home.path, { envFile, env: io.env, airflowVersion, cache: !values['no-cache'] });
-  const result = check(inventory, catalog, { target, select, ignore, project });
+  const result = check(inventory, catalog, { target, select, ignore, project, now: clock(io.env) });
   const report = buildReport({
     inventory,
     result,

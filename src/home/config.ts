@@ -2,6 +2,7 @@ import type { CfgEntry } from './cfgparse.js';
 import { interpolate } from './cfgparse.js';
 import type { ConfigOption, Connection, Problem, SecretRef, Source, Variable } from './inventory.js';
 import { REDACTED } from './inventory.js';
+import { expandValue } from './expandvars.js';
 import { fingerprint, holdsCredential, isSensitiveName, kwargsHoldSecret, redactUrlCredentials } from './secrets.js';
 import { airflowConfigCatalog, defaultAt, PROVIDER_SECTIONS, sensitiveOptions } from '../refdata/airflow-config.js';
 
@@ -160,6 +161,8 @@ export function buildConfig(
       }
     }
     if (list.length > 1) option.overridden = list.slice(1).map((c) => c.source);
+    const expansion = !option.secret && win.value !== null ? expandValue(win.value, env) : undefined;
+    if (expansion) option.expansion = expansion;
     options.push(option);
   }
   options.sort((a, b) => a.section.localeCompare(b.section) || a.key.localeCompare(b.key));

@@ -73,6 +73,20 @@ export interface ConfigOption {
   differsFromDefault: boolean | null;
   /** Values this one overrode, e.g. airflow.cfg under an env override. */
   overridden?: Source[];
+  /** The value's `$NAME` / `${NAME}` references, which Airflow expands from the old host's environment. */
+  expansion?: Expansion;
+}
+
+/**
+ * What the value becomes once Airflow expands its references (os.path.expandvars), read from the
+ * env file: `value` is null unless every name is there and none is a secret (its value is never kept).
+ */
+export interface Expansion {
+  value: string | null;
+  /** Names the env file does not set. */
+  missing: string[];
+  /** Names whose values are secrets: they belong in Secrets Manager, not in a configuration option. */
+  secret: string[];
 }
 
 export interface ConfigInventory {
@@ -94,6 +108,15 @@ export interface Connection {
   hasPassword: boolean;
   extraKeys: string[];
   fingerprint: string;
+}
+
+export interface HostVariable {
+  name: string;
+  source: Extract<Source, { kind: 'env' }>;
+  /** Sensitive by name (password, token...) or by value (a credential in a URL, a DSN password). */
+  secret: boolean;
+  /** null for a secret: its value is never kept. */
+  value: string | null;
 }
 
 export interface Variable {
@@ -125,11 +148,18 @@ export type Schedule =
   | { kind: 'timetable'; text: string }
   | { kind: 'expression'; text: string };
 
+/** A DAG's start_date: a fixed date (UTC ISO, naive ones read as UTC), days_ago(n), or another expression. */
+export type StartDate = { kind: 'date'; iso: string } | { kind: 'days-ago'; days: number } | { kind: 'expression'; text: string };
+
 export interface PyDag extends Position {
   dagId: string | null;
   form: 'constructor' | 'context-manager' | 'decorator';
+  /** Built inside a loop (or comprehension) at parse time: one site, many DAGs. */
+  inLoop: boolean;
   scheduleArg: 'schedule' | 'schedule_interval' | 'timetable' | null;
   schedule: Schedule;
+  /** start_date=, else default_args' "start_date"; null when the DAG gives neither. */
+  startDate: StartDate | null;
   /** Keyword arguments: literal values where literal, else null. Sensitive names are redacted. */
   kwargs: Record<string, LiteralValue>;
   /** Keyword names given with a non-literal value. */
@@ -153,6 +183,8 @@ export interface PyCall extends Position {
   /** Qualified callee, e.g. airflow.models.Variable.get. */
   callee: string;
   category: 'variable' | 'connection' | 'database' | 'network' | 'subprocess' | 'file' | 'syspath';
+  /** Inside a loop body or comprehension: made once per iteration. */
+  inLoop: boolean;
 }
 
 /** A dotted name used through an imported module, e.g. `operators.bash_operator.BashOperator`. */
@@ -224,6 +256,16 @@ export interface PyAnalysis {
   paths: (Position & { value: string })[];
   /** `# mwaa-migrate: ignore[ID,...]` comments; ids ['*'] for a bare `ignore`. */
   suppressions: { line: number; ids: string[] }[];
+  /** Environment variables read by a literal name: `os.environ["X"]`, `os.environ.get("X")`, `os.getenv("X")`. */
+  envReads: PyEnvRead[];
+}
+
+export interface PyEnvRead extends Position {
+  name: string;
+  /** Read with a fallback (`get`/`getenv` with a default): a missing variable changes what the code does, without an error. */
+  hasDefault: boolean;
+  /** Inside a function body: read when a task runs, not when the scheduler parses the file. */
+  runtime: boolean;
 }
 
 export interface PyFile {
@@ -336,6 +378,8 @@ export interface Inventory {
   connections: Connection[];
   variables: Variable[];
   secrets: SecretRef[];
+  /** The old host's own environment variables that DAG or plugin code reads by name (see PyEnvRead). */
+  environment: HostVariable[];
   dagFolder: DagFolder;
   dagFiles: PyFile[];
   plugins: PluginsInventory;

@@ -5,6 +5,7 @@
 import { dirname, isAbsolute, join, normalize } from 'node:path/posix';
 import { valid, validRange } from '@renovatebot/pep440';
 import { REDACTED, type Problem, type Requirement } from './inventory.js';
+import { parseMarker } from './markers.js';
 import { isSpace, redactUrlCredentials } from './secrets.js';
 
 export interface ParsedRequirements {
@@ -380,8 +381,8 @@ function parseRequirement(req: string): RequirementFields | string {
   const main = (sep === -1 ? req : req.slice(0, sep)).trim();
   const marker = sep === -1 ? null : req.slice(sep + 1).trim() || null;
   if (marker !== null) {
-    const problem = markerProblem(marker);
-    if (problem !== null) return problem;
+    const parsed = parseMarker(marker);
+    if (typeof parsed === 'string') return parsed;
   }
 
   if (url) {
@@ -535,91 +536,6 @@ function nameFromFile(file: string): string | null {
     if (isName(name) && valid(stem.slice(dash + 1)) !== null) return normaliseName(name);
   }
   return null;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Environment markers (PEP 508), checked for syntax only.
-
-const MARKER_VARIABLES = new Set([
-  'python_version', 'python_full_version', 'os_name', 'sys_platform', 'platform_release', 'platform_system',
-  'platform_version', 'platform_machine', 'platform_python_implementation', 'implementation_name',
-  'implementation_version', 'extra', 'extras', 'dependency_groups',
-  // Legacy spellings packaging still accepts.
-  'os.name', 'sys.platform', 'platform.version', 'platform.machine', 'platform.python_implementation', 'python_implementation',
-]);
-const MARKER_OPERATOR = /===|==|!=|<=|>=|~=|<|>/y;
-const MARKER_NOT_IN = /not\s+in(?![A-Za-z0-9_.])/y;
-const MARKER_IN = /in(?![A-Za-z0-9_.])/y;
-const MARKER_WORD = /[A-Za-z_][A-Za-z0-9_.]*/y;
-const MAX_MARKER_DEPTH = 50;
-
-type MarkerToken = '(' | ')' | 'value' | 'op' | 'and' | 'or';
-
-function sticky(pattern: RegExp, s: string, at: number): string | null {
-  pattern.lastIndex = at;
-  return pattern.exec(s)?.[0] ?? null;
-}
-
-function markerProblem(marker: string): string | null {
-  const tokens: MarkerToken[] = [];
-  for (let i = 0; i < marker.length; ) {
-    const c = marker[i]!;
-    if (isSpace(c)) {
-      i++;
-    } else if (c === '(' || c === ')') {
-      tokens.push(c);
-      i++;
-    } else if (c === '"' || c === "'") {
-      const end = marker.indexOf(c, i + 1);
-      if (end === -1) return 'unterminated string in the marker';
-      tokens.push('value');
-      i = end + 1;
-    } else {
-      const op = sticky(MARKER_OPERATOR, marker, i) ?? sticky(MARKER_NOT_IN, marker, i) ?? sticky(MARKER_IN, marker, i);
-      if (op !== null) {
-        tokens.push('op');
-        i += op.length;
-        continue;
-      }
-      const word = sticky(MARKER_WORD, marker, i);
-      if (word === null) return `unexpected ${JSON.stringify(c)} in the marker`;
-      if (word === 'and' || word === 'or') tokens.push(word);
-      else if (MARKER_VARIABLES.has(word)) tokens.push('value');
-      else return `unknown marker variable ${JSON.stringify(word.slice(0, 40))}`;
-      i += word.length;
-    }
-  }
-
-  // marker := and ('or' and)*; and := atom ('and' atom)*; atom := '(' marker ')' | value op value
-  let pos = 0;
-  const atom = (depth: number): boolean => {
-    if (tokens[pos] === '(') {
-      pos++;
-      if (depth > MAX_MARKER_DEPTH || !expression(depth + 1) || tokens[pos] !== ')') return false;
-      pos++;
-      return true;
-    }
-    if (tokens[pos] !== 'value' || tokens[pos + 1] !== 'op' || tokens[pos + 2] !== 'value') return false;
-    pos += 3;
-    return true;
-  };
-  const conjunction = (depth: number): boolean => {
-    if (!atom(depth)) return false;
-    while (tokens[pos] === 'and') {
-      pos++;
-      if (!atom(depth)) return false;
-    }
-    return true;
-  };
-  const expression = (depth: number): boolean => {
-    if (!conjunction(depth)) return false;
-    while (tokens[pos] === 'or') {
-      pos++;
-      if (!conjunction(depth)) return false;
-    }
-    return true;
-  };
-  return expression(0) && pos === tokens.length ? null : 'invalid environment marker';
 }
 
 /** A requirement line with every optional field empty; parsers and tests fill in the rest. */

@@ -6,6 +6,7 @@ import { ScanCache, defaultCacheDir } from './cache.js';
 import { parseCfg, type CfgEntry } from './cfgparse.js';
 import { buildConfig, type EnvVar } from './config.js';
 import { parseDotenv } from './dotenv.js';
+import { hostEnvironment } from './environment.js';
 import { ioReason, nodeIO, readRegularSync, type ScanIO } from './fs.js';
 import type { IgnoreSyntax } from './ignore.js';
 import {
@@ -99,6 +100,7 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
 
   // Environment overrides: --env-file, then (with --use-env) the process environment.
   const envVars = new Map<string, EnvVar>();
+  const fileVars: EnvVar[] = [];
   if (options.envFile) {
     const path = resolve(options.envFile);
     let bytes: Uint8Array;
@@ -110,7 +112,8 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
     const shown = show(path);
     const parsed = parseDotenv(Buffer.from(bytes).toString('utf8'), shown);
     problems.push(...parsed.problems);
-    for (const e of parsed.entries) envVars.set(e.name, { name: e.name, value: e.value, source: { kind: 'env', name: e.name, origin: 'env-file', file: shown, line: e.line } });
+    for (const e of parsed.entries) fileVars.push({ name: e.name, value: e.value, source: { kind: 'env', name: e.name, origin: 'env-file', file: shown, line: e.line } });
+    for (const v of fileVars) envVars.set(v.name, v);
   }
   if (options.useEnv) {
     for (const [name, value] of Object.entries(env)) {
@@ -237,6 +240,7 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
     connections: config.connections,
     variables: config.variables,
     secrets: config.secrets,
+    environment: hostEnvironment(fileVars, options.useEnv ? env : {}, [...dagFiles, ...plugins.files]),
     dagFolder,
     dagFiles,
     plugins,

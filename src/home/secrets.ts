@@ -143,6 +143,9 @@ export function isSensitiveName(name: string): boolean {
 // credential blobs and connection strings (Azure's hold an account key).
 const CREDENTIAL_KEY = /(^|_)(key|access_key|access_key_id|credentials?|connection_string)$/i;
 
+/** A name credentials go under (AWS_ACCESS_KEY_ID, STORAGE_KEY, GOOGLE_CREDENTIALS), beyond the masker's list. */
+export const isCredentialKey = (name: string): boolean => CREDENTIAL_KEY.test(name);
+
 /**
  * Whether a JSON object of keyword arguments (a secrets backend's backend_kwargs) holds a
  * credential: a non-empty value under a credential-like key, or a URI with a password, at any

@@ -8,7 +8,8 @@ import type { Inventory, Requirement } from '../home/inventory.js';
 import { wrappingFolder } from '../home/plugins.js';
 import { redactUrlCredentials } from '../home/secrets.js';
 import { walkFolder } from '../home/walk.js';
-import { mwaaData } from '../refdata/mwaa.js';
+import { startupPlan, type StartupPlan } from './startup.js';
+import { constraintsUrl } from '../refdata/mwaa.js';
 
 // What plan puts in the bucket, built deterministically from the scanned home: the same home
 // gives the same keys, bytes and hashes on any machine. Reading files happens here at the edge;
@@ -161,9 +162,9 @@ export interface CleanRequirements {
 }
 
 export function constraintUrl(target: string): string {
-  const python = mwaaData().versions.find((v) => v.version === target)?.python;
-  if (!python) throw new Error(`no Python version is known for Airflow ${target}`);
-  return `https://raw.githubusercontent.com/apache/airflow/constraints-${target}/constraints-${python}.txt`;
+  const url = constraintsUrl(target);
+  if (!url) throw new Error(`no Python version is known for Airflow ${target}`);
+  return url;
 }
 
 /** The line as pip should read it, or why it is dropped. */
@@ -213,6 +214,8 @@ export interface Artifacts {
   dags: ObjectArtifact[];
   plugins: PluginsZip | null;
   requirements: BuiltArtifact | null;
+  /** startup.sh exporting the old host's environment variables the code reads; null when none. */
+  startup: StartupPlan | null;
   /** Every input file's hash: DAG files, plugin files, requirements files, airflow.cfg. */
   fingerprints: FileFingerprint[];
   notes: string[];
@@ -229,6 +232,7 @@ export async function buildArtifacts(inv: Inventory, target: string, dagsPrefix:
     dags: dags.objects,
     plugins,
     requirements: requirements?.artifact ?? null,
+    startup: startupPlan(inv, target),
     fingerprints: [...dags.fingerprints, ...(plugins?.fingerprints ?? []), ...(requirements?.fingerprints ?? []), ...cfg],
     notes: [
       ...(requirements?.clean.notes ?? []),

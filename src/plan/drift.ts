@@ -21,6 +21,8 @@ export interface EnvironmentSettings {
   PluginsS3ObjectVersion?: string;
   RequirementsS3Path?: string;
   RequirementsS3ObjectVersion?: string;
+  StartupScriptS3Path?: string;
+  StartupScriptS3ObjectVersion?: string;
   ExecutionRoleArn?: string;
   KmsKey?: string;
   WeeklyMaintenanceWindowStart?: string;
@@ -55,6 +57,7 @@ export interface UpdateEnvironmentInput {
   DagS3Path?: string;
   PluginsS3Path?: string;
   RequirementsS3Path?: string;
+  StartupScriptS3Path?: string;
   ExecutionRoleArn?: string;
   WeeklyMaintenanceWindowStart?: string;
   NetworkConfiguration?: { SecurityGroupIds: string[] };
@@ -66,6 +69,7 @@ export interface UpdateEnvironmentInput {
 export interface PinnedObjects {
   plugins?: string;
   requirements?: string;
+  startup?: string;
 }
 
 export const NEW_UPLOAD = '(new upload)';
@@ -95,11 +99,16 @@ export function environmentDrift(want: CreateEnvironmentInput, have: Environment
   differ('KmsKey', have.KmsKey, want.KmsKey, false);
   differ('NetworkConfiguration.SubnetIds', sorted(have.NetworkConfiguration?.SubnetIds), sorted(want.NetworkConfiguration.SubnetIds), false);
   differ('NetworkConfiguration.SecurityGroupIds', sorted(have.NetworkConfiguration?.SecurityGroupIds), sorted(want.NetworkConfiguration.SecurityGroupIds));
-  // Dropping plugins or requirements is not something an update request can say.
-  differ('PluginsS3Path', have.PluginsS3Path, want.PluginsS3Path, want.PluginsS3Path !== undefined);
-  differ('RequirementsS3Path', have.RequirementsS3Path, want.RequirementsS3Path, want.RequirementsS3Path !== undefined);
-  if (want.PluginsS3Path !== undefined) differ('PluginsS3ObjectVersion', have.PluginsS3ObjectVersion, pinned.plugins ?? NEW_UPLOAD);
-  if (want.RequirementsS3Path !== undefined) differ('RequirementsS3ObjectVersion', have.RequirementsS3ObjectVersion, pinned.requirements ?? NEW_UPLOAD);
+  // Dropping plugins, requirements or a startup script is not something an update request can say.
+  const objects = [
+    ['PluginsS3Path', 'PluginsS3ObjectVersion', pinned.plugins],
+    ['RequirementsS3Path', 'RequirementsS3ObjectVersion', pinned.requirements],
+    ['StartupScriptS3Path', 'StartupScriptS3ObjectVersion', pinned.startup],
+  ] as const;
+  for (const [path, version, pin] of objects) {
+    differ(path, have[path], want[path], want[path] !== undefined);
+    if (want[path] !== undefined) differ(version, have[version], pin ?? NEW_UPLOAD);
+  }
 
   const haveOptions = have.AirflowConfigurationOptions ?? {};
   const wantOptions = want.AirflowConfigurationOptions ?? {};
@@ -133,5 +142,6 @@ export function updateInput(want: CreateEnvironmentInput, drift: Drift[]): Updat
   // A new object version is pinned by naming the path again; apply adds the version it uploaded.
   if (settings.has('PluginsS3Path') || settings.has('PluginsS3ObjectVersion')) input.PluginsS3Path = want.PluginsS3Path;
   if (settings.has('RequirementsS3Path') || settings.has('RequirementsS3ObjectVersion')) input.RequirementsS3Path = want.RequirementsS3Path;
+  if (settings.has('StartupScriptS3Path') || settings.has('StartupScriptS3ObjectVersion')) input.StartupScriptS3Path = want.StartupScriptS3Path;
   return Object.keys(input).length > 1 ? input : null;
 }

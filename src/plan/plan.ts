@@ -1,7 +1,8 @@
 import { basename, resolve } from 'node:path';
 import type { BucketState, RemoteObject } from '../aws/s3-state.js';
 import type { Finding } from '../check/types.js';
-import { carryOverOptions } from '../check/matchers/config.js';
+import { UsageError } from '../exit.js';
+import { carryDecisions } from '../check/matchers/config.js';
 import type { Inventory } from '../home/inventory.js';
 import type { Sizing } from '../sizing/sizing.js';
 import { TOOL_VERSION } from '../version.js';
@@ -9,13 +10,16 @@ import { sha256, type FileFingerprint, type ObjectArtifact } from './artifacts.j
 import { environmentDrift, updateInput, type Drift, type EnvironmentSettings, type UpdateEnvironmentInput } from './drift.js';
 import type { PreflightCheck } from '../aws/preflight-text.js';
 import { secretsBackendOptions } from '../secrets/mapping.js';
+import { firstRun, pausedOption, type FirstRun } from './first-run.js';
+import { refusedRouteLine, versionRoute } from './version-route.js';
+import { startupObject, type StartupPlan } from './startup.js';
 import type { SecretsPart, SecretsRequest } from '../secrets/step.js';
 
 // The Plan: what apply would do to move one home to MWAA, as one plain, versioned value
 // (schema/plan.schema.json). Built by a pure function from the scanned home, its findings, the
 // artifacts and what the bucket holds, so the same inputs always give the same plan.
 
-export const PLAN_FORMAT_VERSION = 2;
+export const PLAN_FORMAT_VERSION = 3;
 
 export type Change = 'create' | 'update' | 'delete' | 'unchanged';
 
@@ -33,6 +37,7 @@ export interface CreateEnvironmentInput {
   DagS3Path: string;
   PluginsS3Path?: string;
   RequirementsS3Path?: string;
+  StartupScriptS3Path?: string;
   ExecutionRoleArn: string;
   NetworkConfiguration: { SubnetIds: string[]; SecurityGroupIds: string[] };
   AirflowVersion: string;
@@ -62,13 +67,13 @@ export type Action =
   | { kind: 'block-public-access'; bucket: string; change: 'update' | 'unchanged' }
   | {
       kind: 'put-object';
-      what: 'dag' | 'plugins' | 'requirements';
+      what: 'dag' | 'plugins' | 'requirements' | 'startup';
       key: string;
       source: string;
       size: number;
       md5: string;
       change: 'create' | 'update' | 'unchanged';
-      /** For unchanged plugins.zip and requirements.txt: the version the environment will pin. */
+      /** For unchanged plugins.zip, requirements.txt and startup.sh: the version the environment will pin. */
       versionId?: string;
     }
   | { kind: 'delete-object'; key: string; size: number; change: 'delete' }
@@ -119,6 +124,10 @@ export interface Plan {
   /** What the requirements cleaning dropped, and the layout problems of plugins.zip. */
   notes: string[];
   requirementsDiff: string | null;
+  /** The startup script the plan uploads (its whole text: it holds no secret); null when none. */
+  startupScript: StartupPlan | null;
+  /** Whether DAGs are created paused, and the order to unpause them in (the closing next steps). */
+  firstRun: FirstRun;
   counts: Record<Change, number>;
 }
 
@@ -142,6 +151,8 @@ export interface PlanSettings {
   /** Connections and variables to move to Secrets Manager, when sources are named. */
   secrets?: SecretsRequest;
   envFile?: string;
+  /** --unpaused: create the DAGs unpaused (core.dags_are_paused_at_creation False). */
+  unpaused?: boolean;
 }
 
 /** What buildArtifacts makes, less the bytes. */
@@ -149,6 +160,7 @@ export interface PlanArtifacts {
   dags: ObjectArtifact[];
   plugins: ObjectArtifact | null;
   requirements: ObjectArtifact | null;
+  startup: StartupPlan | null;
   fingerprints: FileFingerprint[];
   notes: string[];
   requirementsDiff: string | null;
@@ -178,13 +190,15 @@ export const HOME_TAG = 'mwaa-migrate:source-home';
 /** The home's folder name: its full local path is a detail of the user's machine, not of their AWS account. */
 const homeName = (home: string) => basename(resolve(home));
 
-export function environmentInput(inv: Inventory, sizing: Sizing, s: PlanSettings, artifacts: Pick<PlanArtifacts, 'plugins' | 'requirements'>): CreateEnvironmentInput {
+export function environmentInput(inv: Inventory, sizing: Sizing, s: PlanSettings, artifacts: Pick<PlanArtifacts, 'plugins' | 'requirements' | 'startup'>): CreateEnvironmentInput {
   const r = sizing.recommendation;
-  const options = {
-    ...Object.fromEntries(carryOverOptions(inv, s.target).map((o) => [`${o.section}.${o.key}`, o.value])),
+  const carried = {
+    // The list `size` shows: the sizing's own, then what the home carries over (carryDecisions).
+    ...Object.fromEntries(sizing.options.map((o) => [o.key, o.value])),
     // Where the moved connections and variables are read: these replace whatever backend the old home used.
     ...(s.secrets ? secretsBackendOptions({ airflowVersion: s.target, connectionsPrefix: s.secrets.connectionsPrefix, variablesPrefix: s.secrets.variablesPrefix }) : {}),
   };
+  const options = { ...carried, ...pausedOption(carried, s.target, Boolean(s.unpaused)) };
   const level = logLevel(inv);
   const module = (LogLevel: LogLevel): ModuleLogging => ({ Enabled: true, LogLevel });
   return {
@@ -193,6 +207,7 @@ export function environmentInput(inv: Inventory, sizing: Sizing, s: PlanSettings
     DagS3Path: s.dagsPrefix,
     ...(artifacts.plugins ? { PluginsS3Path: artifacts.plugins.key } : {}),
     ...(artifacts.requirements ? { RequirementsS3Path: artifacts.requirements.key } : {}),
+    ...(artifacts.startup ? { StartupScriptS3Path: artifacts.startup.key } : {}),
     ExecutionRoleArn: s.executionRoleArn,
     NetworkConfiguration: { SubnetIds: s.subnetIds, SecurityGroupIds: s.securityGroupIds },
     AirflowVersion: s.target,
@@ -233,9 +248,9 @@ function putObject(what: Put['what'], a: ObjectArtifact, remote: Map<string, Rem
 }
 
 /** The versions the environment would pin: those already in the bucket, or NEW_UPLOAD for what apply will write. */
-export function pinnedObjects(actions: Action[]): { plugins?: string; requirements?: string } {
+export function pinnedObjects(actions: Action[]): { plugins?: string; requirements?: string; startup?: string } {
   const version = (what: Put['what']) => actions.find((a): a is Put => a.kind === 'put-object' && a.what === what)?.versionId;
-  return { plugins: version('plugins'), requirements: version('requirements') };
+  return { plugins: version('plugins'), requirements: version('requirements'), startup: version('startup') };
 }
 
 /** A stable hash of the findings: what matched where, not how it is worded. */
@@ -254,6 +269,8 @@ export interface PlanInput {
   /** What GetEnvironment said about an environment of the planned name; undefined when there is none. */
   environment: (EnvironmentSettings & { Status?: string }) | undefined;
   secrets?: SecretsPart;
+  /** What "now" is for the runs catchup DAGs would backfill (src/clock.ts). */
+  now: Date;
 }
 
 const SECRET_CHANGE: Record<SecretsPart['actions'][number]['change'], Change> = {
@@ -265,7 +282,9 @@ const SECRET_CHANGE: Record<SecretsPart['actions'][number]['change'], Change> = 
   conflict: 'unchanged',
 };
 
-export function buildPlan({ inventory, findings, sizing, settings: s, artifacts, bucket, environment, secrets }: PlanInput): Plan {
+export function buildPlan({ inventory, findings, sizing, settings: s, artifacts, bucket, environment, secrets, now }: PlanInput): Plan {
+  const route = environment?.AirflowVersion ? versionRoute(environment.AirflowVersion, s.target) : { kind: 'same' as const };
+  if (route.kind === 'refused') throw new UsageError(refusedRouteLine(s.name, route, s.target));
   const remote = new Map([...bucket.dagObjects, ...bucket.others].map((o) => [o.key, o]));
   const actions: Action[] = [
     { kind: 'ensure-bucket', bucket: s.bucket, change: bucket.exists ? 'unchanged' : 'create' },
@@ -274,6 +293,7 @@ export function buildPlan({ inventory, findings, sizing, settings: s, artifacts,
     ...artifacts.dags.map((a) => putObject('dag', a, remote)),
     ...(artifacts.plugins ? [putObject('plugins', artifacts.plugins, remote)] : []),
     ...(artifacts.requirements ? [putObject('requirements', artifacts.requirements, remote)] : []),
+    ...(artifacts.startup ? [putObject('startup', startupObject(artifacts.startup), remote)] : []),
   ];
   if (s.delete) {
     const wanted = new Set(artifacts.dags.map((a) => a.key));
@@ -310,10 +330,24 @@ export function buildPlan({ inventory, findings, sizing, settings: s, artifacts,
     preflight: [],
     actions,
     secrets: secrets ?? null,
-    notes: artifacts.notes,
+    notes: [...artifacts.notes, ...backendNotes(inventory, s), ...(route.kind === 'in-place' ? [route.note] : [])],
     requirementsDiff: artifacts.requirementsDiff,
+    startupScript: artifacts.startup,
+    firstRun: firstRun(inventory, s.target, now, !s.unpaused),
     counts,
   };
+}
+
+/** What becomes of a secrets backend MWAA cannot use, which the plan never sends (SEC009). */
+function backendNotes(inv: Inventory, s: PlanSettings): string[] {
+  const d = carryDecisions(inv, s.target).find((d) => d.skipped === 'backend' && d.option.section === 'secrets' && d.option.key === 'backend');
+  if (!d) return [];
+  const head = `[secrets] backend = ${d.option.value}: MWAA cannot use it and the plan does not send it`;
+  return [
+    s.secrets
+      ? `${head}; the Secrets Manager backend takes its place for the connections and variables the plan moves, and any others it served will be missing`
+      : `${head}; no connections or variables are moved (plan with --env-file, --secrets-env-file, --connections-file or --from-metadata-db), so the environment will have none of those it served`,
+  ];
 }
 
 /** Whether applying the plan would change anything. */

@@ -1,6 +1,7 @@
 import type { Action, Change, Plan } from './plan.js';
 import { renderPreflightText } from '../aws/preflight-text.js';
 import { secretsLines } from '../secrets/render.js';
+import { firstRunLines } from './first-run.js';
 
 // The plan for people: terraform-like markers, counts, the environment settings and the
 // requirements diff. Plain text; every value comes from the Plan, which holds no secret.
@@ -54,6 +55,7 @@ export function renderPlanText(plan: Plan): string {
       ['DagS3Path', i.DagS3Path],
       ['PluginsS3Path', i.PluginsS3Path],
       ['RequirementsS3Path', i.RequirementsS3Path],
+      ['StartupScriptS3Path', i.StartupScriptS3Path],
       ['ExecutionRoleArn', i.ExecutionRoleArn],
       ['SubnetIds', i.NetworkConfiguration.SubnetIds.join(', ')],
       ['SecurityGroupIds', i.NetworkConfiguration.SecurityGroupIds.join(', ')],
@@ -70,8 +72,11 @@ export function renderPlanText(plan: Plan): string {
 
   if (plan.secrets) out.push('', ...secretsLines(plan.secrets));
   if (plan.requirementsDiff) out.push('', 'requirements.txt for MWAA:', plan.requirementsDiff.trimEnd());
+  if (plan.startupScript) out.push('', `${plan.startupScript.key} for MWAA (exports ${plan.startupScript.exports.join(', ')}):`, ...plan.startupScript.text.trimEnd().split('\n').map((l) => `  ${l}`));
+  for (const l of plan.startupScript?.left ?? []) out.push(`  not exported: ${l.name}: ${l.why}`);
   if (plan.preflight.length) out.push('', 'Preflight (read-only checks in AWS):', renderPreflightText(plan.preflight).trimEnd());
   if (plan.notes.length) out.push('', 'Notes:', ...plan.notes.map((s) => `  - ${s}`));
+  if (plan.firstRun.unpause.length) out.push('', 'After apply:', ...firstRunLines(plan.firstRun));
   if (plan.blocking.length) {
     out.push('', `Blocking findings (${plan.blocking.length}; fix them before apply, see mwaa-migrate report):`);
     out.push(...plan.blocking.map((b) => `  ${b.ruleId} ${b.file}${b.line ? `:${b.line}` : ''}: ${b.message}`));

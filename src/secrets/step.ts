@@ -1,4 +1,5 @@
 import { UsageError } from '../exit.js';
+import type { Inventory } from '../home/inventory.js';
 import { resolveHomeDatabase } from './home-db.js';
 import { DEFAULT_CONNECTIONS_PREFIX, DEFAULT_VARIABLES_PREFIX, mapSecrets, type MappedSecret } from './mapping.js';
 import { parseDatabaseUrl } from './metadata-db.js';
@@ -76,6 +77,17 @@ export function secretsRequest(f: SecretsFlags): SecretsRequest | null {
     onConflict: f.onConflict,
     ...(f.kmsKey ? { kmsKey: f.kmsKey } : {}),
   };
+}
+
+/**
+ * The request with the home's env file as one more source, when it holds AIRFLOW_CONN_ or
+ * AIRFLOW_VAR_ entries (the scan has read them): migrate and the walkthrough move them by default.
+ */
+export function withEnvFileSource(request: SecretsRequest | null, envFile: string | undefined, inv: Pick<Inventory, 'connections' | 'variables'>): SecretsRequest | null {
+  const fromFile = [...inv.connections, ...inv.variables].some((s) => s.source.kind === 'env' && s.source.origin === 'env-file');
+  if (envFile === undefined || !fromFile || request?.sources.some((s) => s.kind === 'env-file' && s.file === envFile)) return request;
+  if (!request) return secretsRequest({ connectionsFiles: [], variablesFiles: [], envFile, fromMetadataDb: false, onConflict: 'fail' });
+  return { ...request, sources: [...request.sources, { kind: 'env-file', file: envFile }] };
 }
 
 /** The readable specs for the sources, resolving the home's database settings (never running _cmd). */

@@ -1,4 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
+import { SCHEDULE_PRESETS } from '../check/catchup.js';
+import { sentDecisions } from '../check/matchers/config.js';
 import { inRange } from '../check/versions.js';
 import { UsageError } from '../exit.js';
 import type { ConfigOption, Inventory, Schedule, Source } from '../home/inventory.js';
@@ -26,6 +28,8 @@ export interface SizingOptions {
   loadFile?: string;
   /** The region's prices when not the bundled table's (--live-prices). */
   prices?: RegionPrices;
+  /** A class chosen by hand (plan --class): workers and options follow it instead of the recommendation. */
+  environmentClass?: string;
 }
 
 export interface DagLoad {
@@ -118,16 +122,6 @@ export interface Sizing {
   notes: string[];
 }
 
-const PRESETS: Record<string, string> = {
-  '@hourly': '0 * * * *',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@weekly': '0 0 * * 0',
-  '@monthly': '0 0 1 * *',
-  '@quarterly': '0 0 1 */3 *',
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-};
 const ALL_HOURS = Array.from({ length: 24 }, (_, h) => h);
 const DAY = 86_400;
 
@@ -171,7 +165,7 @@ function timing(s: Schedule, target: string): Timing {
       if (s.value === '@once') return { kind: 'manual', hours: [], runsPerDay: 0 };
       // One run at a time, always: it occupies every hour.
       if (s.value === '@continuous') return { kind: 'timed', hours: ALL_HOURS, runsPerDay: null };
-      return PRESETS[s.value] ? cronTiming(PRESETS[s.value]!) : { kind: 'unknown', hours: [], runsPerDay: null };
+      return SCHEDULE_PRESETS[s.value] ? cronTiming(SCHEDULE_PRESETS[s.value]!) : { kind: 'unknown', hours: [], runsPerDay: null };
     case 'timedelta':
       return s.seconds && s.seconds > 0 ? intervalTiming(s.seconds) : { kind: 'unknown', hours: [], runsPerDay: null };
     case 'default':
@@ -238,12 +232,6 @@ export function dagLoads(inv: Inventory, target: string): (DagLoad & { hours: nu
   );
 }
 
-/** The option as the home set it, to carry over; nothing when the home left Airflow's default. */
-const carried = (key: string, f: Fact<number>, what: string): Sizing['options'] =>
-  /^(Airflow \S+ default|no usable)/.test(f.source)
-    ? []
-    : [{ key, value: String(f.value), reason: `Set in the home (${f.source}) to allow ${f.value} ${what}; MWAA would otherwise use Airflow's default.` }];
-
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const ceilDiv = (a: number, b: number) => Math.ceil(a / b);
 
@@ -308,9 +296,10 @@ export function sizeEnvironment(inv: Inventory, opts: SizingOptions): Sizing {
   const overlapping = opts.load ? [] : dags.filter((d) => d.hours.includes(peakHour)).sort((a, b) => perDag(b) - perDag(a) || (a.dagId < b.dagId ? -1 : 1));
 
   const offered = data.classes.filter((c) => offeredFor(c, target));
-  const chosenIndex = offered.findIndex((c) => fitsClass(c, dags.length, peak));
-  const fits = chosenIndex !== -1;
-  const index = fits ? chosenIndex : offered.length - 1;
+  const named = opts.environmentClass === undefined ? -1 : offered.findIndex((c) => c.name === opts.environmentClass);
+  const chosenIndex = named !== -1 ? named : offered.findIndex((c) => fitsClass(c, dags.length, peak));
+  const fits = chosenIndex !== -1 && fitsClass(offered[chosenIndex]!, dags.length, peak);
+  const index = chosenIndex !== -1 ? chosenIndex : offered.length - 1;
   const chosen = offered[index]!;
   const workers = workersFor(chosen, peak);
   const schedulers = chosen.schedulers.default ?? chosen.schedulers.min;
@@ -319,7 +308,9 @@ export function sizeEnvironment(inv: Inventory, opts: SizingOptions): Sizing {
   const peakSource = opts.load ? `derived: measured load${opts.loadFile ? ` (--load-file ${opts.loadFile})` : ''}, bounded by [core] parallelism` : 'derived: DAGs starting runs in the busiest hour x min(tasks, max_active_tasks_per_dag), bounded by [core] parallelism';
   const slots = chosen.tasksPerWorker.value;
   const reasons = [
-    fits
+    named !== -1
+      ? `${chosen.name} was chosen by hand (--class); its DAG capacity is ${chosen.dagCapacity.value} for ${dags.length} DAGs and its ${slots} tasks per worker x ${chosen.workers.max.value} workers ${fits ? 'cover' : 'do not cover'} a peak of ${peak} concurrent tasks.`
+      : fits
       ? `${chosen.name} is the smallest class offered for Airflow ${target} whose DAG capacity (${chosen.dagCapacity.value}) covers ${dags.length} DAGs and whose ${slots} tasks per worker x ${chosen.workers.max.value} workers cover a peak of ${peak} concurrent tasks.`
       : `No class offered for Airflow ${target} covers ${dags.length} DAGs and a peak of ${peak} concurrent tasks; ${chosen.name} is the largest. Split the DAGs over several environments or ask AWS for a higher worker quota.`,
     `Max workers ${workers.max} = ceil(peak ${peak} / ${slots} tasks per worker)${workers.max === chosen.workers.max.value ? `, capped at the class limit ${chosen.workers.max.value}` : ''}; min workers ${workers.min} is the class minimum, so quiet hours cost the least.`,
@@ -327,19 +318,23 @@ export function sizeEnvironment(inv: Inventory, opts: SizingOptions): Sizing {
   ];
   if (!chosen.airflowVersions.established) reasons.push(`Whether ${chosen.name} is offered for Airflow ${target} is not established in the reference (${chosen.airflowVersions.text}); confirm in the console before creating it.`);
 
+  // What these options mean for the sizing; any other the plan carries was set in the home.
+  const why: Record<string, (v: string) => string> = {
+    'core.parallelism': (v) => `The home never ran more than ${v} tasks at once (${parallelism.source}); keeping the cap keeps the peak the sizing assumes and the load on the systems your tasks call.`,
+    'core.max_active_tasks_per_dag': (v) => `Set in the home (${maxActiveTasksPerDag.source}) to allow ${v} tasks of one DAG at once; MWAA would otherwise use Airflow's default.`,
+    'core.max_active_runs_per_dag': (v) => `Set in the home (${maxActiveRunsPerDag.source}) to allow ${v} runs of one DAG at once; MWAA would otherwise use Airflow's default.`,
+  };
+  // One list for `size` and the plan: the sizing's tasks per worker, then what the home carries over.
   const options: Sizing['options'] = [
     {
       key: 'celery.worker_autoscale',
       value: `${slots},${slots}`,
-      reason: `Pins ${slots} tasks per worker, the ${chosen.name} default the worker count above assumes${workerConcurrency && workerConcurrency.value < slots ? `; your workers ran ${workerConcurrency.value} (${workerConcurrency.source}), so lower it to ${workerConcurrency.value},${workerConcurrency.value} if tasks are memory-heavy and raise max workers to ${Math.min(chosen.workers.max.value, ceilDiv(peak, workerConcurrency.value))}` : ''}.`,
+      reason: `Pins ${slots} tasks per worker, the ${chosen.name} default the worker count above assumes${workerConcurrency && workerConcurrency.value !== slots ? `; your workers ran ${workerConcurrency.value} (${workerConcurrency.source}), which the plan does not send${workerConcurrency.value < slots ? `: lower this to ${workerConcurrency.value},${workerConcurrency.value} if tasks are memory-heavy and raise max workers to ${Math.min(chosen.workers.max.value, ceilDiv(peak, workerConcurrency.value))}` : ''}` : ''}.`,
     },
-    {
-      key: 'core.parallelism',
-      value: String(parallelism.value),
-      reason: `The home never ran more than ${parallelism.value} tasks at once (${parallelism.source}); keeping the cap keeps the peak the sizing assumes and the load on the systems your tasks call.`,
-    },
-    ...carried('core.max_active_tasks_per_dag', maxActiveTasksPerDag, 'tasks of one DAG at once'),
-    ...carried('core.max_active_runs_per_dag', maxActiveRunsPerDag, 'runs of one DAG at once'),
+    ...sentDecisions(inv, target).map((d) => {
+      const key = `${d.sent.section}.${d.sent.key}`;
+      return { key, value: d.sent.value, reason: why[key]?.(d.sent.value) ?? `Set in the home (${where(d.option.source)}).` };
+    }),
   ];
 
   const neighbours: [EnvironmentClass | undefined, CostRow['role']][] = [

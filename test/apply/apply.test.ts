@@ -1,7 +1,8 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteBucketCommand, DeleteObjectsCommand, HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { spawnSync } from 'node:child_process';
+import { DeleteBucketCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ValidationException } from '@aws-sdk/client-mwaa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/aws/apply.js';
@@ -13,6 +14,7 @@ import type { Plan } from '../../src/plan/plan.js';
 import { HOMES, inProcessCli, leakedCanaries, ROOT } from '../helpers.js';
 import { expectOnceEach, fakeAwsEnv, objectVersions, seedBucket, type Moto } from '../support/moto.js';
 import { useLoopbackAws, type MwaaServer } from '../support/mwaa-server.js';
+import { requires } from '../support/requires.js';
 
 // plan then apply on fixtures/homes/airflow2, against moto's S3 and the loopback MWAA server:
 // it finishes, it resumes, it never does anything twice, it stays inside what it owns.
@@ -22,6 +24,7 @@ let mwaa: MwaaServer;
 let s3: S3Client;
 const out = mkdtempSync(join(tmpdir(), 'apply-'));
 
+const ready = requires(import.meta.url, 'moto_server');
 const aws = useLoopbackAws({ createFailures: { 'acme-broken': { ErrorCode: 'INCORRECT_CONFIGURATION', ErrorMessage: 'The subnets\nhave no route to S3' } } });
 beforeAll(() => ({ moto, mwaa, s3 } = aws));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -61,7 +64,7 @@ async function settled(client: MWAAClient, name: string): Promise<void> {
   while ((await readEnvironment(client, name))?.Status === 'UPDATING');
 }
 
-describe('apply', () => {
+describe.skipIf(!ready)('apply', () => {
   it('creates the bucket, uploads, pins plugins and requirements to the uploaded versions, waits for AVAILABLE', async () => {
     const file = await plan('acme-prod', 'apply-fresh');
     const r = await apply(file);
@@ -72,11 +75,25 @@ describe('apply', () => {
     await expectPlannedOnce(file, 'apply-fresh');
     const [request] = creates('acme-prod');
     const body = JSON.parse(request!.body) as Record<string, string>;
-    for (const [key, version] of [[body['PluginsS3Path'], body['PluginsS3ObjectVersion']], [body['RequirementsS3Path'], body['RequirementsS3ObjectVersion']]]) {
+    const pinned = [
+      [body['PluginsS3Path'], body['PluginsS3ObjectVersion']],
+      [body['RequirementsS3Path'], body['RequirementsS3ObjectVersion']],
+      [body['StartupScriptS3Path'], body['StartupScriptS3ObjectVersion']],
+    ];
+    for (const [key, version] of pinned) {
       expect(version).toBeTruthy();
       const head = await s3.send(new HeadObjectCommand({ Bucket: 'apply-fresh', Key: key }));
       expect(head.VersionId).toBe(version);
     }
+    // The finance helpers read three variables the old host set: two plain ones go in startup.sh,
+    // the passphrase does not (CODE022 says where it belongs).
+    const script = await (await s3.send(new GetObjectCommand({ Bucket: 'apply-fresh', Key: 'startup.sh' }))).Body!.transformToString();
+    expect(script).toMatch(/^export ACME_FINANCE_EXPORT_BUCKET='acme-finance-exports'$/m);
+    expect(script).toMatch(/^export ACME_FINANCE_TEAM='finance-eng'$/m);
+    expect(script).not.toMatch(/PASSPHRASE/);
+    expect(readPlan(file).startupScript).toMatchObject({ exports: ['ACME_FINANCE_EXPORT_BUCKET', 'ACME_FINANCE_TEAM'], left: [{ name: 'ACME_LEDGER_SIGNING_PASSPHRASE' }] });
+    const sh = spawnSync('sh', ['-n'], { input: script });
+    expect(sh.status, sh.stderr.toString()).toBe(0);
     const journal = readFileSync(journalPath(file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: string });
     expect(journal.map((e) => e.step)).toEqual(expect.arrayContaining(['ensure-bucket', 'enable-versioning', 'block-public-access', 'put-object', 'create-environment']));
 
@@ -173,7 +190,7 @@ describe('apply', () => {
       expect(result).toMatchObject({ environment: 'unchanged', uploaded: 0, reused: keys.length });
       expect(sent.filter((r) => r.command === 'PutObjectCommand')).toEqual([]);
       // Only the pinned objects, whose version a listing does not give.
-      expect(sent.filter((r) => r.command === 'HeadObjectCommand').map((r) => r.key).sort()).toEqual(['plugins.zip', 'requirements.txt']);
+      expect(sent.filter((r) => r.command === 'HeadObjectCommand').map((r) => r.key).sort()).toEqual(['plugins.zip', 'requirements.txt', 'startup.sh']);
       expect(sent.filter((r) => r.command === 'ListObjectsV2Command').length).toBeGreaterThan(0);
       const lines = () => readFileSync(journalPath(file), 'utf8').trim().split('\n');
       const journaled = lines().map((l) => JSON.parse(l) as { step: string; key?: string; versionId?: string });

@@ -20,12 +20,15 @@ export const FORMATS = { text: 'txt', json: 'json', markdown: 'md', sarif: 'sari
 export const goldenArgs = (c, format) => ['report', `fixtures/homes/${c.home}`, '--format', format, '--no-cache', ...c.args];
 export const goldenFile = (c, format) => join(GOLDEN_DIR, c.home, `report.${FORMATS[format]}`);
 
-/** Runs the built CLI as the tests do: the project's Node, a bare environment, no colour. */
+// "Now" for the golden reports (2026-01-01): the runs catchup DAGs would backfill count up to it.
+export const GOLDEN_EPOCH = '1767225600';
+
+/** Runs the built CLI as the tests do: the project's Node, a bare environment, no colour, a fixed clock. */
 export function runCli(args, env = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--', join(ROOT, 'bin', 'mwaa-migrate.js'), ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', SOURCE_DATE_EPOCH: GOLDEN_EPOCH, ...env },
     });
     const out = [];
     const err = [];

@@ -132,15 +132,17 @@ describe('mwaa.yaml coverage', () => {
     expect(missed).toEqual([]);
   });
 
-  it('the prose entries: statsd host, port and prefix are caught; statsd_on, the allow/block lists and extra_celery_config carry over', () => {
+  it('the prose entries: statsd host, port and prefix are caught; the allow/block lists and extra_celery_config carry over; statsd_on is MWAA\'s (MWAA008)', () => {
     for (const key of ['statsd_host', 'statsd_port', 'statsd_prefix']) {
       expect(reserved.find((e) => e.option === `metrics.${key}`), key).toBeDefined();
     }
     const inv = inventory(merged.map((m) => `[${m.option.split('.')[0]}]\n${m.option.split('.')[1]} = mwaa-migrate-example\n`).join(''));
     for (const target of [targets[0]!, targets.at(-1)!]) {
-      expect(findings(inv, target).filter((f) => f.ruleId !== 'CFG005' && f.line > 0), target).toEqual([]);
+      // MWAA's sidecar reads statsd_on as "publish to CloudWatch", not the old host's statsd server.
+      expect(findings(inv, target).filter((f) => f.ruleId !== 'CFG005' && f.line > 0).map((f) => `${f.ruleId} ${f.text}`), target).toEqual(['MWAA008 [metrics] statsd_on']);
       const carried = carryOverOptions(inv, target).map((c) => `${c.section}.${c.key}`);
-      for (const m of merged) expect(carried, `${m.option} on ${target}`).toContain(m.option);
+      for (const m of merged.filter((m) => m.option !== 'metrics.statsd_on')) expect(carried, `${m.option} on ${target}`).toContain(m.option);
+      expect(carried).not.toContain('metrics.statsd_on');
     }
   });
 });
@@ -194,7 +196,6 @@ instance_name = Caf\u00e9
         { section: 'core', key: 'hostname_callable', value: 'socket.getfqdn' },
         { section: 'scheduler', key: 'task_queued_timeout', value: '600.0' },
         { section: 'smtp', key: 'smtp_host', value: 'smtp.example.com' },
-        { section: 'metrics', key: 'statsd_on', value: 'True' },
       ]),
     );
   });
@@ -207,6 +208,7 @@ instance_name = Caf\u00e9
       'core.executor',
       'core.load_examples',
       'metrics.statsd_host',
+      'metrics.statsd_on',
       'logging.remote_logging',
       'core.secure_mode',
       'acme.api_url',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigOption, Inventory, PyFile, Schedule } from '../../src/home/inventory.js';
+import { carryOverOptions } from '../../src/check/matchers/config.js';
 import { scanHome } from '../../src/home/scan.js';
 import { sizeEnvironment, type Sizing } from '../../src/sizing/sizing.js';
 import { sizingData } from '../../src/sizing/table.js';
@@ -38,7 +39,7 @@ function home(specs: DagSpec[], config: Record<string, string> = {}): Inventory 
     const [section, key] = k.split('.');
     return { section, key, value, valueFrom: 'literal', secret: false, known: true, differsFromDefault: true, source: { kind: 'file', file: 'airflow.cfg', line: line + 1 } };
   }) as ConfigOption[];
-  return { dagFiles, config: { file: 'airflow.cfg', referenceVersion: null, options }, summary: { dagFiles: dagFiles.length } } as unknown as Inventory;
+  return { airflowVersion: { version: null, family: null, candidates: [] }, dagFiles, config: { file: 'airflow.cfg', referenceVersion: null, options }, summary: { dagFiles: dagFiles.length } } as unknown as Inventory;
 }
 
 const cron = (value: string): Schedule => ({ kind: 'cron', value });
@@ -168,7 +169,8 @@ describe('synthetic homes, computed by hand', () => {
     // medium: ceil(32 / 10) = 4 workers; floor 730 x 0.74 = 540.20; ceiling 730 x (0.74 + 3 x 0.11) = 781.10;
     // expected 540.20 + 3 x 30.4167 x 0.11 = 540.20 + 10.04 = 550.24.
     expect(row(s, 'next class up')).toMatchObject({ environmentClass: 'mw1.medium', fits: true, floor: 540.2, expected: 550.24, ceiling: 781.1 });
-    expect(s.options.find((o) => o.key === 'core.parallelism')?.value).toBe('32');
+    // Airflow's default parallelism, left unset: MWAA has it already, so nothing is carried.
+    expect(s.options.find((o) => o.key === 'core.parallelism')).toBeUndefined();
   });
 
   it('400 DAGs: 300 hourly with 1 task, 100 daily at 02:00 with 10 tasks', () => {
@@ -228,7 +230,8 @@ describe('synthetic homes, computed by hand', () => {
 
 describe('fixture homes', () => {
   it('airflow1: peak at midnight from four daily DAGs', async () => {
-    const s = size(await scanHome(`${HOMES}/airflow1`, { cache: false, env: {} }), '3.0.6');
+    const inv = await scanHome(`${HOMES}/airflow1`, { cache: false, env: {} });
+    const s = size(inv, '3.0.6');
     // Hour 0: partner_feeds 14 + warehouse_partitions 7 + the subdag file's DAG 5 + daily_sales_etl 4 = 30
     // (parallelism 64, max_active_tasks_per_dag 24 from airflow.cfg do not bind).
     expect([s.load.peak.value, s.load.peakHour, s.load.overlappingCount]).toEqual([30, 0, 4]);
@@ -238,7 +241,11 @@ describe('fixture homes', () => {
     // floor 357.70; ceiling 730 x (0.49 + 5 x 0.055) = 558.45; expected: extra workers a day are
     // 5 (hour 0) + 2 x 3 (14 tasks at 06, 12, 18 need 3) = 11 -> 11 x 30.4167 x 0.055 = 18.40 -> 376.10.
     expect(row(s, 'recommended')).toMatchObject({ floor: 357.7, expected: 376.1, ceiling: 558.45 });
-    expect(s.options.map((o) => `${o.key}=${o.value}`)).toEqual(['celery.worker_autoscale=5,5', 'core.parallelism=64', 'core.max_active_tasks_per_dag=24', 'core.max_active_runs_per_dag=16']);
+    // The sizing's tasks per worker, then exactly what the plan carries over from the home.
+    const options = s.options.map((o) => `${o.key}=${o.value}`);
+    expect(options[0]).toBe('celery.worker_autoscale=5,5');
+    expect(options.slice(1)).toEqual(carryOverOptions(inv, '3.0.6').map((o) => `${o.section}.${o.key}=${o.value}`));
+    expect(options).toEqual(expect.arrayContaining(['core.parallelism=64', 'core.max_active_tasks_per_dag=24']));
   });
   it('airflow3: every DAG accounted for, manual and event-driven ones named', async () => {
     const s = size(await scanHome(`${HOMES}/airflow3`, { cache: false, env: {} }), '3.0.6');

@@ -98,7 +98,7 @@ describe('DAGs and tasks', () => {
   });
 
   it('records calls that run when the scheduler parses the file, not those inside tasks', () => {
-    expect(a.parseTimeCalls).toEqual([{ line: 8, col: 13, callee: 'airflow.models.Variable.get', category: 'variable' }]);
+    expect(a.parseTimeCalls).toEqual([{ line: 8, col: 13, callee: 'airflow.models.Variable.get', category: 'variable', inLoop: false }]);
   });
 });
 

@@ -5,7 +5,6 @@
 // in every version, in the order of `versions`, '-' where that version does not pin it.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 
 export const output = 'constraints.json';
 
@@ -43,7 +42,6 @@ export function readPins(path) {
 
 export function generate(ref) {
   const dir = join(ref, 'mwaa/constraints');
-  const mwaa = parse(readFileSync(join(ref, 'mwaa/mwaa.yaml'), 'utf8'));
   const names = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
@@ -62,7 +60,6 @@ export function generate(ref) {
   return {
     description:
       "Package pins per MWAA Airflow version, generated from the MWAA reference (mwaa/constraints/<version>/); do not edit by hand. `pins` has one row per package: its pinned version in each entry of `versions`, in order, '-' where that version does not pin it. `essential` lists the pins MWAA does not let requirements.txt override (null where the reference has no such file).",
-    urlPattern: mwaa.airflow_versions.constraints_url_pattern,
     versions,
     pins: Object.fromEntries(packages.map((p) => [p, columns.map((c) => c.get(p) ?? '-').join(' ')])),
   };

@@ -58,7 +58,7 @@ function protectedEnv(setup, version) {
 }
 
 /** The Python of each image, from the runtime README's table (`| 2.9.2, 2.10.1 | 3.11.9 |`). */
-function pythons(readme) {
+export function pythons(readme) {
   const out = {};
   for (const m of readme.matchAll(/^\|\s*([\d., ]+?)\s*\|\s*(\d+\.\d+\.\d+)\s*\|$/gm)) for (const v of m[1].split(/\s*,\s*/)) out[v] = m[2];
   return out;

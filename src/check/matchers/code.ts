@@ -322,7 +322,35 @@ const fileSize: Matcher = (inv, _ctx, raw) => {
     .map((f) => ({ file: f.path, line: 1, col: 1, text: `${f.size} bytes`, vars: { size: bytes(f.size), limit: bytes(max) } }));
 };
 
+// parse-time-load {categories, maxBytes}: one estimate per DAG file of top-level work that grows
+// with data rather than with the code: calls of those categories repeated in a top-level loop
+// (once per item or per generated DAG), or DAGs generated in a loop in a file over maxBytes.
+// Single calls are CODE016-018's and very large files CODE019's.
+const parseTimeLoad: Matcher = (inv, _ctx, raw) => {
+  const p = raw as unknown as { categories: string[]; maxBytes: number };
+  const categories = new Set(p.categories);
+  const hits: Hit[] = [];
+  for (const file of inv.dagFiles) {
+    const a = file.analysis;
+    const repeated = (a?.parseTimeCalls ?? []).filter((c) => c.inLoop && categories.has(c.category));
+    const loopDags = (a?.dags ?? []).filter((d) => d.inLoop);
+    const big = file.size > p.maxBytes;
+    if (!repeated.length && !(loopDags.length && big)) continue;
+    const work: string[] = [];
+    if (repeated.length) {
+      const callees = [...new Set(repeated.map((c) => c.callee.split('.').slice(-2).join('.')))];
+      work.push(`${listed(callees)} run${repeated.length === 1 ? 's' : ''} once per loop iteration (line${repeated.length > 1 ? 's' : ''} ${listed(repeated.map((c) => String(c.line)))})`);
+    }
+    if (loopDags.length) work.push(`line ${loopDags[0]!.line} builds a DAG on each iteration of a loop, so the work grows with every DAG it adds`);
+    if (big) work.push(`the file is ${bytes(file.size)}`);
+    const at = loopDags[0] ?? repeated[0]!;
+    hits.push({ file: file.path, line: at.line, col: at.col, text: work[0]!, vars: { work: listed(work) } });
+  }
+  return hits;
+};
+
 export const codeMatchers: Record<string, Matcher> = {
+  'parse-time-load': parseTimeLoad,
   'operator-use': operatorUse,
   'bash-command': bashCommand,
   'parse-time-call': parseTimeCall,

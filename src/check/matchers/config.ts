@@ -1,5 +1,5 @@
 import type { Matcher } from '../types.js';
-import { mwaaDefaultOverridden, mwaaFormat } from './config/carry.js';
+import { carryExecutionDate, carryForeignBackend, carryInfrastructure, carryUnresolved, mwaaDefaultOverridden, mwaaFormat } from './config/carry.js';
 import { configChange, unknownOption } from './config/change-rule.js';
 import { configIndirect, configSecret, envDefined } from './config/secrets.js';
 import { configValue, mwaaDefault } from './config/value.js';
@@ -13,7 +13,7 @@ import { configValue, mwaaDefault } from './config/value.js';
 // replaces (MWAA rules), a removal in the target (CFG), an option MWAA sets itself (MWAA), then
 // the other CFG and SEC rules.
 
-export { carryDecisions, carryOverOptions, type CarryDecision, type CarryOver } from './config/carry.js';
+export { carryDecisions, carryOverOptions, sentDecisions, usableBackend, type CarryDecision, type CarryOver } from './config/carry.js';
 export { changeRows, mwaaOptions, type ChangeRow, type MwaaOptions } from './config/tables.js';
 
 export const configMatchers: Record<string, Matcher> = {
@@ -25,5 +25,9 @@ export const configMatchers: Record<string, Matcher> = {
   'mwaa-default': mwaaDefault,
   'mwaa-default-overridden': mwaaDefaultOverridden,
   'mwaa-format': mwaaFormat,
+  'carry-unresolved': carryUnresolved,
+  'carry-execution-date': carryExecutionDate,
+  'carry-infrastructure': carryInfrastructure,
+  'carry-foreign-backend': carryForeignBackend,
   'unknown-option': unknownOption,
 };

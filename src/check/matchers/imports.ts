@@ -275,14 +275,28 @@ function fileHits(
   return hits;
 }
 
-// import-name: a short list of names a rule names itself (not in the big table), imported or
-// reached through a module, in DAG and plugin code.
+// import-name {names?, packages?}: a short list of names a rule names itself (not in the big
+// table), imported or reached through a module, in DAG and plugin code; or imports of anything in
+// whole packages, once per import statement, except names the table has a row for (the IMP
+// rules report those, with their replacement).
 const importName: Matcher = (inv, _ctx, raw) => {
-  const names = new Set((raw as unknown as { names: string[] }).names);
+  const params = raw as unknown as { names?: string[]; packages?: string[] };
+  const names = new Set(params.names ?? []);
+  const packages = params.packages ?? [];
+  const inPackage = (name: string) => packages.some((p) => name === p || name.startsWith(`${p}.`)) && !getTable().exact.has(name);
   const hits: Hit[] = [];
   for (const file of [...inv.dagFiles, ...inv.plugins.files]) {
-    for (const use of [...(file.analysis?.imports ?? []), ...(file.analysis?.references ?? [])]) {
+    const imports = file.analysis?.imports ?? [];
+    const lines = new Set<number>();
+    for (const use of [...imports, ...(file.analysis?.references ?? [])]) {
       if (names.has(use.name)) hits.push({ file: file.path, line: use.line, col: use.col, text: use.name, vars: { name: use.name } });
+    }
+    for (const imp of imports) {
+      const name = imp.name.endsWith('.*') ? imp.module : imp.name;
+      // A guarded import is written to survive the package's absence.
+      if (imp.level !== 0 || imp.guarded !== 'none' || lines.has(imp.line) || !inPackage(name)) continue;
+      lines.add(imp.line);
+      hits.push({ file: file.path, line: imp.line, col: imp.col, text: name, vars: { name } });
     }
   }
   return hits;

@@ -3,7 +3,7 @@ import { satisfies } from '@renovatebot/pep440';
 import { REDACTED, type Inventory, type PluginDef, type PyFile, type PyImport, type Requirement } from '../../home/inventory.js';
 import { compareVersions } from '../../refdata/airflow-config.js';
 import type { Hit, Matcher } from '../types.js';
-import { mwaaData } from '../../refdata/mwaa.js';
+import { constraintsUrl, targetPython } from '../../refdata/mwaa.js';
 import { importRows } from './imports.js';
 
 // Match kinds for requirements.txt (REQ) and plugins (PLG). Each reads the Inventory plus the
@@ -15,7 +15,6 @@ import { importRows } from './imports.js';
 // Data
 
 interface ConstraintsData {
-  urlPattern: string;
   versions: { version: string; file: string; essential: Record<string, string> | null }[];
   pins: Record<string, string>;
 }
@@ -70,17 +69,10 @@ function judge(name: string, pins: Pins): { layer: Layer; expected: string } | n
   return null;
 }
 
-const pythonOf = (target: string): string | null => mwaaData().versions.find((v) => v.version === target)?.python ?? null;
-
-function constraintsUrl(target: string): string | null {
-  const python = pythonOf(target);
-  return python ? constraintsData().urlPattern.replace('{airflow_version}', target).replace('{python_major_minor}', python) : null;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Hits
 
-const requirementHit = (r: Requirement, vars: Record<string, string>): Hit => ({
+export const requirementHit = (r: Requirement, vars: Record<string, string>): Hit => ({
   file: r.file,
   line: r.line,
   col: 1,
@@ -136,7 +128,7 @@ const requirementConstraint: Matcher = (inv, ctx, params) => {
     if (root === undefined || !own.some(installs) || own.some((r) => r.kind === 'constraint')) return [];
     return [{ file: root, line: 1, col: 1, text: '', vars: { file: root, target: ctx.target, url } }];
   }
-  const python = pythonOf(ctx.target);
+  const python = targetPython(ctx.target)?.python ?? null;
   const hits: Hit[] = [];
   for (const r of inv.requirements.requirements) {
     const m = r.kind === 'constraint' && r.url !== null ? CONSTRAINTS_URL.exec(r.url) : null;

@@ -2,6 +2,7 @@ import type { PyCall } from '../../home/inventory.js';
 import type { PyNode } from '../tree.js';
 import { formatReads, getRead } from './context.js';
 import { addConstructedDag, addTask, DAG_CLASSES, visitExpand } from './dags-tasks.js';
+import { visitEnvCall } from './environ.js';
 import { args, lastPart, pos, snippet, type Ctx, type State } from './state.js';
 
 // Calls: DAG constructors and operators (dags-tasks.ts), airflow.* calls, work done when the
@@ -48,9 +49,9 @@ function importRooted(s: State, n: PyNode): boolean {
   return n.type === 'identifier' && s.names.has(n.text);
 }
 
-function parseTimeCall(s: State, node: PyNode, callee: string): void {
+function parseTimeCall(s: State, node: PyNode, callee: string, ctx: Ctx): void {
   const hit = PARSE_TIME_CALLS.find(([re]) => re.test(callee));
-  if (hit) s.out.parseTimeCalls.push({ ...pos(node), callee, category: hit[1] });
+  if (hit) s.out.parseTimeCalls.push({ ...pos(node), callee, category: hit[1], inLoop: ctx.loop });
 }
 
 export function visitCall(s: State, node: PyNode, ctx: Ctx): void {
@@ -70,12 +71,13 @@ export function visitCall(s: State, node: PyNode, ctx: Ctx): void {
     }
   }
   if (q && !s.consumed.has(node)) {
-    if (DAG_CLASSES.has(q)) addConstructedDag(s, node);
+    if (DAG_CLASSES.has(q)) addConstructedDag(s, node, ctx);
     else if (s.isOperatorName(q) && !/\.(partial|expand)$/.test(q)) addTask(s, node, q, ctx, false);
     else if (q.startsWith('airflow.')) s.out.calls.push({ ...pos(node), callee: q, kwargs: [...args(node).keywords.keys()] });
-    if (!ctx.runtime && !hookCall) parseTimeCall(s, node, q);
+    if (!ctx.runtime && !hookCall) parseTimeCall(s, node, q, ctx);
+    visitEnvCall(s, node, q, ctx);
   }
-  if (hookCall) parseTimeCall(s, node, hookCall);
+  if (hookCall) parseTimeCall(s, node, hookCall, ctx);
   s.walk(fn, ctx);
   s.walk(node.childForFieldName('arguments'), ctx);
 }

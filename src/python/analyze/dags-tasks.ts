@@ -2,6 +2,7 @@ import type { PyDag } from '../../home/inventory.js';
 import { literal } from '../literal.js';
 import type { PyNode } from '../tree.js';
 import { scheduleOf } from './schedule.js';
+import { startDateOf } from './start-date.js';
 import { args, kwargsOf, lastPart, pos, type Ctx, type State } from './state.js';
 
 // DAGs (constructor, `with DAG(...)`, @dag) and tasks (operators, sensors, @task, mapped
@@ -13,10 +14,10 @@ const TASK_DECORATOR_ROOTS = ['airflow.decorators.task', 'airflow.sdk.task', 'ta
 
 const isTaskDecorator = (q: string) => TASK_DECORATOR_ROOTS.some((r) => q === r || q.startsWith(r + '.')) && !/\.(override|expand|partial)$/.test(q);
 
-function addDag(s: State, call: PyNode, form: PyDag['form'], fallbackId: string | null, at: PyNode): number {
+function addDag(s: State, call: PyNode, form: PyDag['form'], fallbackId: string | null, at: PyNode, ctx: Ctx): number {
   const { positional, keywords } = args(call);
   const id = s.literalOf(keywords.get('dag_id') ?? positional[0]);
-  s.out.dags.push({ ...pos(at), dagId: typeof id === 'string' ? id : fallbackId, form, ...scheduleOf(s, keywords), ...kwargsOf(keywords) });
+  s.out.dags.push({ ...pos(at), dagId: typeof id === 'string' ? id : fallbackId, form, inLoop: ctx.loop, ...scheduleOf(s, keywords), startDate: startDateOf(s, keywords), ...kwargsOf(keywords) });
   return s.out.dags.length - 1;
 }
 
@@ -43,8 +44,8 @@ export function addTask(s: State, call: PyNode, operator: string, ctx: Ctx, mapp
 }
 
 /** `DAG(...)` assigned to a name, for `dag=name` and `name >> task`. */
-export function addConstructedDag(s: State, call: PyNode): void {
-  const idx = addDag(s, call, 'constructor', null, call);
+export function addConstructedDag(s: State, call: PyNode, ctx: Ctx): void {
+  const idx = addDag(s, call, 'constructor', null, call, ctx);
   const parent = call.parent;
   if (parent?.type === 'assignment' && parent.childForFieldName('left')?.type === 'identifier') s.dagVars.set(parent.childForFieldName('left')!.text, idx);
 }
@@ -75,9 +76,9 @@ export function visitDagTaskDecorators(s: State, decorated: PyNode, fname: strin
     const q = s.resolve(call ? call.childForFieldName('function') : expr);
     if (!q) continue;
     if (DAG_DECORATORS.has(q)) {
-      if (call) dagIndex = addDag(s, call, 'decorator', fname, decorated);
+      if (call) dagIndex = addDag(s, call, 'decorator', fname, decorated, ctx);
       else {
-        s.out.dags.push({ ...pos(decorated), dagId: fname, form: 'decorator', scheduleArg: null, schedule: { kind: 'default' }, kwargs: {}, exprKwargs: [] });
+        s.out.dags.push({ ...pos(decorated), dagId: fname, form: 'decorator', inLoop: ctx.loop, scheduleArg: null, schedule: { kind: 'default' }, startDate: null, kwargs: {}, exprKwargs: [] });
         dagIndex = s.out.dags.length - 1;
       }
     } else if (isTaskDecorator(q) && !taskDecorator) {
@@ -113,7 +114,7 @@ export function visitWith(s: State, node: PyNode, ctx: Ctx): void {
       value = value.namedChildren[0] ?? null;
     }
     if (value?.type === 'call' && DAG_CLASSES.has(s.resolve(value.childForFieldName('function')) ?? '')) {
-      const idx = addDag(s, value, 'context-manager', null, value);
+      const idx = addDag(s, value, 'context-manager', null, value, ctx);
       if (alias) s.dagVars.set(alias, idx);
       inner = { ...inner, dag: idx };
       s.walk(value.childForFieldName('function'), ctx);

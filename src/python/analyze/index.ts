@@ -5,6 +5,7 @@ import { visitCall, noteHookAssignment } from './calls.js';
 import { attributeRead, contextValueName, finishContextReads, functionScope, noteAssignment, noteCallable, subscriptRead, templateReads } from './context.js';
 import { visitChain, visitWith } from './dags-tasks.js';
 import { visitClass, visitDecorated, visitFunctionDefinition } from './definitions.js';
+import { visitEnvSubscript } from './environ.js';
 import { recordReference, visitFutureImport, visitIdentifier, visitImport, visitImportFrom, visitTry } from './imports.js';
 import { checkPython2, finishSyntax, visitError } from './python2.js';
 import { pos, State, type Ctx, type Facts } from './state.js';
@@ -118,7 +119,9 @@ function walk(s: State, node: PyNode | null, ctx: Ctx): void {
   }
   if (SKIP.has(node.type)) return;
   const inner = LOOPS.has(node.type) ? { ...ctx, loop: true } : ctx;
-  for (const c of node.namedChildren) walk(s, c, inner);
+  // A for statement's iterable is evaluated once, before the loop.
+  const once = node.type === 'for_statement' ? node.childForFieldName('right') : null;
+  for (const c of node.namedChildren) walk(s, c, c === once ? ctx : inner);
 }
 
 /**
@@ -131,14 +134,15 @@ function visitSubscript(s: State, node: PyNode, ctx: Ctx): void {
   const object = !value ? null : value.type === 'identifier' ? value.text : contextValueName(s, value, ctx);
   if (object && typeof key === 'string' && !ctx.fstring) s.out.subscripts.push({ ...pos(node), object, key });
   subscriptRead(s, node, ctx);
+  visitEnvSubscript(s, node, ctx);
 }
 
-/** `x = ...`: module constants (schedules use them), context and hook variables. */
+/** `x = ...`: module-level values (schedules and start dates use them), context and hook variables. */
 function visitAssignment(s: State, assignment: PyNode, ctx: Ctx): void {
   const left = assignment.childForFieldName('left');
   const right = assignment.childForFieldName('right');
   if (!left || !right) return;
-  if (!ctx.runtime && left.type === 'identifier' && literal(right) !== undefined) s.constants.set(left.text, right);
+  if (!ctx.runtime && left.type === 'identifier') s.constants.set(left.text, right);
   noteAssignment(s, left, right, ctx);
   noteHookAssignment(s, left, right);
 }

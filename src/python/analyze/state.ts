@@ -84,11 +84,12 @@ export class State {
     methodCalls: [],
     paths: [],
     suppressions: [],
+    envReads: [],
   };
   readonly names = new Map<string, string>(); // local binding -> qualified name
   readonly airflowImports = new Map<string, Position>(); // local binding -> the airflow import that bound it
   readonly dagVars = new Map<string, number>(); // variable -> index in out.dags
-  readonly constants = new Map<string, PyNode>(); // module-level NAME = <literal>
+  readonly constants = new Map<string, PyNode>(); // module-level NAME = <expression>, the last one
   readonly operatorClasses = new Set<string>(); // classes defined here that derive from an operator
   readonly taskFunctions = new Map<string, number>(); // @task function name -> index in out.tasks
   readonly consumed = new Set<PyNode>(); // call nodes already recorded as part of a partial().expand() chain

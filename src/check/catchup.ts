@@ -1,0 +1,138 @@
+import { CronExpressionParser } from 'cron-parser';
+import type { Inventory, PyDag, Schedule, StartDate } from '../home/inventory.js';
+import { defaultAt } from '../refdata/airflow-config.js';
+import { carryOverOptions } from './matchers/config.js';
+import { inRange } from './versions.js';
+
+// The first run on a fresh environment: a DAG with catchup on and a start date in the past gets a
+// run for every interval since then the moment MWAA's scheduler sees it unpaused, while the old
+// scheduler may still run it. How many, from its schedule and start date, counted up to `now`.
+
+/** Airflow's cron presets (@once and @continuous are not periodic). */
+export const SCHEDULE_PRESETS: Record<string, string> = {
+  '@hourly': '0 * * * *',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@weekly': '0 0 * * 0',
+  '@monthly': '0 0 1 * *',
+  '@quarterly': '0 0 1 */3 *',
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+};
+
+const DAY_MS = 86_400_000;
+// Cron ticks walked one by one; past them the count is worked out from their period (or pace), so
+// that an every-minute DAG from 2015 costs no more than a weekly one.
+const CRON_STEPS = 500;
+
+export interface Backfill {
+  /** Runs created at once: complete intervals from the start date to now; null when the start date is not a literal one. */
+  runs: number | null;
+  /** The count is extrapolated from the schedule's pace rather than counted tick by tick. */
+  about: boolean;
+  /** The DAG's own catchup=True, else scheduler.catchup_by_default as MWAA will have it: the home's (carried over) or the target's default. */
+  by: 'dag' | 'home-config' | 'target-default';
+}
+
+export interface DagFirstRun {
+  file: string;
+  dag: PyDag;
+  /** null: the DAG creates no backlog of runs when it is unpaused. */
+  backfill: Backfill | null;
+}
+
+/** scheduler.catchup_by_default on MWAA: the value the plan carries over, else the target's default. */
+function catchupByDefault(inv: Inventory, target: string): { on: boolean; carried: boolean } {
+  const carried = carryOverOptions(inv, target).find((o) => o.section === 'scheduler' && o.key === 'catchup_by_default');
+  return { on: airflowBoolean(carried?.value ?? defaultAt('scheduler.catchup_by_default', target) ?? 'True'), carried: carried !== undefined };
+}
+
+/** How Airflow's conf.getboolean reads a value. */
+export const airflowBoolean = (v: string) => ['t', 'true', '1'].includes(v.trim().toLowerCase());
+
+/** Every DAG of the home's DAG files, with the runs it would backfill on the target at `now`. */
+export function firstRuns(inv: Inventory, target: string, now: Date): DagFirstRun[] {
+  const byDefault = catchupByDefault(inv, target);
+  const out: DagFirstRun[] = [];
+  for (const file of inv.dagFiles) {
+    if (file.role !== 'dag') continue;
+    for (const dag of file.analysis?.dags ?? []) out.push({ file: file.path, dag, backfill: backfillOf(dag, target, now, byDefault) });
+  }
+  return out;
+}
+
+function backfillOf(dag: PyDag, target: string, now: Date, byDefault: { on: boolean; carried: boolean }): Backfill | null {
+  const explicit = dag.kwargs['catchup'];
+  // A computed catchup= cannot be known, and a DAG without a start date takes it from elsewhere.
+  if (dag.exprKwargs.includes('catchup') || !dag.startDate) return null;
+  const by = explicit !== undefined ? 'dag' : byDefault.carried ? 'home-config' : 'target-default';
+  if (!(explicit === undefined ? byDefault.on : explicit === true)) return null;
+  const start = startOf(dag.startDate, now);
+  const count = start === null ? null : countRuns(dag.schedule, start, now, target);
+  if (count === undefined) return null; // not periodic: nothing to catch up
+  if (count === null) return { runs: null, about: false, by };
+  return count.runs > 0 ? { ...count, by } : null;
+}
+
+/** The start date as an instant; days_ago(n) is midnight UTC n days before now. */
+function startOf(s: StartDate, now: Date): Date | null {
+  if (s.kind === 'date') return new Date(s.iso);
+  if (s.kind === 'days-ago') return new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - s.days * DAY_MS);
+  return null;
+}
+
+/**
+ * Complete data intervals between `start` and `now`: each is a run catchup creates. undefined
+ * for a schedule that is not periodic (none, @once, datasets), null when it cannot be read.
+ */
+export function countRuns(schedule: Schedule, start: Date, now: Date, target: string): { runs: number; about: boolean } | null | undefined {
+  if (start >= now) return { runs: 0, about: false };
+  switch (schedule.kind) {
+    case 'cron':
+      return cronRuns(schedule.value, start, now);
+    case 'preset':
+      return SCHEDULE_PRESETS[schedule.value] ? cronRuns(SCHEDULE_PRESETS[schedule.value]!, start, now) : undefined;
+    case 'timedelta':
+      return schedule.seconds && schedule.seconds > 0 ? { runs: Math.floor((now.getTime() - start.getTime()) / (schedule.seconds * 1000)), about: false } : null;
+    case 'default':
+      // Airflow 2 runs a DAG without a schedule daily; Airflow 3 does not schedule it.
+      return inRange(target, '>=3') ? undefined : { runs: Math.floor((now.getTime() - start.getTime()) / DAY_MS), about: false };
+    case 'timetable':
+    case 'expression':
+      return null;
+    case 'none':
+    case 'dataset':
+      return undefined;
+  }
+}
+
+// Homes repeat a few (schedule, start date) pairs over many DAGs: each is counted once per `now`.
+const counted = new Map<string, { runs: number; about: boolean } | null>();
+
+function cronRuns(expr: string, start: Date, now: Date): { runs: number; about: boolean } | null {
+  const key = `${expr}|${start.toISOString()}|${now.toISOString()}`;
+  if (!counted.has(key)) counted.set(key, walkCron(expr, start, now));
+  return counted.get(key)!;
+}
+
+function walkCron(expr: string, start: Date, now: Date): { runs: number; about: boolean } | null {
+  let it;
+  try {
+    it = CronExpressionParser.parse(expr, { currentDate: new Date(start.getTime() - 1), endDate: now, tz: 'UTC' });
+  } catch {
+    return null;
+  }
+  const ticks: number[] = [];
+  while (ticks.length < CRON_STEPS && it.hasNext()) ticks.push(it.next().getTime());
+  let total = ticks.length;
+  let about = false;
+  if (it.hasNext()) {
+    const first = ticks[0]!;
+    const step = ticks[1]! - first;
+    // A fixed period (hourly, daily, every 5 minutes: UTC has no DST) is counted exactly; others from their pace.
+    about = !ticks.every((t, i) => t === first + i * step);
+    total = about ? Math.round(((now.getTime() - first) / (ticks.at(-1)! - first)) * (ticks.length - 1)) + 1 : Math.floor((now.getTime() - first) / step) + 1;
+  }
+  // The interval that started last has not ended: it is the next run, not a backfilled one.
+  return { runs: Math.max(0, total - 1), about };
+}
