@@ -19,6 +19,7 @@ const COMMANDS = new Map<string, () => Promise<Command>>([
   ['guide', () => import('./commands/guide.js')],
   ['scan', () => import('./commands/scan.js')],
   ['report', () => import('./commands/report.js')],
+  ['fix', () => import('./commands/fix.js')],
   ['size', () => import('./commands/size.js')],
   ['rules', () => import('./commands/rules.js')],
   ['plan', () => import('./commands/plan.js')],

@@ -3,7 +3,7 @@ import type { Inventory } from '../home/inventory.js';
 import { MATCHERS } from './matchers/index.js';
 import { emptyProject, type ProjectFile } from './project.js';
 import type { Catalog } from './catalog.js';
-import type { CheckResult, Finding, RuleDef, SuppressedFinding } from './types.js';
+import type { CheckResult, Finding, FixableFinding, RuleDef, SuppressedFinding } from './types.js';
 import { defaultTarget } from '../refdata/mwaa.js';
 import { detectedVersion, inRange, makeContext } from './versions.js';
 
@@ -17,6 +17,8 @@ export interface CheckOptions {
   project?: ProjectFile;
   /** What "now" is for findings that depend on the date (see src/clock.ts); the current time by default. */
   now?: Date;
+  /** Carry each hit's replacement path into its finding (for fix). */
+  replacements?: boolean;
 }
 
 const picks = (id: string, list: string[]) => list.some((p) => id === p || id.startsWith(p));
@@ -39,12 +41,12 @@ export function check(inv: Inventory, catalog: Catalog, options: CheckOptions = 
     (!r.target || inRange(target, r.target)) &&
     (!r.detected || detected === null || inRange(detected, r.detected));
 
-  const findings: Finding[] = [];
+  const findings: FixableFinding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const rule of catalog.rules.filter(applies)) {
     for (const hit of MATCHERS[rule.match.kind]!(inv, ctx, rule.match)) {
       const fill = (t: string) => t.replace(/\{(\w+)\}/g, (all, k: string) => hit.vars?.[k] ?? all);
-      const finding: Finding = {
+      const finding: FixableFinding = {
         ruleId: rule.id,
         family: rule.family,
         severity: hit.severity ?? rule.severity,
@@ -57,6 +59,7 @@ export function check(inv: Inventory, catalog: Catalog, options: CheckOptions = 
         fix: fill(rule.fix),
         docs: rule.docs,
         ...(hit.related?.length ? { related: hit.related } : {}),
+        ...(options.replacements && hit.replacement ? { replacement: hit.replacement } : {}),
       };
       const inline = suppressionsByFile.get(hit.file)?.get(hit.line);
       const byProject =

@@ -22,6 +22,8 @@ export interface RuleDef {
   fix: string;
   docs: string;
   why?: string;
+  /** Whether `mwaa-migrate fix` can apply the fix: safe (the program means the same) or unsafe (meaning may shift). */
+  fixable?: 'safe' | 'unsafe';
   /** Where the rule was read from, for error messages. */
   source?: string;
 }
@@ -37,6 +39,8 @@ export interface Hit {
   severity?: Severity;
   /** Other places that belong to the finding, e.g. the import of a name used here. */
   related?: RelatedLocation[];
+  /** import-table: the one dotted path the name has on the target, for `fix`. */
+  replacement?: string;
 }
 
 export interface RelatedLocation {
@@ -80,6 +84,11 @@ export interface Finding {
   related?: RelatedLocation[];
 }
 
+/** A finding as check makes it with CheckOptions.replacements (for fix): reports never carry the path. */
+export interface FixableFinding extends Finding {
+  replacement?: string;
+}
+
 export interface SuppressedFinding extends Finding {
   suppressedBy: 'comment' | 'project-file';
 }
@@ -87,6 +96,6 @@ export interface SuppressedFinding extends Finding {
 export interface CheckResult {
   target: string;
   detected: string | null;
-  findings: Finding[];
+  findings: FixableFinding[];
   suppressed: SuppressedFinding[];
 }

@@ -31,6 +31,7 @@ Usage:
   mwaa-migrate [guide [AIRFLOW_HOME]] [options]  the guided walkthrough, step by step (needs a terminal)
   mwaa-migrate scan [AIRFLOW_HOME] [options]     read an Airflow home into an inventory
   mwaa-migrate report [AIRFLOW_HOME] [options]   check it for a move to MWAA and report the findings
+  mwaa-migrate fix [AIRFLOW_HOME] [options]      apply the safe fixes: a diff (default), --out DIR or --write
   mwaa-migrate size [AIRFLOW_HOME] [options]     recommend an MWAA environment size and its monthly cost
   mwaa-migrate rules [ID] [--json]               list the rule catalogue, or explain one rule
   mwaa-migrate plan [AIRFLOW_HOME] --name N --bucket B --execution-role-arn ARN
@@ -84,6 +85,14 @@ Report options:
   --project-file FILE      suppressions (default: AIRFLOW_HOME/.mwaa-migrate.yaml if present)
   --timestamp              record when the report was made (without it, the same input gives
                            byte-identical output the same day, or any day with SOURCE_DATE_EPOCH set)
+
+Fix options (also --target-version, --select, --ignore, --project-file, --env-file,
+--airflow-version, --no-cache): import paths with one new home on the target, chained (1.10 to 3.x)
+  --out DIR                write a fixed copy of the DAG and plugins folders to DIR (new or empty)
+  --write                  rewrite the home's files in place; refused when a file it would touch has
+                           uncommitted git changes
+  --force                  with --write: rewrite over uncommitted changes
+  Exit code 3 when the diff shows fixes to apply (as plan's changes pending), 0 otherwise.
 
 Plan options (also --target-version, --region, --env-file, --airflow-version, --no-cache):
   --dags-prefix P          the bucket folder for DAGs, owned by the tool (default dags)
@@ -149,7 +158,8 @@ without --allow-errors (conflicts always), CREATE_FAILED, UPDATE_FAILED or UNAVA
 declined; secrets: conflicts, failed writes, declined; guide: the environment failed), 2 usage,
 input or AWS error (apply: also a stale plan; migrate, secrets: also no terminal to confirm on and
 no --yes; plan, migrate: also an Airflow version the existing environment cannot be updated to
-in place; guide: no terminal), 3 plan, migrate --dry-run, secrets --dry-run: changes pending, 4 report: nothing reaches
+in place; guide: no terminal), 3 plan, migrate --dry-run, secrets --dry-run: changes pending (fix: fixes
+to apply), 4 report: nothing reaches
 --fail-on but part of the home could not be read, 130 guide: left before the end.
 `;
 

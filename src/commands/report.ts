@@ -35,7 +35,7 @@ const REPORT_OPTIONS = {
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
 
 /** Comma-separated rule ids or family prefixes, each matching at least one rule. */
-function ruleIds(flag: string, values: string[] | undefined, rules: RuleDef[]): string[] {
+export function ruleIds(flag: string, values: string[] | undefined, rules: RuleDef[]): string[] {
   const ids = (values ?? []).flatMap((v) => v.split(',')).map((id) => id.trim().toUpperCase()).filter(Boolean);
   for (const id of ids) {
     if (!rules.some((r) => r.id.startsWith(id))) throw new UsageError(`${flag} ${id}: no rule has this id or prefix (list them with: mwaa-migrate rules)`);

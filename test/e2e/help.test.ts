@@ -12,6 +12,7 @@ describe('help and flag errors', () => {
   it.each([
     ['scan', /Scan options:/, /Apply options/],
     ['report', /Report options:/, /Secrets options/],
+    ['fix', /Fix options/, /Report options:/],
     ['plan', /Plan options/, /Scan options:/],
     ['apply', /Apply options/, /Report options:/],
     ['migrate', /Migrate options[\s\S]*Plan options|Plan options[\s\S]*Migrate options/, /Scan options:/],

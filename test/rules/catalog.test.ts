@@ -48,6 +48,12 @@ describe('rule catalogue', () => {
     expect(catalogWith('dup', { family: 'IMP', rules: [rule(), rule()] })).toThrow(/entry IMP900: id already used in rules\/test\.yaml/);
     expect(catalogWith('yaml', 'family: [unclosed')).toThrow(/^rules\/test\.yaml: not valid YAML/);
   });
+
+  it('says which rules fix applies, and takes only safe or unsafe as their kind of fix', () => {
+    const fixable = loadCatalog().rules.filter((r) => r.fixable).map((r) => `${r.id} ${r.fixable}`);
+    expect(fixable).toEqual(['IMP001', 'IMP003', 'IMP004', 'IMP005', 'IMP006', 'IMP007'].map((id) => `${id} safe`));
+    expect(catalogWith('fixable', { family: 'IMP', rules: [rule({ fixable: 'maybe' })] })).toThrow(/entry IMP900: \/rules\/0\/fixable must be equal to one of the allowed values$/);
+  });
 });
 
 describe('engine', () => {

@@ -135,7 +135,16 @@ function replacementFor(t: Table, name: string, groups: Set<string>): { row: Imp
   return new Set(siblings.map((r) => moduleOf(r.new!))).size === 1 ? { row: siblings[0]!, isModule: true } : null;
 }
 
-function vars(t: Table, name: string, row: ImportRow, isModule: boolean, ctx: CheckContext): Record<string, string> {
+interface Described {
+  vars: Record<string, string>;
+  /** The name's one new dotted path on the target, when a fix can import it from there. */
+  replacement: string | null;
+}
+
+// A path `fix` may write: dotted identifiers, nothing a row spells as a template or pattern.
+const IMPORTABLE = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/;
+
+function vars(t: Table, name: string, row: ImportRow, isModule: boolean, ctx: CheckContext): Described {
   const home = homeAt(t, row, isModule, ctx);
   const first = row.new && isModule ? moduleOf(row.new) : row.new;
   const last = home.later.at(-1);
@@ -143,7 +152,10 @@ function vars(t: Table, name: string, row: ImportRow, isModule: boolean, ctx: Ch
   if (last && !home.path) then = `, which Airflow ${last.since} removed${last.note ? ` (${last.note.replace(/\.$/, '')})` : ''}`;
   else if (last) then = `, which Airflow ${last.since} moved to ${home.path}`;
   const target = home.path;
-  return {
+  // A module moved as a whole, or a pattern row, does not say where each of its names went.
+  const exact = !isModule && ![row, ...home.later].some((r) => r.pattern);
+  const replacement = exact && target && IMPORTABLE.test(target) ? target : null;
+  const v = {
     old: name,
     new: target ?? '(no replacement)',
     moved: first ?? '(no replacement)',
@@ -158,6 +170,7 @@ function vars(t: Table, name: string, row: ImportRow, isModule: boolean, ctx: Ch
     note: row.note ? ` ${row.note.replace(/\.?$/, '.')}` : '',
     used: '',
   };
+  return { vars: v, replacement };
 }
 
 /** Rows for classes plugins register, which Airflow 1.10 also exposed as airflow.<attribute>.<Class>. */
@@ -209,14 +222,14 @@ const importTable: Matcher = (inv: Inventory, ctx: CheckContext, raw) => {
   const deferTo = p.deferTo && (!p.deferWhen || ctx.targetIn(p.deferWhen)) ? new Set(p.deferTo) : null;
   const severity = Object.entries(p.severityByTarget ?? {}).find(([range]) => ctx.targetIn(range))?.[1];
   const replacementFrom = p.replacementFrom ? new Set(p.replacementFrom) : null;
-  const describe = (name: string): Record<string, string> | null => {
+  const describe = (name: string): Described | null => {
     const row = lookup(t, name, groups) ?? (p.modules ? moduleRow(t, name, groups) : undefined);
     if (!row || (deferTo && lookup(t, name, deferTo))) return null;
     const better = !row.new && replacementFrom ? replacementFor(t, name, replacementFrom) : null;
     const isModule = name !== row.old && !row.pattern;
     const v = better ? vars(t, name, better.row, better.isModule, ctx) : vars(t, name, row, isModule, ctx);
     // The message and note speak of the matched row (e.g. the 3.0 removal), the replacement of `better`.
-    return better ? { ...v, since: row.since, note: row.note ? ` ${row.note.replace(/\.?$/, '.')}` : '' } : v;
+    return better ? { ...v, vars: { ...v.vars, since: row.since, note: row.note ? ` ${row.note.replace(/\.?$/, '.')}` : '' } } : v;
   };
   const hits: Hit[] = [];
   for (const file of [...inv.dagFiles, ...inv.plugins.files]) {
@@ -232,7 +245,7 @@ function fileHits(
   a: PyAnalysis,
   t: Table,
   ctx: CheckContext,
-  describe: (name: string) => Record<string, string> | null,
+  describe: (name: string) => Described | null,
   severity: Severity | undefined,
 ): Hit[] {
   const pairs = acceptedPairs(a, t, ctx);
@@ -242,10 +255,12 @@ function fileHits(
   const add = (name: string, pos: Position, from?: Position): boolean => {
     const key = `${pos.line}|${name}`;
     if (seen.has(key)) return true;
-    const v = describe(name);
-    if (!v) return false;
+    const d = describe(name);
+    if (!d) return false;
     seen.add(key);
+    const v = { ...d.vars };
     const hit: Hit = { file: file.path, line: pos.line, col: pos.col, text: name, vars: v, ...(severity ? { severity } : {}) };
+    if (d.replacement) hit.replacement = d.replacement;
     if (from) {
       v.used = ` (imported at line ${from.line})`;
       hit.related = [{ file: file.path, line: from.line, col: from.col, message: `${name} is imported here` }];

@@ -1,0 +1,64 @@
+import { resolve } from 'node:path';
+import { loadCatalog } from '../check/catalog.js';
+import { check } from '../check/engine.js';
+import { loadProject } from '../check/project.js';
+import { clock } from '../clock.js';
+import { EXIT_CHANGES, EXIT_OK, UsageError } from '../exit.js';
+import { planFixes, type FixPlan } from '../fix/home.js';
+import { uncommitted, unifiedDiff, writeInPlace, writeOut } from '../fix/write.js';
+import { scanHome } from '../home/scan.js';
+import { airflowVersionFlag, HOME_OPTIONS, homeArg, parse, targetVersionFlag, type Options } from './args.js';
+import { printUsage } from './help.js';
+import type { CliIO } from './io.js';
+import { ruleIds } from './report.js';
+
+// fix: apply the safe fixes the findings carry. By default a diff, nothing written (as ruff --diff);
+// --out DIR writes a fixed copy of the DAG and plugins folders; --write rewrites the home.
+
+const FIX_OPTIONS = {
+  ...HOME_OPTIONS,
+  'target-version': { type: 'string' },
+  select: { type: 'string', multiple: true },
+  ignore: { type: 'string', multiple: true },
+  'project-file': { type: 'string' },
+  out: { type: 'string' },
+  write: { type: 'boolean' },
+  force: { type: 'boolean' },
+} satisfies Options;
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, FIX_OPTIONS, 'fix');
+  if (values.help) return printUsage(io, 'fix');
+  if (values.out !== undefined && values.write) throw new UsageError('--out and --write: give one (a fixed copy, or the home rewritten)');
+  if (values.force && !values.write) throw new UsageError('--force goes with --write');
+  const target = targetVersionFlag(values['target-version']);
+  const catalog = loadCatalog();
+  const select = ruleIds('--select', values.select, catalog.rules);
+  const ignore = ruleIds('--ignore', values.ignore, catalog.rules);
+  const airflowVersion = airflowVersionFlag(values['airflow-version']);
+  const home = homeArg('fix', positionals, io.env);
+  const project = loadProject(resolve(home.path), values['project-file']);
+  const inventory = await scanHome(home.path, { envFile: values['env-file'], env: io.env, airflowVersion, cache: !values['no-cache'] });
+  const result = check(inventory, catalog, { target, select, ignore, project, now: clock(io.env), replacements: true });
+  const plan = planFixes(inventory, result.findings, catalog, home.path);
+
+  if (values.write) {
+    const dirty = values.force ? [] : uncommitted(home.path, plan.files.map((f) => f.path));
+    if (dirty.length) throw new UsageError(`--write: uncommitted changes to ${dirty.join(', ')} (commit or stash them first, or add --force)`);
+    writeInPlace(plan.files, home.path);
+  } else if (values.out !== undefined) {
+    writeOut(plan.files, inventory, home.path, values.out);
+  } else {
+    io.stdout(unifiedDiff(plan.files));
+  }
+  io.stderr(summary(plan, values.write ? 'fixed in place' : values.out !== undefined ? `written to ${values.out}` : 'to apply (--write, or --out DIR)'));
+  return values.write || values.out !== undefined || plan.files.length === 0 ? EXIT_OK : EXIT_CHANGES;
+}
+
+function summary(plan: FixPlan, done: string): string {
+  const fixes = plan.files.reduce((n, f) => n + f.fixes, 0);
+  const lines = [`mwaa-migrate: ${fixes} fix${fixes === 1 ? '' : 'es'} in ${plan.files.length} file${plan.files.length === 1 ? '' : 's'} ${done}`];
+  if (plan.notFixed.length) lines.push(`${plan.notFixed.length} finding${plan.notFixed.length === 1 ? '' : 's'} of fixable rules left to fix by hand:`);
+  for (const n of plan.notFixed) lines.push(`  ${n.file}:${n.line}:${n.col} ${n.ruleId} ${n.name}: ${n.reason}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { UsageError } from '../exit.js';
+import type { Inventory } from '../home/inventory.js';
+import type { FileFix } from './home.js';
+
+// Where fixed files go: a unified diff, a fixed copy of the DAG and plugins folders, or the home
+// itself (not over uncommitted git changes: those would be mixed with the fixes past telling apart).
+
+/** A git-style unified diff of every fixed file. */
+export function unifiedDiff(files: FileFix[]): string {
+  return files
+    .map((f) => createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, f.before, f.after).replace(/^=+\n/, ''))
+    .join('');
+}
+
+const inside = (dir: string, path: string) => {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+};
+
+/** OUT/dags and OUT/plugins: copies of the home's folders with the fixed files written over. */
+export function writeOut(files: FileFix[], inv: Inventory, homePath: string, out: string): void {
+  const dags = resolve(homePath, inv.dagFolder.path);
+  const plugins = inv.plugins.folder ? resolve(homePath, inv.plugins.folder) : null;
+  const target = resolve(out);
+  if (inside(dags, target) || (plugins && inside(plugins, target))) throw new UsageError(`--out ${out}: inside the folder it would copy`);
+  if (existsSync(target) && readdirSync(target).length) throw new UsageError(`--out ${out}: not empty (give a new or empty folder)`);
+  mkdirSync(target, { recursive: true });
+  if (existsSync(dags)) cpSync(dags, join(target, 'dags'), { recursive: true });
+  if (plugins && existsSync(plugins)) cpSync(plugins, join(target, 'plugins'), { recursive: true });
+  if (inv.plugins.zip) cpSync(resolve(homePath, inv.plugins.zip.path), join(target, 'plugins.zip'));
+  for (const f of files) {
+    const abs = resolve(homePath, f.path);
+    const dest = inside(dags, abs) ? join(target, 'dags', relative(dags, abs)) : plugins && inside(plugins, abs) ? join(target, 'plugins', relative(plugins, abs)) : null;
+    if (!dest) throw new Error(`${f.path}: in neither the DAG nor the plugins folder`);
+    mkdirSync(dirname(dest), { recursive: true });
+    writeFileSync(dest, f.after);
+  }
+}
+
+/** The files among `paths` with uncommitted changes (untracked too), when the home is in a git work tree. */
+export function uncommitted(homePath: string, paths: string[]): string[] {
+  const inTree = spawnSync('git', ['-C', homePath, 'rev-parse', '--is-inside-work-tree'], { encoding: 'utf8' });
+  // No git, or no work tree: nothing to protect.
+  if (inTree.status !== 0 || inTree.stdout.trim() !== 'true' || paths.length === 0) return [];
+  const status = spawnSync('git', ['-C', homePath, 'status', '--porcelain', '-z', '--untracked-files=all', '--', ...paths.map((p) => resolve(homePath, p))], { encoding: 'utf8' });
+  if (status.status !== 0) throw new UsageError(`--write: git status failed in ${homePath}: ${status.stderr.trim().split('\n')[0]}`);
+  return status.stdout.split('\0').filter(Boolean).map((entry) => entry.slice(3));
+}
+
+/** Rewrites the fixed files in place. */
+export function writeInPlace(files: FileFix[], homePath: string): void {
+  for (const f of files) writeFileSync(resolve(homePath, f.path), f.after);
+}

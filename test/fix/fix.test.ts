@@ -1,0 +1,128 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli, HOMES, ROOT } from '../helpers.js';
+import { requires } from '../support/requires.js';
+
+// fix: the safe import fixes. Only the fixed spans change; the fixed copy of a home has none of
+// the findings the fixes cover, compiles, and is a fixed point of fix itself.
+
+const tmp = mkdtempSync(join(tmpdir(), 'mwaa-migrate-fix-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const TARGET = ['--target-version', '3.0.6', '--no-cache'];
+const ODD_HOME = join(ROOT, 'test', 'fix', 'fixtures', 'odd-home');
+const SAFE_RULES = 'IMP001,IMP003,IMP004,IMP005,IMP006,IMP007';
+
+const GOLDEN = `--- a/dags/odd_imports.py
++++ b/dags/odd_imports.py
+@@ -1,18 +1,19 @@
+ # -*- coding: utf-8 -*-
+ """Imports written every which way: the fix touches the module spans alone."""
+-from airflow.operators.bash_operator import BashOperator   # two spaces, then a comment
+-from airflow.operators.python_operator import (  # parenthesized, with comments
++from airflow.providers.standard.operators.bash import BashOperator   # two spaces, then a comment
++from airflow.providers.standard.operators.python import (  # parenthesized, with comments
+     PythonOperator as PyOp,  # alias kept
+     BranchPythonOperator,
+ )
+ from  airflow.contrib.hooks.gcp_api_base_hook  import  GoogleCloudBaseHook
+-from airflow.operators.dummy import DummyOperator; from airflow.utils.dates import days_ago
+-from airflow.operators.python_operator import PythonOperator as P2, ShortCircuitOperator, get_current_context
++from airflow.providers.standard.operators.empty import EmptyOperator as DummyOperator; from airflow.utils.dates import days_ago
++from airflow.providers.standard.operators.python import PythonOperator as P2, ShortCircuitOperator
++from airflow.operators.python_operator import get_current_context
+ import airflow.contrib.operators.ssh_operator
+-try: from airflow.operators.bash_operator import BashOperator as B2
++try: from airflow.providers.standard.operators.bash import BashOperator as B2
+ except ImportError: pass
+ 
+ 
+ def build():
+-    from airflow.sensors.external_task_sensor import ExternalTaskSensor  # indented
++    from airflow.providers.standard.sensors.external_task import ExternalTaskSensor  # indented
+     return ExternalTaskSensor, BashOperator, PyOp, BranchPythonOperator, GoogleCloudBaseHook, DummyOperator, days_ago, P2, ShortCircuitOperator, get_current_context, B2
+`;
+
+function pyFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? pyFiles(p) : p.endsWith('.py') ? [p] : [];
+  });
+}
+
+/** `file name` of each finding fix lists as left to do by hand. */
+const leftByHand = (stderr: string) => new Set([...stderr.matchAll(/^ {2}(\S+):\d+:\d+ IMP\d+ (\S+):/gm)].map((m) => `${m[1]} ${m[2]}`));
+
+describe('fix', () => {
+  it('prints a diff that changes the fixed spans alone, keeping aliases, comments and indentation, and writes nothing', () => {
+    const before = readFileSync(join(ODD_HOME, 'dags', 'odd_imports.py'), 'utf8');
+    const r = cli(['fix', ODD_HOME, ...TARGET]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toBe(GOLDEN);
+    expect(readFileSync(join(ODD_HOME, 'dags', 'odd_imports.py'), 'utf8')).toBe(before);
+  });
+});
+
+// The 1.10 home's imports go straight to their 3.x homes; the 3.x home has nothing to fix.
+describe.each([
+  ['airflow1', true],
+  ['airflow2', true],
+  ['airflow3', false],
+])('fix --out on fixtures/homes/%s', (name, fixes) => {
+  const out = join(tmp, `${name}-fixed`);
+  const first = cli(['fix', join(HOMES, name), ...TARGET, '--out', out]);
+
+  it('writes a fixed copy in which report finds no finding the fixes cover', () => {
+    expect(first.code, first.stderr).toBe(0);
+    expect(/^mwaa-migrate: 0 fixes/.test(first.stderr)).toBe(!fixes);
+    const report = cli(['report', out, ...TARGET, '--format', 'json', '--fail-on', 'never', '--select', SAFE_RULES]);
+    expect(report.code, report.stderr).toBe(0);
+    const left = (JSON.parse(report.stdout) as { findings: { file: string; text: string }[] }).findings.map((f) => `${f.file} ${f.text}`);
+    // What is left is what fix listed as left by hand (e.g. the zipped DAGs).
+    const byHand = leftByHand(first.stderr);
+    expect(left.filter((f) => !byHand.has(f))).toEqual([]);
+  });
+
+  it('changes nothing on its own output', () => {
+    const again = cli(['fix', out, ...TARGET]);
+    expect([again.code, again.stdout]).toEqual([0, '']);
+  });
+
+  it.skipIf(!requires(import.meta.url, 'python3'))('writes files that compile', () => {
+    const files = pyFiles(out);
+    expect(files.length).toBeGreaterThan(0);
+    const compiled = spawnSync('python3', ['-m', 'py_compile', ...files], { encoding: 'utf8' });
+    expect(compiled.status, compiled.stderr).toBe(0);
+  });
+});
+
+describe('rules ID', () => {
+  it('says whether fix applies the rule', () => {
+    expect(cli(['rules', 'IMP003']).stdout).toMatch(/mwaa-migrate fix applies it \(a safe fix/);
+    expect(cli(['rules', 'IMP002']).stdout).toMatch(/mwaa-migrate fix has no fix for this rule/);
+  });
+});
+
+describe('fix --write', () => {
+  it('--write refuses uncommitted changes in a git work tree, unless --force', () => {
+    const home = join(tmp, 'git-home');
+    cpSync(ODD_HOME, home, { recursive: true });
+    const git = (...args: string[]) => spawnSync('git', ['-C', home, '-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { encoding: 'utf8' });
+    git('init', '-q');
+    const refused = cli(['fix', home, ...TARGET, '--write']);
+    expect([refused.code, refused.stderr]).toEqual([2, 'mwaa-migrate: --write: uncommitted changes to dags/odd_imports.py (commit or stash them first, or add --force)\n']);
+    git('add', '-A');
+    git('commit', '-qm', 'home');
+    writeFileSync(join(home, 'dags', 'odd_imports.py'), `${readFileSync(join(home, 'dags', 'odd_imports.py'), 'utf8')}# edited\n`);
+    expect(cli(['fix', home, ...TARGET, '--write']).code).toBe(2);
+    git('commit', '-qam', 'edit');
+    const written = cli(['fix', home, ...TARGET, '--write']);
+    expect(written.code, written.stderr).toBe(0);
+    expect(cli(['fix', home, ...TARGET]).stdout).toBe('');
+    writeFileSync(join(home, 'dags', 'odd_imports.py'), readFileSync(join(ODD_HOME, 'dags', 'odd_imports.py')));
+    expect(cli(['fix', home, ...TARGET, '--write', '--force']).code).toBe(0);
+  });
+});
