@@ -1,16 +1,10 @@
-import { resolve } from 'node:path';
-import { loadCatalog } from '../check/catalog.js';
-import { check } from '../check/engine.js';
-import { loadProject } from '../check/project.js';
-import { clock } from '../clock.js';
 import { EXIT_CHANGES, EXIT_OK, UsageError } from '../exit.js';
 import { planFixes, type FixPlan } from '../fix/home.js';
 import { uncommitted, unifiedDiff, writeInPlace, writeOut } from '../fix/write.js';
-import { scanHome } from '../home/scan.js';
-import { airflowVersionFlag, HOME_OPTIONS, homeArg, parse, targetVersionFlag, type Options } from './args.js';
+import { HOME_OPTIONS, parse, targetVersionFlag, type Options } from './args.js';
 import { printUsage } from './help.js';
 import type { CliIO } from './io.js';
-import { ruleIds } from './report.js';
+import { checkHome } from './report.js';
 
 // fix: apply the safe fixes the findings carry. By default a diff, nothing written (as ruff --diff);
 // --out DIR writes a fixed copy of the DAG and plugins folders; --write rewrites the home.
@@ -32,14 +26,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (values.out !== undefined && values.write) throw new UsageError('--out and --write: give one (a fixed copy, or the home rewritten)');
   if (values.force && !values.write) throw new UsageError('--force goes with --write');
   const target = targetVersionFlag(values['target-version']);
-  const catalog = loadCatalog();
-  const select = ruleIds('--select', values.select, catalog.rules);
-  const ignore = ruleIds('--ignore', values.ignore, catalog.rules);
-  const airflowVersion = airflowVersionFlag(values['airflow-version']);
-  const home = homeArg('fix', positionals, io.env);
-  const project = loadProject(resolve(home.path), values['project-file']);
-  const inventory = await scanHome(home.path, { envFile: values['env-file'], env: io.env, airflowVersion, cache: !values['no-cache'] });
-  const result = check(inventory, catalog, { target, select, ignore, project, now: clock(io.env), replacements: true });
+  const { catalog, home, inventory, result } = await checkHome('fix', values, positionals, io, target, { replacements: true });
   const plan = planFixes(inventory, result.findings, catalog, home.path);
 
   if (values.write) {

@@ -46,6 +46,29 @@ export function ruleIds(flag: string, values: string[] | undefined, rules: RuleD
 // Problems that leave part of the home unchecked: the report covers the rest, and says so by its exit code.
 const UNSEEN = new Set<ProblemCode>(['unreadable', 'analysis-failed', 'too-large', 'not-followed', 'zip-invalid']);
 
+/** The selection flags report and fix share, as parse() gives them. */
+export interface CheckFlags {
+  select?: string[];
+  ignore?: string[];
+  'airflow-version'?: string;
+  'project-file'?: string;
+  'env-file'?: string;
+  'no-cache'?: boolean;
+}
+
+/** Reads the home a command names and checks it with the selection flags: what report and fix both start from. */
+export async function checkHome(command: string, values: CheckFlags, positionals: string[], io: CliIO, target: string, options: { replacements?: boolean } = {}) {
+  const catalog = loadCatalog();
+  const select = ruleIds('--select', values.select, catalog.rules);
+  const ignore = ruleIds('--ignore', values.ignore, catalog.rules);
+  const airflowVersion = airflowVersionFlag(values['airflow-version']);
+  const home = homeArg(command, positionals, io.env);
+  const project = loadProject(resolve(home.path), values['project-file']);
+  const inventory = await scanHome(home.path, { envFile: values['env-file'], env: io.env, airflowVersion, cache: !values['no-cache'] });
+  const result = check(inventory, catalog, { target, select, ignore, project, now: clock(io.env), ...options });
+  return { catalog, select, ignore, home, inventory, result };
+}
+
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, REPORT_OPTIONS, 'report');
   if (values.help) return printUsage(io, 'report');
@@ -56,16 +79,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!failOn) throw new UsageError(`--fail-on ${values['fail-on']}: not one of ${FAIL_ON.join(', ')}`);
   const sizingOptions = await sizingFlags(values, io.env);
   const { target } = sizingOptions;
-  const catalog = loadCatalog();
-  const select = ruleIds('--select', values.select, catalog.rules);
-  const ignore = ruleIds('--ignore', values.ignore, catalog.rules);
-  const airflowVersion = airflowVersionFlag(values['airflow-version']);
-  const home = homeArg('report', positionals, io.env);
-  const project = loadProject(resolve(home.path), values['project-file']);
-
-  const envFile = values['env-file'];
-  const inventory = await scanHome(home.path, { envFile, env: io.env, airflowVersion, cache: !values['no-cache'] });
-  const result = check(inventory, catalog, { target, select, ignore, project, now: clock(io.env) });
+  const { catalog, select, ignore, home, inventory, result } = await checkHome('report', values, positionals, io, target);
   const report = buildReport({
     inventory,
     result,
