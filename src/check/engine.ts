@@ -3,7 +3,7 @@ import type { Inventory } from '../home/inventory.js';
 import { MATCHERS } from './matchers/index.js';
 import { emptyProject, type ProjectFile } from './project.js';
 import type { Catalog } from './catalog.js';
-import type { CheckResult, Finding, FixableFinding, RuleDef, SuppressedFinding } from './types.js';
+import type { CheckResult, Finding, FixableFinding, FixSafety, RuleDef, SuppressedFinding } from './types.js';
 import { defaultTarget } from '../refdata/mwaa.js';
 import { detectedVersion, inRange, makeContext } from './versions.js';
 
@@ -17,9 +17,12 @@ export interface CheckOptions {
   project?: ProjectFile;
   /** What "now" is for findings that depend on the date (see src/clock.ts); the current time by default. */
   now?: Date;
-  /** Carry each hit's replacement path into its finding (for fix). */
+  /** Carry each fixable hit's fix intent and safety into its finding (for fix and plan --fix). */
   replacements?: boolean;
 }
+
+/** A rule's fix safety, lowered for the hits its entry lists as unsafe. */
+const safetyOf = (rule: RuleDef, text: string): FixSafety => (rule.unsafeFixes?.includes(text) ? 'unsafe' : rule.fixable!);
 
 const picks = (id: string, list: string[]) => list.some((p) => id === p || id.startsWith(p));
 
@@ -59,7 +62,7 @@ export function check(inv: Inventory, catalog: Catalog, options: CheckOptions = 
         fix: fill(rule.fix),
         docs: rule.docs,
         ...(hit.related?.length ? { related: hit.related } : {}),
-        ...(options.replacements && hit.replacement ? { replacement: hit.replacement } : {}),
+        ...(options.replacements && hit.fix && rule.fixable ? { fixIntent: hit.fix, fixSafety: safetyOf(rule, hit.text) } : {}),
       };
       const inline = suppressionsByFile.get(hit.file)?.get(hit.line);
       const byProject =

@@ -23,7 +23,9 @@ export interface RuleDef {
   docs: string;
   why?: string;
   /** Whether `mwaa-migrate fix` can apply the fix: safe (the program means the same) or unsafe (meaning may shift). */
-  fixable?: 'safe' | 'unsafe';
+  fixable?: FixSafety;
+  /** Hits (by matched text) whose fix is unsafe although the rule's is safe, e.g. removing `sla`. */
+  unsafeFixes?: string[];
   /** Where the rule was read from, for error messages. */
   source?: string;
 }
@@ -39,9 +41,35 @@ export interface Hit {
   severity?: Severity;
   /** Other places that belong to the finding, e.g. the import of a name used here. */
   related?: RelatedLocation[];
-  /** import-table: the one dotted path the name has on the target, for `fix`. */
-  replacement?: string;
+  /** What `fix` changes for this hit, found again in the re-parsed file at the hit's position. */
+  fix?: FixIntent;
 }
+
+/**
+ * A fix, as data: what to change and to what, not where in the bytes (the analysis that made the
+ * hit keeps no offsets; src/fix/ locates the nodes again from the hit's line and column).
+ */
+export type FixIntent =
+  /** The import at the hit (and the uses it binds) goes to this dotted path. */
+  | { kind: 'import'; path: string }
+  /**
+   * Keyword argument `name` of the call at the hit (a DAG, task or decorator call), or of a call of
+   * `callee` inside it (a schedule class): renamed, or removed when `to` is null. With `ifMovedTo`,
+   * only when fix moves the file's import of the class to that path (the old class keeps the old name).
+   */
+  | { kind: 'keyword'; name: string; to: string | null; callee?: string; ifMovedTo?: string }
+  /** Key `name` of the default_args dict of the DAG at the hit: renamed, or removed when `to` is null. */
+  | { kind: 'default-args-key'; name: string; to: string | null }
+  /** The string value `from` of keyword `argument` of the call at the hit (or of its DAG's default_args). */
+  | { kind: 'value'; argument: string; from: string; to: string; inDefaultArgs: boolean }
+  /** The attribute at the hit, e.g. TriggerRule.NONE_FAILED_OR_SKIPPED: its last name replaced. */
+  | { kind: 'attribute'; from: string; to: string }
+  /** The decorator `name` on the definition at the hit removed, and its import when nothing else uses it. */
+  | { kind: 'decorator'; name: string }
+  /** A task-context key read at the hit: a lookup's string, a template name or an attribute replaced. */
+  | { kind: 'context'; key: string; to: string; via: 'subscript' | 'get' | 'template' };
+
+export type FixSafety = 'safe' | 'unsafe';
 
 export interface RelatedLocation {
   file: string;
@@ -84,9 +112,11 @@ export interface Finding {
   related?: RelatedLocation[];
 }
 
-/** A finding as check makes it with CheckOptions.replacements (for fix): reports never carry the path. */
+/** A finding as check makes it with CheckOptions.replacements (for fix): reports never carry the intent. */
 export interface FixableFinding extends Finding {
-  replacement?: string;
+  fixIntent?: FixIntent;
+  /** Whether the rule (and this hit of it) has a safe fix, or only one that may shift the meaning. */
+  fixSafety?: FixSafety;
 }
 
 export interface SuppressedFinding extends Finding {

@@ -18,6 +18,7 @@ const FIX_OPTIONS = {
   out: { type: 'string' },
   write: { type: 'boolean' },
   force: { type: 'boolean' },
+  'unsafe-fixes': { type: 'boolean' },
 } satisfies Options;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -27,7 +28,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (values.force && !values.write) throw new UsageError('--force goes with --write');
   const target = targetVersionFlag(values['target-version']);
   const { catalog, home, inventory, result } = await checkHome('fix', values, positionals, io, target, { replacements: true });
-  const plan = planFixes(inventory, result.findings, catalog, home.path);
+  const plan = planFixes(inventory, result.findings, catalog, home.path, { unsafe: values['unsafe-fixes'] });
 
   if (values.write) {
     const dirty = values.force ? [] : uncommitted(home.path, plan.files.map((f) => f.path));
@@ -38,13 +39,19 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } else {
     io.stdout(unifiedDiff(plan.files));
   }
-  io.stderr(summary(plan, values.write ? 'fixed in place' : values.out !== undefined ? `written to ${values.out}` : 'to apply (--write, or --out DIR)'));
+  const renamed = result.findings.filter((f) => f.ruleId === 'CFG001').length;
+  const cfg = renamed
+    ? [`${inventory.config.file ?? 'airflow.cfg'} is left as it is (MWAA does not read it): plan sends its ${renamed} renamed or moved option${renamed === 1 ? '' : 's'} under the names Airflow ${result.target} reads`]
+    : [];
+  io.stderr(summary(plan, values.write ? 'fixed in place' : values.out !== undefined ? `written to ${values.out}` : 'to apply (--write, or --out DIR)', cfg));
   return values.write || values.out !== undefined || plan.files.length === 0 ? EXIT_OK : EXIT_CHANGES;
 }
 
-function summary(plan: FixPlan, done: string): string {
+function summary(plan: FixPlan, done: string, notes: string[]): string {
   const fixes = plan.files.reduce((n, f) => n + f.fixes, 0);
   const lines = [`mwaa-migrate: ${fixes} fix${fixes === 1 ? '' : 'es'} in ${plan.files.length} file${plan.files.length === 1 ? '' : 's'} ${done}`];
+  lines.push(...notes);
+  if (plan.unsafeLeft) lines.push(`${plan.unsafeLeft} more fix${plan.unsafeLeft === 1 ? '' : 'es'} may shift the meaning: see them with --unsafe-fixes`);
   if (plan.notFixed.length) lines.push(`${plan.notFixed.length} finding${plan.notFixed.length === 1 ? '' : 's'} of fixable rules left to fix by hand:`);
   for (const n of plan.notFixed) lines.push(`  ${n.file}:${n.line}:${n.col} ${n.ruleId} ${n.name}: ${n.reason}`);
   return `${lines.join('\n')}\n`;

@@ -87,7 +87,10 @@ Report options:
                            byte-identical output the same day, or any day with SOURCE_DATE_EPOCH set)
 
 Fix options (also --target-version, --select, --ignore, --project-file, --env-file,
---airflow-version, --no-cache): import paths with one new home on the target, chained (1.10 to 3.x)
+--airflow-version, --no-cache). Safe fixes keep the meaning: import paths chained to the target
+(1.10 to 3.x), renamed DAG and task arguments, trigger_rule values, @apply_defaults and no-op
+arguments removed. Unsafe ones may shift it (context keys such as execution_date, SLA arguments).
+  --unsafe-fixes           apply the unsafe fixes too (rules ID says which a rule's are)
   --out DIR                write a fixed copy of the DAG and plugins folders to DIR (new or empty)
   --write                  rewrite the home's files in place; refused when a file it would touch has
                            uncommitted git changes

@@ -40,7 +40,9 @@ export function renderRule(r: RuleDef, fixturesDir: string, opts: { color: boole
   ];
   if (r.why) out.push('', s.bold('Why'), `  ${r.why.trim()}`);
   out.push('', s.bold('Message'), `  ${r.message}`, '', s.bold('Fix'), `  ${r.fix}`);
-  out.push(r.fixable ? `  mwaa-migrate fix applies it (${r.fixable === 'safe' ? 'a safe fix: the program means the same' : 'an unsafe fix: the meaning may shift'}).` : '  By hand: mwaa-migrate fix has no fix for this rule.');
+  const unsafeHits = r.unsafeFixes?.length ? `; for ${r.unsafeFixes.join(', ')} an unsafe one, applied with --unsafe-fixes` : '';
+  const kind = r.fixable === 'safe' ? `a safe fix: the program means the same${unsafeHits}` : 'an unsafe fix: the meaning may shift; applied with --unsafe-fixes';
+  out.push(r.fixable ? `  mwaa-migrate fix applies it (${kind}).` : '  By hand: mwaa-migrate fix has no fix for this rule.');
   for (const kind of ['fail', 'pass'] as const) {
     const dir = join(fixturesDir, r.id, kind);
     if (!existsSync(dir)) continue;

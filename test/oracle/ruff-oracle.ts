@@ -32,6 +32,8 @@ export interface RuffDiagnostic {
   message: string;
   /** The thing ruff names: the first backquoted token of its message, `inlet_events["<uri>"]` → `inlet_events`. */
   name: string;
+  /** ruff offers a fix for it. */
+  fixable: boolean;
 }
 
 export interface OurFinding {
@@ -48,7 +50,7 @@ let workspace: Workspace | undefined;
 /** ruff's Airflow 3 diagnostics for one source (syntax errors and other rules are dropped). */
 export function ruffCheck(src: PySource): RuffDiagnostic[] {
   workspace ??= new Workspace({ lint: { select: RUFF_SELECT, preview: true } }, PositionEncoding.Utf16);
-  const raw = workspace.check(src.text) as { code: string | null; message: string; start_location: { row: number } }[];
+  const raw = workspace.check(src.text) as { code: string | null; message: string; start_location: { row: number }; fix: unknown }[];
   return raw
     .filter((d) => d.code !== null && d.code !== 'invalid-syntax')
     .map((d) => {
@@ -56,7 +58,7 @@ export function ruffCheck(src: PySource): RuffDiagnostic[] {
       // A renamed or new rule must be looked at, not silently ignored.
       if (!code) throw new Error(`ruff reported an unknown rule ${d.code}: ${d.message}`);
       const name = /`([^`]+)`/.exec(d.message)?.[1]?.replace(/\[.*$/, '') ?? '';
-      return { file: src.file, line: d.start_location.row, code, message: d.message, name };
+      return { file: src.file, line: d.start_location.row, code, message: d.message, name, fixable: d.fix != null };
     });
 }
 

@@ -260,7 +260,7 @@ function fileHits(
     seen.add(key);
     const v = { ...d.vars };
     const hit: Hit = { file: file.path, line: pos.line, col: pos.col, text: name, vars: v, ...(severity ? { severity } : {}) };
-    if (d.replacement) hit.replacement = d.replacement;
+    if (d.replacement) hit.fix = { kind: 'import', path: d.replacement };
     if (from) {
       v.used = ` (imported at line ${from.line})`;
       hit.related = [{ file: file.path, line: from.line, col: from.col, message: `${name} is imported here` }];

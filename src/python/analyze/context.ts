@@ -125,23 +125,33 @@ const JINJA_WORDS = new Set(
   'and or not in is if else elif endif for endfor set endset macro endmacro block endblock with endwith filter endfilter raw endraw call endcall include import from as recursive true false none True False None loop'.split(' '),
 );
 
-/** `{{ name }}` and `{% ... name ... %}` in one string token (not an f-string, where `{{` is an escape). */
-export function templateReads(s: State, str: PyNode): void {
-  const text = str.text;
-  if (!text.includes('{{') && !text.includes('{%')) return;
-  if (/^[rRbBuU]{0,2}[fF]|^[rRbB][fF]/.test(text)) return;
-  const at = lineCursor(text, pos(str));
-  const seen = new Set<string>(); // one read per key and string: a SQL file may say {{ ds }} twenty times
+/** The names in a string token's Jinja blocks, with their offsets in the token: `obj.attr` for attributes of TEMPLATE_ATTRIBUTE_OBJECTS. */
+export function* templateNames(text: string): Generator<{ offset: number; name: string; key: string }> {
   for (const m of text.matchAll(TEMPLATE)) {
     const body = (m[1] ?? m[2]!).replace(QUOTED, (q) => ' '.repeat(q.length));
     const bodyStart = m.index + 2;
     for (const n of body.matchAll(NAME)) {
       const name = n[1]!;
-      const key = n[2] && TEMPLATE_ATTRIBUTE_OBJECTS.has(name) ? `${name}.${n[2]}` : name;
-      if (JINJA_WORDS.has(name) || seen.has(key)) continue;
-      seen.add(key);
-      s.out.contextReads.push({ ...at(bodyStart + n.index), key, via: 'template' });
+      if (JINJA_WORDS.has(name)) continue;
+      yield { offset: bodyStart + n.index, name, key: n[2] && TEMPLATE_ATTRIBUTE_OBJECTS.has(name) ? `${name}.${n[2]}` : name };
     }
+  }
+}
+
+/** Whether a string token is an f-string, where `{{` is an escape and not a template. */
+export const isFStringToken = (text: string) => /^[rRbBuU]{0,2}[fF]|^[rRbB][fF]/.test(text);
+
+/** `{{ name }}` and `{% ... name ... %}` in one string token (not an f-string). */
+export function templateReads(s: State, str: PyNode): void {
+  const text = str.text;
+  if (!text.includes('{{') && !text.includes('{%')) return;
+  if (isFStringToken(text)) return;
+  const at = lineCursor(text, pos(str));
+  const seen = new Set<string>(); // one read per key and string: a SQL file may say {{ ds }} twenty times
+  for (const { offset, key } of templateNames(text)) {
+    if (seen.has(key)) continue;
+    seen.add(key);
+    s.out.contextReads.push({ ...at(offset), key, via: 'template' });
   }
 }
 

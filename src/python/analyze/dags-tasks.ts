@@ -1,5 +1,5 @@
 import type { PyDag } from '../../home/inventory.js';
-import { literal } from '../literal.js';
+import { literal, redactIfSensitive } from '../literal.js';
 import type { PyNode } from '../tree.js';
 import { scheduleOf } from './schedule.js';
 import { startDateOf } from './start-date.js';
@@ -17,8 +17,20 @@ const isTaskDecorator = (q: string) => TASK_DECORATOR_ROOTS.some((r) => q === r 
 function addDag(s: State, call: PyNode, form: PyDag['form'], fallbackId: string | null, at: PyNode, ctx: Ctx): number {
   const { positional, keywords } = args(call);
   const id = s.literalOf(keywords.get('dag_id') ?? positional[0]);
-  s.out.dags.push({ ...pos(at), dagId: typeof id === 'string' ? id : fallbackId, form, inLoop: ctx.loop, ...scheduleOf(s, keywords), startDate: startDateOf(s, keywords), ...kwargsOf(keywords) });
+  s.out.dags.push({ ...pos(at), dagId: typeof id === 'string' ? id : fallbackId, form, inLoop: ctx.loop, ...scheduleOf(s, keywords), startDate: startDateOf(s, keywords), ...dagKwargs(s, keywords) });
   return s.out.dags.length - 1;
+}
+
+/** A DAG's keyword arguments, default_args read through a module-level `default_args = {...}` (the usual way to write it). */
+function dagKwargs(s: State, keywords: Map<string, PyNode>): Pick<PyDag, 'kwargs' | 'exprKwargs'> {
+  const out = kwargsOf(keywords);
+  const named = keywords.get('default_args');
+  const value = named?.type === 'identifier' ? s.literalOf(named) : undefined;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    out.kwargs['default_args'] = redactIfSensitive('default_args', value);
+    out.exprKwargs = out.exprKwargs.filter((k) => k !== 'default_args');
+  }
+  return out;
 }
 
 function dagOfTask(s: State, keywords: Map<string, PyNode>, ctx: Ctx): number | null {

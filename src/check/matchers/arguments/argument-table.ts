@@ -1,5 +1,5 @@
 import type { LiteralValue, PyAnalysis, PyFile, PyTask } from '../../../home/inventory.js';
-import type { Hit, Matcher } from '../../types.js';
+import type { FixIntent, Hit, Matcher } from '../../types.js';
 import {
   airflowAncestors,
   analysed,
@@ -11,6 +11,7 @@ import {
   localClasses,
   rowsIn,
   simple,
+  type ArgumentRow,
   type Hitter,
 } from './table.js';
 
@@ -46,6 +47,9 @@ interface ArgumentParams {
   arguments?: string[];
 }
 
+/** The fix of a renamed or removed keyword argument of the call at the hit. */
+const keyword = (row: ArgumentRow): FixIntent => ({ kind: 'keyword', name: row.old, to: row.new });
+
 /** Builds its lookups once per check, then scans one file at a time. */
 type Scan = (p: ArgumentParams) => (file: PyFile, a: PyAnalysis, hit: Hitter) => void;
 
@@ -54,7 +58,7 @@ const SCANS: Record<ArgumentParams['scope'], Scan> = {
     const table = byOld(rowsIn('dag'));
     return (file, a, hit) => {
       for (const dag of a.dags) {
-        for (const name of argNames(dag)) for (const row of table.get(name) ?? []) hit(row, file, dag, name, { owner: 'DAG' });
+        for (const name of argNames(dag)) for (const row of table.get(name) ?? []) hit(row, file, dag, name, { owner: 'DAG' }, undefined, keyword(row));
       }
     };
   },
@@ -69,12 +73,14 @@ const SCANS: Record<ArgumentParams['scope'], Scan> = {
         for (const name of names) {
           for (const row of table.get(name) ?? []) {
             if (row.classes && !row.classes.some((c) => classes.includes(c))) continue;
-            hit(row, file, task, name, { owner: ownerOf(task) });
+            hit(row, file, task, name, { owner: ownerOf(task) }, undefined, keyword(row));
           }
         }
       }
       for (const dag of a.dags) {
-        for (const name of Object.keys(defaultArgs(dag) ?? {})) for (const row of table.get(name) ?? []) hit(row, file, dag, name, { owner: 'default_args' });
+        for (const name of Object.keys(defaultArgs(dag) ?? {})) {
+          for (const row of table.get(name) ?? []) hit(row, file, dag, name, { owner: 'default_args' }, undefined, { kind: 'default-args-key', name, to: row.new });
+        }
       }
     };
   },
@@ -87,23 +93,27 @@ const SCANS: Record<ArgumentParams['scope'], Scan> = {
       for (const task of a.tasks) {
         // A subclass defined here may take the argument itself; a taskflow task is a PythonOperator.
         if (task.form === 'taskflow' || local.has(task.operator) || !isAirflowName(task.operator) || accepting.has(simple(task.operator))) continue;
-        for (const name of argNames(task)) if (wanted.has(name)) hit(row!, file, task, name, { owner: simple(task.operator), name });
+        for (const name of argNames(task)) if (wanted.has(name)) hit(row!, file, task, name, { owner: simple(task.operator), name }, undefined, { kind: 'keyword', name, to: null });
       }
     };
   },
   value: () => {
     const table = rowsIn('value');
     return (file, a, hit) => {
-      const check = (values: Record<string, LiteralValue> | null, at: { line: number; col: number }) => {
+      const check = (values: Record<string, LiteralValue> | null, at: { line: number; col: number }, inDefaultArgs: boolean) => {
         for (const row of table) {
-          if (values?.[row.argument!] === row.old) hit(row, file, at, `${row.argument}="${row.old}"`, { argument: row.argument!, found: `"${row.old}"`, use: `"${row.new}"` });
+          if (values?.[row.argument!] !== row.old) continue;
+          const fix = { kind: 'value', argument: row.argument!, from: row.old, to: row.new!, inDefaultArgs } as const;
+          hit(row, file, at, `${row.argument}="${row.old}"`, { argument: row.argument!, found: `"${row.old}"`, use: `"${row.new}"` }, undefined, fix);
         }
       };
-      for (const task of a.tasks) check(task.kwargs, task);
-      for (const dag of a.dags) check(defaultArgs(dag), dag);
+      for (const task of a.tasks) check(task.kwargs, task, false);
+      for (const dag of a.dags) check(defaultArgs(dag), dag, true);
       for (const ref of a.references) {
         for (const row of table) {
-          if (ref.name.startsWith('airflow.') && ref.name.endsWith(`.${row.enum}`)) hit(row, file, ref, ref.name, { argument: row.argument!, found: row.enum!, use: row.newEnum! });
+          if (!ref.name.startsWith('airflow.') || !ref.name.endsWith(`.${row.enum}`)) continue;
+          const fix = { kind: 'attribute', from: simple(row.enum!), to: simple(row.newEnum!) } as const;
+          hit(row, file, ref, ref.name, { argument: row.argument!, found: row.enum!, use: row.newEnum! }, undefined, fix);
         }
       }
     };
@@ -115,7 +125,13 @@ const SCANS: Record<ArgumentParams['scope'], Scan> = {
     const table = rowsIn('call').map((row) => ({ row, tail: tail(row.callee!) }));
     return (file, a, hit) => {
       for (const call of a.calls) {
-        for (const { row, tail: t } of table) if (tail(call.callee) === t && call.kwargs.includes(row.old)) hit(row, file, call, `${t}(${row.old}=...)`, { owner: t });
+        for (const { row, tail: t } of table) {
+          if (tail(call.callee) !== t || !call.kwargs.includes(row.old)) continue;
+          // Another class of the same name (airflow.models.Variable) keeps the old keyword until fix moves its import.
+          const cls = row.callee!.slice(0, row.callee!.lastIndexOf('.'));
+          const fix: FixIntent = { kind: 'keyword', name: row.old, to: row.new, ...(call.callee === row.callee ? {} : { ifMovedTo: cls }) };
+          hit(row, file, call, `${t}(${row.old}=...)`, { owner: t }, undefined, fix);
+        }
       }
     };
   },
@@ -124,7 +140,9 @@ const SCANS: Record<ArgumentParams['scope'], Scan> = {
     return (file, a, hit) => {
       for (const dag of a.dags) {
         const text = 'text' in dag.schedule ? dag.schedule.text : '';
-        for (const { row, call, arg } of table) if (call.test(text) && arg.test(text)) hit(row, file, dag, text, { owner: row.class! });
+        for (const { row, call, arg } of table) {
+          if (call.test(text) && arg.test(text)) hit(row, file, dag, text, { owner: row.class! }, undefined, { kind: 'keyword', name: row.old, to: row.new, callee: row.class! });
+        }
       }
     };
   },

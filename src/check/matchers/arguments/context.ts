@@ -1,5 +1,5 @@
 import type { PyContextRead } from '../../../home/inventory.js';
-import type { Hit, Matcher } from '../../types.js';
+import type { FixIntent, Hit, Matcher } from '../../types.js';
 import { analysed, hitter, rowsIn, type ArgumentRow } from './table.js';
 
 // Task-context variables that Airflow renamed or removed, wherever a file reads them: the
@@ -24,7 +24,18 @@ function rowFor(key: string, names: Map<string, ArgumentRow>): ArgumentRow | und
   return names.get(key) ?? (dot > 0 ? names.get(key.slice(0, dot)) : undefined);
 }
 
-export const contextTable: Matcher = (inv, ctx) => {
+// Reads whose key a fix can rename in place: a lookup's string or a template's name. A parameter
+// would need its uses renamed too, and f-strings and .format() name the key in more than one place.
+const FIXABLE_VIA = new Set<PyContextRead['via']>(['subscript', 'get', 'template']);
+
+export const contextTable: Matcher = (inv, ctx, raw) => {
+  /** The rule's fixes: key -> what replaces it (in templates, an expression such as `data_interval_end | ds`). */
+  const fixes = (raw as { fixes?: Record<string, string> }).fixes ?? {};
+  const fixOf = (read: PyContextRead): FixIntent | undefined => {
+    const to = fixes[read.key];
+    if (!to || !FIXABLE_VIA.has(read.via) || (read.via !== 'template' && !/^\w+$/.test(to))) return undefined;
+    return { kind: 'context', key: read.key, to, via: read.via as 'subscript' | 'get' | 'template' };
+  };
   const hits: Hit[] = [];
   const hit = hitter(ctx, hits);
   const table = rowsIn('context');
@@ -34,7 +45,7 @@ export const contextTable: Matcher = (inv, ctx) => {
     const a = file.analysis;
     for (const read of a.contextReads) {
       const row = rowFor(read.key, names);
-      if (row) hit(row, file, read, read.key, { where: WHERE[read.via](read.key) });
+      if (row) hit(row, file, read, read.key, { where: WHERE[read.via](read.key) }, undefined, fixOf(read));
     }
     for (const s of a.subscripts) {
       const row = keyed.get(s.object);

@@ -23,7 +23,7 @@ export const signatureTable: Matcher = (inv, ctx, raw) => {
           for (const { row } of table) {
             if (d !== row.old && !(isAirflowName(d) && simple(d) === simple(row.old))) continue;
             const cls = methods?.get(fn);
-            hit(row, file, fn, `@${d}`, { owner: cls ? `${cls}.${fn.name}` : fn.name });
+            hit(row, file, fn, `@${d}`, { owner: cls ? `${cls}.${fn.name}` : fn.name }, undefined, { kind: 'decorator', name: simple(d) });
           }
         }
       }

@@ -1,6 +1,6 @@
 import type { Inventory, LiteralValue, PyAnalysis, PyDag, PyFile, PyFunction } from '../../../home/inventory.js';
 import { dataTable } from '../../../refdata/data.js';
-import type { CheckContext, Hit, Severity } from '../../types.js';
+import type { CheckContext, FixIntent, Hit, Severity } from '../../types.js';
 
 // The rows of rules/data/arguments.json (from arguments-changes.yml) and what every ARG matcher
 // shares: the severity a row has on the way to the target, its message variables, and the
@@ -80,17 +80,18 @@ export type Hitter<R extends Change = ArgumentRow> = (
   text: string,
   vars: Record<string, string>,
   severity?: Severity,
+  fix?: FixIntent,
 ) => void;
 
 /** Hits for table rows, with the severity each row has on the way to the target (a hit may lower it). */
 export function hitter<R extends Change = ArgumentRow>(ctx: CheckContext, hits: Hit[]): Hitter<R> {
   const judged = new Map<R, Severity | null>();
-  return (row, file, at, text, vars, lower) => {
+  return (row, file, at, text, vars, lower, fix) => {
     let severity = judged.get(row);
     if (severity === undefined) judged.set(row, (severity = severityOf(row, ctx)));
     if (!severity) return;
     const s = lower === 'warning' && severity === 'error' ? lower : severity;
-    hits.push({ file: file.path, line: at.line, col: at.col, text, severity: s, vars: { ...rowVars(row, s, ctx), ...vars } });
+    hits.push({ file: file.path, line: at.line, col: at.col, text, severity: s, vars: { ...rowVars(row, s, ctx), ...vars }, ...(fix ? { fix } : {}) });
   };
 }
 
