@@ -152,8 +152,10 @@ function vars(t: Table, name: string, row: ImportRow, isModule: boolean, ctx: Ch
   if (last && !home.path) then = `, which Airflow ${last.since} removed${last.note ? ` (${last.note.replace(/\.$/, '')})` : ''}`;
   else if (last) then = `, which Airflow ${last.since} moved to ${home.path}`;
   const target = home.path;
-  // A module moved as a whole, or a pattern row, does not say where each of its names went.
-  const exact = !isModule && ![row, ...home.later].some((r) => r.pattern);
+  // A module moved as a whole, or a pattern row over names (airflow.contrib.*), does not say where
+  // each of its names went; a pattern over modules for one name (airflow.models.**.Param) does.
+  const named = (r: ImportRow) => !r.pattern || (!r.old.split('.').pop()!.includes('*') && !(r.new ?? '*').includes('*'));
+  const exact = !isModule && [row, ...home.later].every(named);
   const replacement = exact && target && IMPORTABLE.test(target) ? target : null;
   const v = {
     old: name,
