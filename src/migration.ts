@@ -1,14 +1,11 @@
-import { resolve } from 'node:path';
 import { clock } from './clock.js';
 import { UsageError } from './exit.js';
 import { scanHome } from './home/scan.js';
-import { loadCatalog } from './check/catalog.js';
-import { check } from './check/engine.js';
-import { loadProject } from './check/project.js';
 import { sizeEnvironment } from './sizing/sizing.js';
 import { defaultRegion, knownRegions } from './sizing/table.js';
 import { readBucketState, s3Client } from './aws/s3-state.js';
 import { buildArtifacts, PLUGINS_KEY, REQUIREMENTS_KEY } from './plan/artifacts.js';
+import { checkForPlan } from './plan/fixed.js';
 import { STARTUP_KEY } from './plan/startup.js';
 import { buildPlan, desiredEnvironment, type Plan, type PlanSettings } from './plan/plan.js';
 import { readSecretsState, secretsManagerClient } from './aws/secrets-manager.js';
@@ -76,10 +73,11 @@ export async function makePlan(r: PlanRequest): Promise<Plan> {
   const secretsRequest = r.envFileSecrets ? withEnvFileSource(r.settings.secrets ?? null, r.envFile, inventory) : (r.settings.secrets ?? null);
   const settings: PlanSettings = { ...r.settings, ...(secretsRequest ? { secrets: secretsRequest } : {}) };
   const now = clock(aws.env);
-  const { findings } = check(inventory, loadCatalog(), { target, project: loadProject(resolve(r.homePath)), now });
+  // With --fix, the code as it will be uploaded: checked, sized and planned after the fixes.
+  const checked = checkForPlan(inventory, r.homePath, { target, now, fix: settings.fix });
   // Sizing is priced only for display elsewhere: any region in the table will do for the counts.
-  const sizing = sizeEnvironment(inventory, { target, region: knownRegions().includes(region) ? region : defaultRegion(), ...(settings.environmentClass ? { environmentClass: settings.environmentClass } : {}) });
-  const artifacts = await buildArtifacts(inventory, target, dagsPrefix);
+  const sizing = sizeEnvironment(checked.inventory, { target, region: knownRegions().includes(region) ? region : defaultRegion(), ...(settings.environmentClass ? { environmentClass: settings.environmentClass } : {}) });
+  const artifacts = await buildArtifacts(inventory, target, dagsPrefix, checked.fixed);
   const credentials = profileCredentials(aws.profile);
   const s3 = s3Client({ region, endpoint: endpointFor(aws, 'S3'), credentials });
   const mwaa = mwaaClient({ region, endpoint: endpointFor(aws, 'MWAA'), credentials });
@@ -96,7 +94,7 @@ export async function makePlan(r: PlanRequest): Promise<Plan> {
       }),
       settings.secrets ? planSecretsPart(settings.secrets, target, context, sm).then((r) => r.part) : undefined,
     ]);
-    const plan = buildPlan({ inventory, findings, sizing, settings, artifacts, bucket, environment, now, ...(secrets ? { secrets } : {}) });
+    const plan = buildPlan({ inventory: checked.inventory, findings: checked.findings, sizing, settings, artifacts, bucket, environment, now, ...(secrets ? { secrets } : {}) });
     if (!r.preflight) return plan;
     // IAM and EC2 are read by the preflight alone: their SDKs load only when it runs.
     const [{ preflight }, { IAMClient }, { EC2Client }] = await Promise.all([import('./aws/preflight.js'), import('@aws-sdk/client-iam'), import('@aws-sdk/client-ec2')]);

@@ -15,7 +15,8 @@ import { MWAAServiceException, type Environment, type MWAAClient } from '@aws-sd
 import pLimit from 'p-limit';
 import { UsageError } from '../exit.js';
 import { scanHome } from '../home/scan.js';
-import { buildArtifacts, type Artifacts, type ObjectArtifact } from '../plan/artifacts.js';
+import { buildArtifacts, type Artifacts, type DagObject } from '../plan/artifacts.js';
+import { checkForPlan } from '../plan/fixed.js';
 import { pinnable, type Action, type Plan } from '../plan/plan.js';
 import { environmentDrift, updateInput, type Drift } from '../plan/drift.js';
 import { startupObject } from '../plan/startup.js';
@@ -70,18 +71,22 @@ const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '')
 const stale = (why: string) => new UsageError(`plan is stale: ${why}; make a new plan`);
 const putsOf = (plan: Plan) => plan.actions.filter((a): a is Put => a.kind === 'put-object');
 
-/** Every object of the artifacts, with the bytes of those built here (DAG files are read as they upload). */
-const uploadable = (built: Artifacts): (ObjectArtifact & { bytes?: Uint8Array })[] => [...built.dags, ...(built.plugins ? [built.plugins] : []), ...(built.requirements ? [built.requirements] : []), ...(built.startup ? [startupObject(built.startup)] : [])];
+/** Every object of the artifacts, with the bytes of those built here (DAG files are read as they upload, unless fixed). */
+const uploadable = (built: Artifacts): DagObject[] => [...built.dags, ...(built.plugins ? [built.plugins] : []), ...(built.requirements ? [built.requirements] : []), ...(built.startup ? [startupObject(built.startup)] : [])];
 
 /** Rebuilds the artifacts from the home and refuses when they are not what the plan was made from. */
 export async function freshArtifacts(plan: Plan): Promise<Artifacts> {
-  const { home, target, dagsPrefix } = plan.inputs;
-  // Hashes only: nothing here needs the analysis. The scan's digest cache (keyed by path, size and
-  // mtime, as `aws s3 sync` compares) spares reading unchanged files, and every upload checks the
-  // MD5 of the bytes it sends, so a file edited since cannot reach the bucket unnoticed.
-  const inventory = await scanHome(home, { analyze: false });
-  // The startup script comes from the code's analysis, which this scan skips: the plan holds its text.
-  const built = { ...(await buildArtifacts(inventory, target, dagsPrefix)), startup: plan.startupScript };
+  const { home, target, dagsPrefix, fix } = plan.inputs;
+  // Hashes only, without --fix: nothing else needs the analysis. The scan's digest cache (keyed by
+  // path, size and mtime, as `aws s3 sync` compares) spares reading unchanged files, and every
+  // upload checks the MD5 of the bytes it sends, so a file edited since cannot reach the bucket unnoticed.
+  // With --fix the fixes are made again as plan made them (the plan holds no code), and their
+  // bytes must have the planned MD5s like any other object's.
+  const inventory = await scanHome(home, fix ? { envFile: plan.inputs.envFile, airflowVersion: fix.airflowVersion } : { analyze: false });
+  // The date moves findings (CODE023), never a fix.
+  const fixed = fix ? checkForPlan(inventory, home, { target, now: new Date(), fix }).fixed : null;
+  // The startup script comes from the code's analysis, which the hashing scan skips: the plan holds its text.
+  const built = { ...(await buildArtifacts(inventory, target, dagsPrefix, fixed)), startup: plan.startupScript };
   const files = new Map(built.fingerprints.map((f) => [f.path, f.sha256]));
   const changed = plan.inputs.files.filter((f) => files.get(f.path) !== f.sha256).map((f) => f.path);
   const known = new Set(plan.inputs.files.map((f) => f.path));

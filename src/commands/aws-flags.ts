@@ -81,7 +81,13 @@ export const PLAN_OPTIONS = {
   ...SECRETS_SOURCE_OPTIONS,
 } satisfies Options;
 
-type PlanValues = Values<typeof PLAN_OPTIONS>;
+/** plan and migrate upload the fixed code with these (preflight, which uploads nothing, takes neither). */
+export const FIX_OPTIONS = {
+  fix: { type: 'boolean' },
+  'unsafe-fixes': { type: 'boolean' },
+} satisfies Options;
+
+type PlanValues = Values<typeof PLAN_OPTIONS> & Partial<Values<typeof FIX_OPTIONS>>;
 
 export function required(command: string, flag: string, value: string | undefined, shape: RegExp, example: string): string {
   if (value === undefined) throw new UsageError(`${command} needs --${flag} (e.g. --${flag} ${example})`);
@@ -119,6 +125,7 @@ function networkFlags(values: PlanValues): Pick<PlanSettings, 'subnetIds' | 'sec
 
 /** What plan and migrate are asked to do, every flag checked before the (possibly long) scan. */
 export function planRequest(command: string, values: PlanValues, positionals: string[], env: CliIO['env']): PlanRequest {
+  if (values['unsafe-fixes'] && !values.fix) throw new UsageError('--unsafe-fixes goes with --fix');
   // Every missing flag at once, rather than one per run.
   const missing = (['name', 'bucket', 'execution-role-arn', 'subnet-ids', 'security-group-ids'] as const).filter((f) => values[f] === undefined);
   if (missing.length > 1) throw new UsageError(`${command} needs ${missing.map((f) => `--${f}`).join(', ')} (see mwaa-migrate ${command} --help)`);
@@ -145,6 +152,7 @@ export function planRequest(command: string, values: PlanValues, positionals: st
     tags,
     delete: Boolean(values.delete),
     ...(values.unpaused ? { unpaused: true } : {}),
+    ...(values.fix ? { fix: { unsafe: Boolean(values['unsafe-fixes']), ...(airflowVersion !== undefined ? { airflowVersion } : {}) } } : {}),
     ...(secrets ? { secrets } : {}),
     ...(values['env-file'] !== undefined ? { envFile: values['env-file'] } : {}),
   };

@@ -109,12 +109,15 @@ Plan options (also --target-version, --region, --env-file, --airflow-version, --
   --no-preflight           skip the read-only checks of the bucket, role and network
   --unpaused               create DAGs unpaused (default: paused, so that catchup DAGs do not
                            backfill while the old scheduler still runs them; see rule CODE023)
+  --fix                    upload the DAG and plugin files with fix's safe fixes applied, and add
+                           the provider packages the fixed imports need to requirements.txt
+  --unsafe-fixes           with --fix: the unsafe fixes too
   --endpoint-url URL       endpoint for every AWS service (default $AWS_ENDPOINT_URL_<SERVICE>,
                            then $AWS_ENDPOINT_URL, else AWS's)
   --mwaa-endpoint-url URL  MWAA's alone (for emulators without MWAA)
   --profile NAME           AWS profile for credentials (default: $AWS_PROFILE, else the default chain)
 
-Preflight options (every plan option but --out, --delete and --no-preflight):
+Preflight options (every plan option but --out, --delete, --no-preflight, --fix, --unsafe-fixes):
   --json                   print the checks as JSON (id, area, status, title, detail, fix)
   Exit code 1 when a check fails, 0 otherwise (warnings and unknowns too).
 

@@ -7,7 +7,7 @@ import { hasChanges, type Plan } from '../plan/plan.js';
 import { renderPlanText } from '../plan/render.js';
 import { parse, type Options } from './args.js';
 import { APPLY_OPTIONS, allowed, applyFlags, runApply } from './apply.js';
-import { PLAN_OPTIONS, planRequest } from './aws-flags.js';
+import { FIX_OPTIONS, PLAN_OPTIONS, planRequest } from './aws-flags.js';
 import { printUsage } from './help.js';
 import { canAsk, type CliIO } from './io.js';
 import { writePlan } from './plan.js';
@@ -16,6 +16,7 @@ import { writePlan } from './plan.js';
 
 const MIGRATE_OPTIONS = {
   ...PLAN_OPTIONS,
+  ...FIX_OPTIONS,
   ...APPLY_OPTIONS,
   out: { type: 'string' },
   yes: { type: 'boolean' },

@@ -3,7 +3,7 @@ import { writePlanFile } from '../plan/file.js';
 import { hasChanges, refusals, type Plan } from '../plan/plan.js';
 import { renderPlanText } from '../plan/render.js';
 import { parse } from './args.js';
-import { PLAN_OPTIONS, planRequest } from './aws-flags.js';
+import { FIX_OPTIONS, PLAN_OPTIONS, planRequest } from './aws-flags.js';
 import { printUsage } from './help.js';
 import type { CliIO } from './io.js';
 
@@ -17,7 +17,7 @@ export function writePlan(plan: Plan, file: string, io: CliIO): void {
 }
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, PLAN_OPTIONS, 'plan');
+  const { values, positionals } = parse(args, { ...PLAN_OPTIONS, ...FIX_OPTIONS }, 'plan');
   if (values.help) return printUsage(io, 'plan');
   const request = planRequest('plan', values, positionals, io.env);
   // The AWS SDK loads once the flags are known to be right.

@@ -8,7 +8,8 @@ import type { Inventory, Requirement } from '../home/inventory.js';
 import { wrappingFolder } from '../home/plugins.js';
 import { redactUrlCredentials } from '../home/secrets.js';
 import { walkFolder } from '../home/walk.js';
-import { startupPlan, type StartupPlan } from './startup.js';
+import { GENERATED, startupPlan, type StartupPlan } from './startup.js';
+import type { AddedRequirement, FixedCode, FixSummary } from './fixed.js';
 import { constraintsUrl } from '../refdata/mwaa.js';
 
 // What plan puts in the bucket, built deterministically from the scanned home: the same home
@@ -25,6 +26,8 @@ export interface ObjectArtifact {
   size: number;
   /** Hex MD5: what S3 answers as the ETag of a single-part upload. */
   md5: string;
+  /** With --fix, when the object holds fixed code: what the fixes changed. */
+  fixes?: FixSummary;
 }
 
 export interface FileFingerprint {
@@ -35,6 +38,9 @@ export interface FileFingerprint {
 export interface BuiltArtifact extends ObjectArtifact {
   bytes: Uint8Array;
 }
+
+/** A DAG object: its bytes are read as it uploads, but for a fixed file's, made here. */
+export type DagObject = ObjectArtifact & { bytes?: Uint8Array };
 
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 export const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
@@ -73,9 +79,9 @@ const isIgnoreFile = (rel: string) => /(^|\/)\.airflowignore$/.test(rel);
  * them. Files .airflowignore hides stay home unless a checked file imports them (a helper folder
  * the scheduler skips still runs on the workers), and the .airflowignore files go too, so MWAA's
  * scheduler skips what the old one did. The scan already listed and hashed the Python files:
- * only the others are read here.
+ * only the others are read here. A fixed file goes as fixed; its fingerprint stays the home's.
  */
-export async function dagObjects(inv: Inventory, prefix: string): Promise<{ objects: ObjectArtifact[]; fingerprints: FileFingerprint[] }> {
+export async function dagObjects(inv: Inventory, prefix: string, fixed: FixedCode | null = null): Promise<{ objects: DagObject[]; fingerprints: FileFingerprint[] }> {
   const folder = inv.dagFolder.path;
   const under = (path: string) => (folder === '.' ? path : path.slice(folder.length + 1));
   const listed = [
@@ -91,7 +97,11 @@ export async function dagObjects(inv: Inventory, prefix: string): Promise<{ obje
   );
   files.sort((a, b) => byPath(a.rel, b.rel));
   return {
-    objects: files.map((f) => ({ key: `${prefix}/${f.rel}`, source: f.path, size: f.size, md5: f.md5 })),
+    objects: files.map((f) => {
+      const fix = fixed?.files.get(f.path);
+      const key = `${prefix}/${f.rel}`;
+      return fix ? { key, source: f.path, size: fix.size, md5: fix.md5, fixes: fix.summary, bytes: fix.bytes } : { key, source: f.path, size: f.size, md5: f.md5 };
+    }),
     fingerprints: files.map((f) => ({ path: f.path, sha256: f.sha256 })),
   };
 }
@@ -127,24 +137,36 @@ export interface PluginsZip extends BuiltArtifact {
 }
 
 /**
- * plugins.zip from the contents of the plugins folder (no wrapping folder); else the home's own
- * plugins.zip as it is; null when there is neither. A plugins.zip inside the folder is what MWAA
- * unpacks into it, so it is not zipped again.
+ * plugins.zip from the contents of the plugins folder (no wrapping folder), the fixed files as
+ * fixed; else the home's own plugins.zip as it is; null when there is neither. A plugins.zip
+ * inside the folder is what MWAA unpacks into it, so it is not zipped again.
  */
-export async function pluginsZip(inv: Inventory): Promise<PluginsZip | null> {
+export async function pluginsZip(inv: Inventory, fixed: FixedCode | null = null): Promise<PluginsZip | null> {
   const files = inv.plugins.folder === null ? [] : await readFolder(inv, inv.plugins.folder, (rel) => !isJunk(rel) && !isIgnoreFile(rel) && rel !== PLUGINS_KEY);
   if (files.length === 0) return inv.plugins.zip ? zipAsFound(inv, inv.plugins.zip.path, inv.plugins.zip.entries) : null;
-  const bytes = buildZip(Object.fromEntries(files.map((f) => [f.rel, f.bytes])));
+  const fixOf = (f: { shown: string }) => fixed?.files.get(f.shown);
+  const bytes = buildZip(Object.fromEntries(files.map((f) => [f.rel, fixOf(f)?.bytes ?? f.bytes])));
+  const fixes = files.flatMap((f) => (fixOf(f) ? [{ path: f.shown, summary: fixOf(f)!.summary }] : []));
   const entries = files.map((f) => f.rel);
   return {
     key: PLUGINS_KEY,
     source: inv.plugins.folder!,
     size: bytes.length,
     md5: md5(bytes),
+    ...(fixes.length ? { fixes: mergedSummary(fixes) } : {}),
     bytes,
     entries,
     layoutProblems: pluginsLayoutProblems(entries),
     fingerprints: files.map((f) => ({ path: f.shown, sha256: sha256(f.bytes) })),
+  };
+}
+
+/** The fixes of the files in one object. */
+function mergedSummary(files: { path: string; summary: FixSummary }[]): FixSummary {
+  return {
+    count: files.reduce((n, f) => n + f.summary.count, 0),
+    rules: [...new Set(files.flatMap((f) => f.summary.rules))].sort(),
+    files: files.map((f) => f.path),
   };
 }
 
@@ -181,9 +203,10 @@ function cleanLine(r: Requirement): { line: string } | { dropped: string } {
 
 /**
  * requirements.txt for MWAA: the target's constraint line first, includes inlined, Airflow pins
- * and credentials dropped. `original` is the top requirements file as read (for the diff only).
+ * and credentials dropped, then the providers the fixed code needs (`added`, unpinned: the
+ * constraints pin them). `original` is the top requirements file as read (for the diff only).
  */
-export function cleanRequirements(inv: Inventory, target: string, original: string): CleanRequirements {
+export function cleanRequirements(inv: Inventory, target: string, original: string, added: AddedRequirement[] = []): CleanRequirements {
   const lines = [`--constraint "${constraintUrl(target)}"`];
   const notes: string[] = [];
   for (const r of inv.requirements.requirements) {
@@ -191,27 +214,35 @@ export function cleanRequirements(inv: Inventory, target: string, original: stri
     if ('line' in out) lines.push(out.line);
     else notes.push(out.dropped);
   }
+  for (const a of added) {
+    lines.push(a.name);
+    notes.push(`${REQUIREMENTS_KEY}: ${a.name} added: ${a.why}`);
+  }
   const text = `${lines.join('\n')}\n`;
   const before = redactUrlCredentials(original);
   const diff = createTwoFilesPatch(`a/${REQUIREMENTS_KEY}`, `b/${REQUIREMENTS_KEY}`, before.endsWith('\n') || before === '' ? before : `${before}\n`, text, 'original', 'for MWAA');
   return { text, notes, diff };
 }
 
-/** The cleaned requirements.txt as an object, or null when the home has none. */
-export async function requirementsObject(inv: Inventory, target: string): Promise<{ artifact: BuiltArtifact; clean: CleanRequirements; fingerprints: FileFingerprint[] } | null> {
+/** The cleaned requirements.txt as an object; null when the home has none and the fixed code adds nothing. */
+export async function requirementsObject(
+  inv: Inventory,
+  target: string,
+  added: AddedRequirement[] = [],
+): Promise<{ artifact: BuiltArtifact; clean: CleanRequirements; fingerprints: FileFingerprint[] } | null> {
   const [root, ...included] = inv.requirements.files;
-  if (root === undefined) return null;
+  if (root === undefined && added.length === 0) return null;
   const read = (f: string) => readInput(inv, f);
-  const original = await read(root);
-  const clean = cleanRequirements(inv, target, original.toString('utf8'));
+  const original = root === undefined ? Buffer.alloc(0) : await read(root);
+  const clean = cleanRequirements(inv, target, original.toString('utf8'), added);
   const bytes = new TextEncoder().encode(clean.text);
-  const fingerprints = [{ path: root, sha256: sha256(original) }];
+  const fingerprints = root === undefined ? [] : [{ path: root, sha256: sha256(original) }];
   for (const f of included) fingerprints.push({ path: f, sha256: sha256(await read(f)) });
-  return { artifact: { key: REQUIREMENTS_KEY, source: posix.normalize(root), size: bytes.length, md5: md5(bytes), bytes }, clean, fingerprints };
+  return { artifact: { key: REQUIREMENTS_KEY, source: root === undefined ? GENERATED : posix.normalize(root), size: bytes.length, md5: md5(bytes), bytes }, clean, fingerprints };
 }
 
 export interface Artifacts {
-  dags: ObjectArtifact[];
+  dags: DagObject[];
   plugins: PluginsZip | null;
   requirements: BuiltArtifact | null;
   /** startup.sh exporting the old host's environment variables the code reads; null when none. */
@@ -222,11 +253,11 @@ export interface Artifacts {
   requirementsDiff: string | null;
 }
 
-/** Everything plan would upload, read from the home once. */
-export async function buildArtifacts(inv: Inventory, target: string, dagsPrefix: string): Promise<Artifacts> {
-  const dags = await dagObjects(inv, dagsPrefix);
-  const plugins = await pluginsZip(inv);
-  const requirements = await requirementsObject(inv, target);
+/** Everything plan would upload, read from the home once; with --fix, the code as `fixed` has it. */
+export async function buildArtifacts(inv: Inventory, target: string, dagsPrefix: string, fixed: FixedCode | null = null): Promise<Artifacts> {
+  const dags = await dagObjects(inv, dagsPrefix, fixed);
+  const plugins = await pluginsZip(inv, fixed);
+  const requirements = await requirementsObject(inv, target, fixed?.requirements);
   const cfg = inv.config.file === null ? [] : [{ path: inv.config.file, sha256: sha256(await readInput(inv, inv.config.file)) }];
   return {
     dags: dags.objects,

@@ -14,6 +14,7 @@ import { firstRun, pausedOption, type FirstRun } from './first-run.js';
 import { refusedRouteLine, versionRoute } from './version-route.js';
 import { startupObject, type StartupPlan } from './startup.js';
 import type { SecretsPart, SecretsRequest } from '../secrets/step.js';
+import type { FixSettings, FixSummary } from './fixed.js';
 
 // The Plan: what apply would do to move one home to MWAA, as one plain, versioned value
 // (schema/plan.schema.json). Built by a pure function from the scanned home, its findings, the
@@ -75,6 +76,8 @@ export type Action =
       change: 'create' | 'update' | 'unchanged';
       /** For unchanged plugins.zip, requirements.txt and startup.sh: the version the environment will pin. */
       versionId?: string;
+      /** With --fix, when the object holds fixed code: what the fixes changed (md5 is of the fixed bytes). */
+      fixes?: FixSummary;
     }
   | { kind: 'delete-object'; key: string; size: number; change: 'delete' }
   | { kind: 'create-environment'; change: 'create'; input: CreateEnvironmentInput }
@@ -110,6 +113,8 @@ export interface Plan {
     dagsPrefix: string;
     /** The --env-file the home was read with: apply reads the metadata DB settings through it again. */
     envFile?: string;
+    /** With --fix: how the fixed code was made, for apply to make the same bytes again. */
+    fix?: FixSettings;
     /** sha256 of every file the artifacts are made from. */
     files: FileFingerprint[];
     /** sha256 over the rule check's findings (rule, place, matched text). */
@@ -153,6 +158,8 @@ export interface PlanSettings {
   envFile?: string;
   /** --unpaused: create the DAGs unpaused (core.dags_are_paused_at_creation False). */
   unpaused?: boolean;
+  /** --fix: upload the fixed DAG and plugin files. */
+  fix?: FixSettings;
 }
 
 /** What buildArtifacts makes, less the bytes. */
@@ -244,7 +251,17 @@ function putObject(what: Put['what'], a: ObjectArtifact, remote: Map<string, Rem
   const pinned = what !== 'dag';
   // An unversioned copy of a pinned object must be written again to get a version MWAA can pin.
   const change = !held ? 'create' : held.etag === a.md5 && (!pinned || pinnable(held.versionId)) ? 'unchanged' : 'update';
-  return { kind: 'put-object', what, key: a.key, source: a.source, size: a.size, md5: a.md5, change, ...(change === 'unchanged' && pinned ? { versionId: held!.versionId! } : {}) };
+  return {
+    kind: 'put-object',
+    what,
+    key: a.key,
+    source: a.source,
+    size: a.size,
+    md5: a.md5,
+    change,
+    ...(change === 'unchanged' && pinned ? { versionId: held!.versionId! } : {}),
+    ...(a.fixes ? { fixes: a.fixes } : {}),
+  };
 }
 
 /** The versions the environment would pin: those already in the bucket, or NEW_UPLOAD for what apply will write. */
@@ -323,6 +340,7 @@ export function buildPlan({ inventory, findings, sizing, settings: s, artifacts,
       bucket: s.bucket,
       dagsPrefix: s.dagsPrefix,
       ...(s.envFile !== undefined ? { envFile: s.envFile } : {}),
+      ...(s.fix ? { fix: s.fix } : {}),
       files: [...artifacts.fingerprints].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
       findings: findingsFingerprint(findings),
     },

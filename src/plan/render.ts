@@ -18,6 +18,21 @@ function bucketLine(a: Action): string | null {
   return null;
 }
 
+const fixCount = (n: number) => `${n} fix${n === 1 ? '' : 'es'}`;
+
+/** plan --fix: every object holding fixed code, changed or not, and what the fixes leave alone. */
+function fixLines(plan: Plan): string[] {
+  const fixed = plan.actions.filter((a): a is Put => a.kind === 'put-object' && a.fixes !== undefined);
+  const total = fixed.reduce((n, a) => n + a.fixes!.count, 0);
+  const kind = plan.inputs.fix!.unsafe ? 'safe and unsafe fixes' : 'safe fixes';
+  const head = fixed.length ? `${fixCount(total)} in ${fixed.length} object${fixed.length === 1 ? '' : 's'}, uploaded in place of the home's files:` : 'nothing to fix; the files go as they are.';
+  return [
+    `Fixed code (--fix, ${kind}): ${head}`,
+    ...fixed.map(({ key, fixes: f }) => `  ${key}: ${fixCount(f!.count)}${f!.rules.length ? ` (${f!.rules.join(', ')})` : ''}${f!.files ? ` in ${f!.files.join(', ')}` : ''}`),
+    '  airflow.cfg is not touched (MWAA does not read it): renamed options go under their new names in AirflowConfigurationOptions.',
+  ];
+}
+
 export function renderPlanText(plan: Plan): string {
   const out = [`mwaa-migrate plan: ${plan.inputs.home} -> MWAA Airflow ${plan.inputs.target} in ${plan.inputs.region}`, ''];
   out.push(...plan.actions.map(bucketLine).filter((l): l is string => l !== null), '');
@@ -26,10 +41,12 @@ export function renderPlanText(plan: Plan): string {
   const deletes = plan.actions.filter((a) => a.kind === 'delete-object');
   const n = (c: Change) => dags.filter((a) => a.change === c).length;
   out.push(`DAG objects under ${plan.inputs.dagsPrefix}/: ${n('create')} new, ${n('update')} changed, ${n('unchanged')} unchanged, ${deletes.length} deleted`);
-  for (const a of [...dags, ...deletes]) if (a.change !== 'unchanged') out.push(`  ${MARK[a.change]} ${a.key}`);
+  const isFixed = (a: Action) => a.kind === 'put-object' && a.fixes !== undefined;
+  for (const a of [...dags, ...deletes]) if (a.change !== 'unchanged') out.push(`  ${MARK[a.change]} ${a.key}${isFixed(a) ? ' (fixed)' : ''}`);
   for (const a of plan.actions) {
-    if (a.kind === 'put-object' && a.what !== 'dag') out.push(`${MARK[a.change]} ${a.key}: ${WORD[a.change]} (${a.size} bytes)`);
+    if (a.kind === 'put-object' && a.what !== 'dag') out.push(`${MARK[a.change]} ${a.key}: ${WORD[a.change]} (${a.size} bytes${isFixed(a) ? ', fixed' : ''})`);
   }
+  if (plan.inputs.fix) out.push('', ...fixLines(plan));
 
   const update = plan.actions.find((a) => a.kind === 'update-environment');
   if (update) {

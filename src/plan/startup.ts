@@ -43,8 +43,11 @@ export function startupPlan(inv: Inventory, target: string): StartupPlan | null 
   };
 }
 
+/** The `source` of an object made by the tool, not from one file of the home. */
+export const GENERATED = '(generated)';
+
 /** The script as the object apply uploads: its bytes, size and MD5 (S3's ETag). */
 export function startupObject(plan: StartupPlan): { key: string; source: string; size: number; md5: string; bytes: Uint8Array } {
   const bytes = new TextEncoder().encode(plan.text);
-  return { key: plan.key, source: '(generated)', size: bytes.length, md5: createHash('md5').update(bytes).digest('hex'), bytes };
+  return { key: plan.key, source: GENERATED, size: bytes.length, md5: createHash('md5').update(bytes).digest('hex'), bytes };
 }

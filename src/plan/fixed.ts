@@ -1,0 +1,127 @@
+import { resolve } from 'node:path';
+import { loadCatalog, type Catalog } from '../check/catalog.js';
+import { check, type CheckOptions } from '../check/engine.js';
+import { loadProject } from '../check/project.js';
+import type { Finding } from '../check/types.js';
+import { planFixes, type FileFix } from '../fix/home.js';
+import type { Inventory, PyFile } from '../home/inventory.js';
+import { findPlugins } from '../home/plugins.js';
+import { requirementAt } from '../home/requirements.js';
+import { fileFacts } from '../python/file.js';
+import { REQUIREMENTS_KEY } from './artifacts.js';
+
+// plan --fix: the DAG and plugin files as `fix` leaves them. The fixed texts are analysed again,
+// so the plan checks the code it uploads and learns which provider packages its new imports need.
+// Deterministic in the home and the settings: apply makes the fixes again and must get the same bytes.
+
+/** How the fixed files were made; the plan records it so that apply makes the same bytes again. */
+export interface FixSettings {
+  /** --unsafe-fixes: the fixes that may shift what the code means, too. */
+  unsafe: boolean;
+  /** --airflow-version, when the home was read with it (the checks, and so the fixes, depend on it). */
+  airflowVersion?: string;
+}
+
+/** What the fixes changed in one uploaded object. */
+export interface FixSummary {
+  count: number;
+  /** The rules whose findings the fixes resolve. */
+  rules: string[];
+  /** For plugins.zip: the fixed files inside it. */
+  files?: string[];
+}
+
+export interface FixedFile {
+  bytes: Uint8Array;
+  size: number;
+  md5: string;
+  summary: FixSummary;
+}
+
+/** A provider package the fixed code needs that neither requirements.txt nor MWAA's image provides. */
+export interface AddedRequirement {
+  name: string;
+  why: string;
+}
+
+export interface FixedCode {
+  /** By the file's path in the inventory. */
+  files: Map<string, FixedFile>;
+  requirements: AddedRequirement[];
+}
+
+export interface CheckedHome {
+  /** The home as it will run on MWAA: with --fix, the fixed files analysed again and the added requirements listed. */
+  inventory: Inventory;
+  findings: Finding[];
+  fixed: FixedCode | null;
+}
+
+export interface CheckSettings {
+  target: string;
+  now: Date;
+  fix?: FixSettings;
+}
+
+/** The rule check plan makes; with --fix, of the code after the fixes. */
+export function checkForPlan(inv: Inventory, homePath: string, s: CheckSettings): CheckedHome {
+  const catalog = loadCatalog();
+  const options: CheckOptions = { target: s.target, project: loadProject(resolve(homePath)), now: s.now };
+  if (!s.fix) return { inventory: inv, findings: check(inv, catalog, options).findings, fixed: null };
+  const before = check(inv, catalog, { ...options, replacements: true }).findings;
+  const fixes = planFixes(inv, before, catalog, homePath, { unsafe: s.fix.unsafe }).files;
+  const reanalysed = new Map(fixes.map((f) => [f.path, fixedPyFile(inv, f)]));
+  const swap = (files: PyFile[]) => files.map((f) => reanalysed.get(f.path) ?? f);
+  const written = (files: PyFile[]) => files.flatMap((f) => (reanalysed.has(f.path) ? [importsWritten(f, reanalysed.get(f.path)!)] : []));
+  const fixed = withFiles(inv, swap(inv.dagFiles), swap(inv.plugins.files));
+  const added = neededProviders(withFiles(fixed, written(inv.dagFiles), written(inv.plugins.files)), catalog, options);
+  // Listed where the home lists its own, so the check below judges requirements.txt as uploaded.
+  const root = inv.requirements.files[0] ?? REQUIREMENTS_KEY;
+  const requirements = [...inv.requirements.requirements, ...added.map((a) => requirementAt(root, 0, a.name, { name: a.name }))];
+  const inventory: Inventory = { ...fixed, requirements: { ...inv.requirements, requirements } };
+  const files = new Map(
+    fixes.map((f) => {
+      const file = reanalysed.get(f.path)!;
+      return [f.path, { bytes: new TextEncoder().encode(f.after), size: file.size, md5: file.md5, summary: { count: f.fixes, rules: f.rules } }];
+    }),
+  );
+  return { inventory, findings: check(inventory, catalog, options).findings, fixed: { files, requirements: added } };
+}
+
+/** The inventory with other DAG and plugin files (and the plugins those define). */
+function withFiles(inv: Inventory, dagFiles: PyFile[], pluginFiles: PyFile[]): Inventory {
+  return { ...inv, dagFiles, plugins: { ...inv.plugins, files: pluginFiles, plugins: findPlugins(pluginFiles) } };
+}
+
+/** The inventory's file with the fixed text: its hashes and analysis are of the fixed bytes. */
+function fixedPyFile(inv: Inventory, fix: FileFix): PyFile {
+  const file = [...inv.dagFiles, ...inv.plugins.files].find((f) => f.path === fix.path);
+  if (!file) throw new Error(`${fix.path}: fixed, but not a DAG or plugin file of the home`);
+  const bytes = new TextEncoder().encode(fix.after);
+  const facts = fileFacts(bytes, true);
+  return { ...file, size: bytes.length, sha256: facts.sha256, md5: facts.md5, analysis: facts.analysis };
+}
+
+/**
+ * The fixed file with only the imports the fixes wrote (names the original did not import): the
+ * providers an import the fixes left alone needs are REQ012's to report, as without --fix.
+ */
+function importsWritten(original: PyFile, fixed: PyFile): PyFile {
+  const had = new Set(original.analysis?.imports.map((i) => i.name));
+  return fixed.analysis ? { ...fixed, analysis: { ...fixed.analysis, imports: fixed.analysis.imports.filter((i) => !had.has(i.name)) } } : fixed;
+}
+
+const PROVIDER_MATCH = 'requirement-provider';
+
+/**
+ * The provider packages the fixes' imports need: the provider rule (REQ012) run over them alone,
+ * as the check runs it (the home's suppressions hold), with its message worded to name the package.
+ */
+function neededProviders(fixedFiles: Inventory, catalog: Catalog, options: CheckOptions): AddedRequirement[] {
+  const rules = catalog.rules.filter((r) => r.match.kind === PROVIDER_MATCH).map((r) => ({ ...r, message: '{provider}', fix: '{others}' }));
+  const needs = new Map<string, string>();
+  for (const f of check(fixedFiles, { ...catalog, rules }, options).findings) {
+    if (!needs.has(f.message)) needs.set(f.message, `the fixed imports of ${f.file}${f.fix} need it`);
+  }
+  return [...needs].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, why]) => ({ name, why }));
+}
