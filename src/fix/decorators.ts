@@ -11,6 +11,14 @@ type Intent = Extract<FixIntent, { kind: 'decorator' }>;
 
 const lineStart = (text: string, at: number) => text.lastIndexOf('\n', at - 1) + 1;
 
+/** The node's lines, newline included, when nothing but blanks and a comment share them; else null. */
+function ownLines(text: string, node: PyNode): { start: number; end: number } | null {
+  const from = lineStart(text, node.start);
+  const eol = text.indexOf('\n', node.end);
+  const alone = /^[ \t]*$/.test(text.slice(from, node.start)) && /^[ \t]*(#[^\n]*)?\r?$/.test(text.slice(node.end, eol < 0 ? text.length : eol));
+  return alone ? { start: from, end: eol < 0 ? text.length : eol + 1 } : null;
+}
+
 /** The root name a decorator expression is written with: `apply_defaults`, or `decorators` in `@decorators.apply_defaults`. */
 function rootName(expr: PyNode): string | null {
   let n: PyNode | null = expr.type === 'call' ? expr.childForFieldName('function') : expr;
@@ -25,11 +33,8 @@ export function fixDecorator(root: PyNode, text: string, at: number, intent: Int
     return e && lastName(e.type === 'call' ? e.childForFieldName('function') : e) === intent.name;
   });
   if (!decorator) return `@${intent.name} is not written where the finding points`;
-  const from = lineStart(text, decorator.start);
-  const eol = text.indexOf('\n', decorator.end);
   // Another decorator or the definition on the same line: only the decorator's own text goes.
-  const alone = /^[ \t]*$/.test(text.slice(from, decorator.start)) && /^[ \t]*(#[^\n]*)?\r?$/.test(text.slice(decorator.end, eol < 0 ? text.length : eol));
-  const span = alone ? { start: from, end: eol < 0 ? text.length : eol + 1 } : { start: decorator.start, end: decorator.end };
+  const span = ownLines(text, decorator) ?? { start: decorator.start, end: decorator.end };
   const name = rootName(decorator.namedChildren[0]!);
   return { edits: [{ ...span, text: '' }], removals: [], unusedImports: name ? [name] : [] };
 }
@@ -72,11 +77,8 @@ export function dropUnusedImport(root: PyNode, text: string, name: string, edits
       change.edits.push({ start: stmt.start, end: stmt.end, text: 'pass' });
       continue;
     }
-    const from = lineStart(text, stmt.start);
-    const eol = text.indexOf('\n', stmt.end);
-    if (/^[ \t]*$/.test(text.slice(from, stmt.start)) && /^[ \t]*(#[^\n]*)?\r?$/.test(text.slice(stmt.end, eol < 0 ? text.length : eol))) {
-      change.edits.push({ start: from, end: eol < 0 ? text.length : eol + 1, text: '' });
-    }
+    const lines = ownLines(text, stmt);
+    if (lines) change.edits.push({ ...lines, text: '' });
   }
   return change;
 }

@@ -139,7 +139,7 @@ export function* templateNames(text: string): Generator<{ offset: number; name: 
 }
 
 /** Whether a string token is an f-string, where `{{` is an escape and not a template. */
-export const isFStringToken = (text: string) => /^[rRbBuU]{0,2}[fF]|^[rRbB][fF]/.test(text);
+const isFStringToken = (text: string) => /^[rRbBuU]{0,2}[fF]|^[rRbB][fF]/.test(text);
 
 /** `{{ name }}` and `{% ... name ... %}` in one string token (not an f-string). */
 export function templateReads(s: State, str: PyNode): void {
