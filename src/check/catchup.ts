@@ -21,9 +21,9 @@ export const SCHEDULE_PRESETS: Record<string, string> = {
 };
 
 const DAY_MS = 86_400_000;
-// Cron ticks walked one by one; past them the count is worked out from their period (or pace), so
-// that an every-minute DAG from 2015 costs no more than a weekly one.
-const CRON_STEPS = 500;
+// Days whose match needs cron-parser itself (L, #) cost microseconds each: past this many the count
+// is worked out from the pace of the days counted, so a start date in year 1 stays cheap.
+const SLOW_DAYS = 20_000;
 
 export interface Backfill {
   /** Runs created at once: complete intervals from the start date to now; null when the start date is not a literal one. */
@@ -111,28 +111,58 @@ const counted = new Map<string, { runs: number; about: boolean } | null>();
 
 function cronRuns(expr: string, start: Date, now: Date): { runs: number; about: boolean } | null {
   const key = `${expr}|${start.toISOString()}|${now.toISOString()}`;
-  if (!counted.has(key)) counted.set(key, walkCron(expr, start, now));
+  if (!counted.has(key)) counted.set(key, countCronTicks(expr, start, now));
   return counted.get(key)!;
 }
 
-function walkCron(expr: string, start: Date, now: Date): { runs: number; about: boolean } | null {
-  let it;
+/**
+ * Ticks in [start, now] counted day by day rather than tick by tick (cron-parser's next() costs tens
+ * of microseconds, and an every-minute DAG from 2015 has millions): a day either matches the
+ * day-of-month, month and day-of-week fields or not, and a matching day holds every
+ * (hour, minute, second) tick; only the first and last day are walked tick by tick.
+ */
+function countCronTicks(expr: string, start: Date, now: Date): { runs: number; about: boolean } | null {
+  let cron;
   try {
-    it = CronExpressionParser.parse(expr, { currentDate: new Date(start.getTime() - 1), endDate: now, tz: 'UTC' });
+    cron = CronExpressionParser.parse(expr, { tz: 'UTC' });
   } catch {
     return null;
   }
-  const ticks: number[] = [];
-  while (ticks.length < CRON_STEPS && it.hasNext()) ticks.push(it.next().getTime());
-  let total = ticks.length;
-  let about = false;
-  if (it.hasNext()) {
-    const first = ticks[0]!;
-    const step = ticks[1]! - first;
-    // A fixed period (hourly, daily, every 5 minutes: UTC has no DST) is counted exactly; others from their pace.
-    about = !ticks.every((t, i) => t === first + i * step);
-    total = about ? Math.round(((now.getTime() - first) / (ticks.at(-1)! - first)) * (ticks.length - 1)) + 1 : Math.floor((now.getTime() - first) / step) + 1;
+  const f = cron.fields;
+  const clock = f.hour.values.flatMap((h) => f.minute.values.flatMap((m) => f.second.values.map((s) => ((h * 60 + m) * 60 + s) * 1000)));
+  const special = f.dayOfMonth.hasLastChar || f.dayOfWeek.hasLastChar || f.dayOfWeek.nthDay > 0;
+  // Where L or # is in play, cron-parser decides the day from the day's first tick.
+  const matches = special ? (day: number) => cron.includesDate(new Date(day * DAY_MS + clock[0]!)) : dayMatcher(f);
+  const first = Math.floor(start.getTime() / DAY_MS);
+  const last = Math.floor(now.getTime() / DAY_MS);
+  const from = special ? Math.max(first, last - SLOW_DAYS) : first;
+  let total = 0;
+  for (let day = from; day <= last; day++) {
+    if (!matches(day)) continue;
+    if (day !== first && day !== last) total += clock.length;
+    else total += clock.filter((ms) => day * DAY_MS + ms >= start.getTime() && day * DAY_MS + ms <= now.getTime()).length;
   }
+  const about = from > first;
+  if (about) total = Math.round((total * (last - first + 1)) / (last - from + 1));
   // The interval that started last has not ended: it is the next run, not a backfilled one.
   return { runs: Math.max(0, total - 1), about };
+}
+
+type CronFields = ReturnType<typeof CronExpressionParser.parse>['fields'];
+
+/** cron-parser's day rule without its date objects: both day fields restricted means either may match. */
+function dayMatcher(f: CronFields): (day: number) => boolean {
+  const dom = new Set(f.dayOfMonth.values as number[]);
+  const dow = new Set((f.dayOfWeek.values as number[]).map((d) => d % 7));
+  const months = new Set(f.month.values as number[]);
+  const domAny = f.dayOfMonth.isWildcard;
+  const dowAny = f.dayOfWeek.isWildcard;
+  return (day) => {
+    const d = new Date(day * DAY_MS);
+    if (!months.has(d.getUTCMonth() + 1)) return false;
+    const onDom = dom.has(d.getUTCDate());
+    const onDow = dow.has(d.getUTCDay());
+    if (!domAny && !dowAny) return onDom || onDow;
+    return (domAny || onDom) && (dowAny || onDow);
+  };
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { CronExpressionParser } from 'cron-parser';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog, RULES_DIR } from '../../src/check/catalog.js';
 import { countRuns, firstRuns } from '../../src/check/catchup.js';
@@ -34,7 +35,7 @@ describe('catchup backfill', () => {
     expect(risky.map((d) => d.dag.dagId).sort()).toEqual(['daily_orders', 'hourly_clicks', 'rolling_window']);
   });
 
-  it('counts cron, presets and timedeltas, and extrapolates long cron walks', () => {
+  it('counts cron, presets and timedeltas exactly, and extrapolates only very long L/# walks', () => {
     expect(countRuns({ kind: 'preset', value: '@weekly' }, at('2025-01-05T00:00:00Z'), NOW, '2.11.0')).toEqual({ runs: 51, about: false });
     expect(countRuns({ kind: 'timedelta', seconds: 3600, text: 'timedelta(hours=1)' }, at('2025-12-31T00:00:00Z'), NOW, '2.11.0')).toEqual({ runs: 24, about: false });
     expect(countRuns({ kind: 'default' }, at('2025-12-01T00:00:00Z'), NOW, '2.10.3')).toEqual({ runs: 31, about: false });
@@ -42,11 +43,38 @@ describe('catchup backfill', () => {
     expect(countRuns({ kind: 'preset', value: '@once' }, at('2020-01-01T00:00:00Z'), NOW, '2.11.0')).toBeUndefined();
     expect(countRuns({ kind: 'cron', value: 'not a cron' }, at('2020-01-01T00:00:00Z'), NOW, '2.11.0')).toBeNull();
     expect(countRuns({ kind: 'preset', value: '@daily' }, at('2027-01-01T00:00:00Z'), NOW, '2.11.0')).toEqual({ runs: 0, about: false });
-    // Every minute for a year: 525,600 intervals, from the period of the first ticks.
+    // Every minute for a year: 525,600 intervals.
     const minutes = countRuns({ kind: 'cron', value: '* * * * *' }, at('2025-01-01T00:00:00Z'), NOW, '2.11.0');
     expect(minutes).toEqual({ runs: 525_600, about: false });
-    // Weekdays only: no fixed period, so the count is extrapolated.
-    expect(countRuns({ kind: 'cron', value: '0 6 * * 1-5' }, at('2020-01-01T00:00:00Z'), NOW, '2.11.0')).toMatchObject({ about: true });
+    // Weekdays only, no fixed period: still exact (1,566 weekdays in 2020-2025, less the open interval).
+    expect(countRuns({ kind: 'cron', value: '0 6 * * 1-5' }, at('2020-01-01T00:00:00Z'), NOW, '2.11.0')).toEqual({ runs: 1_565, about: false });
+    // The last day of the month from year 1: cron-parser decides each day, so only the last 20,000 days are walked.
+    expect(countRuns({ kind: 'cron', value: '0 0 L * *' }, at('0001-01-01T00:00:00Z'), NOW, '2.11.0')).toMatchObject({ about: true });
+  });
+
+  // The oracle is cron-parser's own tick-by-tick iteration over the same span.
+  it.each([
+    '0 6 * * 1-5',
+    '15 */2 1,15 * *',
+    '0 0 1-7 * 1',
+    '*/20 3-5 * 2,8 *',
+    '0 0 L * *',
+    '0 12 * * 5#3',
+    '0 0 * * 5L',
+    '30 1 29 2 *',
+    '0 0 1 */3 *',
+    '10 4 ? * SUN',
+    '*/30 0 0 * * *',
+  ])('counts %s as cron-parser walks it', (expr) => {
+    const start = at('2023-03-10T05:17:00Z');
+    const end = at('2025-06-20T13:00:00Z');
+    const it = CronExpressionParser.parse(expr, { currentDate: new Date(start.getTime() - 1), endDate: end, tz: 'UTC' });
+    let ticks = 0;
+    while (it.hasNext()) {
+      it.next();
+      ticks++;
+    }
+    expect(countRuns({ kind: 'cron', value: expr }, start, end, '2.11.0')).toEqual({ runs: Math.max(0, ticks - 1), about: false });
   });
 
   it('takes "now" from SOURCE_DATE_EPOCH when it is set', () => {

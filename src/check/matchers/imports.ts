@@ -224,7 +224,13 @@ const importTable: Matcher = (inv: Inventory, ctx: CheckContext, raw) => {
   const deferTo = p.deferTo && (!p.deferWhen || ctx.targetIn(p.deferWhen)) ? new Set(p.deferTo) : null;
   const severity = Object.entries(p.severityByTarget ?? {}).find(([range]) => ctx.targetIn(range))?.[1];
   const replacementFrom = p.replacementFrom ? new Set(p.replacementFrom) : null;
+  // Thousands of files import the same few hundred names: each is described once per rule.
+  const described = new Map<string, Described | null>();
   const describe = (name: string): Described | null => {
+    if (!described.has(name)) described.set(name, describeName(name));
+    return described.get(name)!;
+  };
+  const describeName = (name: string): Described | null => {
     const row = lookup(t, name, groups) ?? (p.modules ? moduleRow(t, name, groups) : undefined);
     if (!row || (deferTo && lookup(t, name, deferTo))) return null;
     const better = !row.new && replacementFrom ? replacementFor(t, name, replacementFrom) : null;
