@@ -87,7 +87,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     home: home.given,
     targetIsDefault: values['target-version'] === undefined,
     filters: { select, ignore },
-    sources: readSources(inventory, [...result.findings, ...result.suppressed]),
+    sources: readSources(inventory),
     timestamp: values.timestamp ? new Date().toISOString() : undefined,
     sizing: sizeEnvironment(inventory, sizingOptions),
   });

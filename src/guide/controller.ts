@@ -3,7 +3,7 @@ import type { CheckResult, Finding } from '../check/types.js';
 import { SEVERITIES } from '../check/types.js';
 import type { Inventory } from '../home/inventory.js';
 import type { ScanProgress } from '../home/scan.js';
-import { excerptKey, locationLabel, VERSION_SOURCES } from '../report/model.js';
+import { locationLabel, VERSION_SOURCES } from '../report/model.js';
 import { costCells, costNotes, costTitle, sizingHeadline, sizingInputs } from '../sizing/render.js';
 import type { Sizing } from '../sizing/sizing.js';
 import { knownRegions } from '../sizing/table.js';
@@ -315,11 +315,11 @@ export class GuideController {
     const inv = this.inventory!;
     const before = this.view.findings.items[this.view.findings.cursor];
     this.result = this.core.check(inv, this.view.target.chosen);
-    const sources = this.core.excerpts(inv, this.result.findings);
+    const sources = this.core.excerpts(inv);
     this.allFindings = [...this.result.findings]
       .sort((a, b) => sevRank(a.severity) - sevRank(b.severity) || a.family.localeCompare(b.family) || a.file.localeCompare(b.file) || a.line - b.line || a.ruleId.localeCompare(b.ruleId))
       .map((f) => {
-        const excerpt = sources.excerpts.get(excerptKey(f.file, f.line));
+        const excerpt = sources.excerpt(f.file, f.line);
         const why = this.core.ruleWhy(f.ruleId);
         return {
           ruleId: f.ruleId,

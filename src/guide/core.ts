@@ -5,7 +5,7 @@ import { loadCatalog } from '../check/catalog.js';
 import { check } from '../check/engine.js';
 import { loadProject } from '../check/project.js';
 import { addSuppression, type Suppression } from '../check/project-write.js';
-import type { CheckResult, Finding } from '../check/types.js';
+import type { CheckResult } from '../check/types.js';
 import { defaultTarget, targetVersions, type MwaaVersion } from '../refdata/mwaa.js';
 import type { Inventory } from '../home/inventory.js';
 import { scanHome, type ScanProgress } from '../home/scan.js';
@@ -81,7 +81,7 @@ export interface GuideCore {
   scan(home: string, envFile: string | undefined, onProgress: (p: ScanProgress) => void): Promise<Inventory>;
   /** The rule check with the home's project file as it is now. */
   check(inventory: Inventory, target: string): CheckResult;
-  excerpts(inventory: Inventory, findings: Finding[]): SourceLines;
+  excerpts(inventory: Inventory): SourceLines;
   /** Why a rule exists (the catalogue's explanation), when it says. */
   ruleWhy(ruleId: string): string | undefined;
   /** Writes a suppression into the project file; answers its path. */
@@ -187,7 +187,7 @@ export function defaultCore({ env, cwd, cache }: DefaultCoreOptions): GuideCore 
     },
     scan: (home, envFile, onProgress) => scanHome(home, { envFile, env, cache, onProgress }),
     check: (inventory, target) => check(inventory, catalog(), { target, project: loadProject(inventory.home) }),
-    excerpts: (inventory, findings) => readSources(inventory, findings),
+    excerpts: (inventory) => readSources(inventory),
     ruleWhy: (id) => catalog().rules.find((r) => r.id === id)?.why?.trim(),
     suppress: (home, s) => addSuppression(resolve(cwd, home), s),
     targets: targetVersions,
@@ -211,7 +211,7 @@ export function defaultCore({ env, cwd, cache }: DefaultCoreOptions): GuideCore 
         home,
         targetIsDefault: result.target === defaultTarget(),
         filters: { select: [], ignore: [] },
-        sources: readSources(inventory, [...result.findings, ...result.suppressed]),
+        sources: readSources(inventory),
         sizing,
       });
       mkdirSync(dirname(file), { recursive: true });

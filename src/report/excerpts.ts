@@ -1,11 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Finding } from '../check/types.js';
 import { isSecretOption } from '../home/config.js';
 import { REDACTED, type Inventory } from '../home/inventory.js';
 import { isSensitiveName, redactUrlCredentials } from '../home/secrets.js';
 import { decodePython } from '../python/decode.js';
-import { excerptKey, type ExcerptLine, type SourceLines } from './model.js';
+import type { ExcerptLine, SourceLines } from './model.js';
 
 // The report's only reads besides writing --output: the lines around each finding, for the
 // people who fix them. Reports get pasted into tickets and PR comments, so nothing that could
@@ -19,8 +18,15 @@ const MAX_FILE = 10 * 1024 * 1024;
 
 type Kind = 'python' | 'requirements' | 'cfg' | 'env';
 
-/** The excerpts of the findings, keyed by excerptKey(file, line). */
-export function readSources(inv: Inventory, findings: Finding[]): SourceLines {
+// Files kept decoded at once: findings come sorted by file, so one would do; a few more serve
+// renderers that group them otherwise.
+const KEEP_FILES = 8;
+
+/**
+ * The lines around findings, read when a renderer asks for them: a report of 100,000 findings
+ * never holds their excerpts all at once (they were a fifth of a large report's peak memory).
+ */
+export function readSources(inv: Inventory): SourceLines {
   const kinds = new Map<string, Kind>();
   for (const f of [...inv.dagFiles, ...inv.plugins.files]) if (f.zip === null) kinds.set(f.path, 'python');
   for (const f of inv.requirements.files) kinds.set(f, 'requirements');
@@ -28,29 +34,27 @@ export function readSources(inv: Inventory, findings: Finding[]): SourceLines {
   // The env file (--env-file) is named by the sources of what it set.
   for (const { source } of [...inv.config.options, ...inv.connections, ...inv.variables]) if (source.kind === 'env' && source.file) kinds.set(source.file, 'env');
 
-  // File by file, so that only one file's lines are held at a time (10,000 files' worth of lines
-  // was a third of a large report's peak memory).
-  const linesByFile = new Map<string, number[]>();
-  for (const { file, line } of findings) {
-    if (!kinds.has(file) || line < 1) continue;
-    const list = linesByFile.get(file);
-    if (list) list.push(line);
-    else linesByFile.set(file, [line]);
-  }
-  const excerpts = new Map<string, ExcerptLine[]>();
-  for (const [file, wanted] of linesByFile) {
-    const lines = readSafeLines(resolve(inv.home, file), kinds.get(file)!, inv);
-    if (!lines) continue;
-    for (const line of wanted) {
-      const key = excerptKey(file, line);
-      if (line > lines.count || excerpts.has(key)) continue;
+  const open = new Map<string, SafeLines | null>();
+  const linesOf = (file: string): SafeLines | null => {
+    let lines = open.get(file);
+    if (lines === undefined) {
+      lines = readSafeLines(resolve(inv.home, file), kinds.get(file)!, inv);
+      if (open.size >= KEEP_FILES) open.delete(open.keys().next().value!);
+    } else open.delete(file);
+    open.set(file, lines);
+    return lines;
+  };
+  return {
+    excerpt(file, line) {
+      if (!kinds.has(file) || line < 1) return undefined;
+      const lines = linesOf(file);
+      if (!lines || line > lines.count) return undefined;
       const excerpt: ExcerptLine[] = [];
       // Redacted before clipping, so a cut can never split a secret from the name that hides it.
       for (let n = Math.max(1, line - CONTEXT); n <= Math.min(lines.count, line + CONTEXT); n++) excerpt.push({ line: n, text: clip(lines.get(n)) });
-      excerpts.set(key, excerpt);
-    }
-  }
-  return { excerpts };
+      return excerpt;
+    },
+  };
 }
 
 interface SafeLines {

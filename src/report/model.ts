@@ -7,7 +7,7 @@ import type { Sizing } from '../sizing/sizing.js';
 import { TOOL_VERSION } from '../version.js';
 
 // The report: one versioned value that every renderer (text, json, markdown, sarif, html) reads.
-// Built by a pure function from the inventory, the check result and the excerpts read beforehand,
+// Built by a pure function from the inventory, the check result and a reader of excerpts,
 // so the same input gives the same bytes on any machine.
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -107,13 +107,10 @@ export interface ReportInput {
   sizing?: Sizing;
 }
 
-/** What the report quotes from the home (see excerpts.ts). */
+/** What the report quotes from the home (see excerpts.ts): the lines around a place, if it may. */
 export interface SourceLines {
-  /** Keyed by excerptKey(file, line). */
-  excerpts: ReadonlyMap<string, ExcerptLine[]>;
+  excerpt(file: string, line: number): ExcerptLine[] | undefined;
 }
-
-export const excerptKey = (file: string, line: number): string => `${file}\0${line}`;
 
 
 // Code-unit order, not localeCompare: the same on every machine whatever its locale.
@@ -126,14 +123,23 @@ const emptyCounts = (): SeverityCounts => ({ error: 0, warning: 0, info: 0, tota
 export function buildReport(input: ReportInput): Report {
   const { inventory: inv, result } = input;
   const kinds = new Map<string, FileKind>([...inv.dagFiles.map((f) => [f.path, f.role] as const), ...inv.plugins.files.map((f) => [f.path, 'plugin'] as const)]);
+  // Excerpts are read as each finding is rendered, not held: a getter on one shared prototype (a
+  // getter per object would give each of 100,000 findings a hidden class of its own).
+  const withExcerpt = {
+    get excerpt(): ExcerptLine[] | undefined {
+      const f = this as unknown as Finding;
+      return input.sources.excerpt(f.file, f.line);
+    },
+    toJSON(): object {
+      const excerpt = this.excerpt;
+      return { ...this, ...(excerpt ? { excerpt } : {}) };
+    },
+  };
   const place = <F extends Finding>(list: F[]): (F & { excerpt?: ExcerptLine[]; fileKind?: FileKind })[] =>
-    list
-      .sort(findingOrder)
-      .map((f) => {
-        const excerpt = input.sources.excerpts.get(excerptKey(f.file, f.line));
-        const fileKind = kinds.get(f.file);
-        return { ...f, ...(fileKind ? { fileKind } : {}), ...(excerpt ? { excerpt } : {}) };
-      });
+    list.sort(findingOrder).map((f) => {
+      const fileKind = kinds.get(f.file);
+      return Object.assign(Object.create(withExcerpt) as typeof withExcerpt, f, fileKind ? { fileKind } : {});
+    });
   const findings = place(result.findings);
   const suppressed = place(result.suppressed);
 

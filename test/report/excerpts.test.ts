@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { REDACTED } from '../../src/home/inventory.js';
 import { scanHome } from '../../src/home/scan.js';
 import { redactCfg, redactCode, redactEnvLine, readSources } from '../../src/report/excerpts.js';
-import { excerptKey, inputFingerprint } from '../../src/report/model.js';
+import { inputFingerprint } from '../../src/report/model.js';
 import { HOMES } from '../helpers.js';
 
 // What the report quotes from a home, and what it must never quote.
@@ -59,21 +59,23 @@ describe('readSources', async () => {
   const home = join(HOMES, 'airflow2');
   const envFile = join(home, '.env');
   const inv = await scanHome(home, { cache: false, envFile });
-  const finding = (file: string, line: number) => ({ ruleId: 'X001', family: 'X', severity: 'error' as const, title: '', file, line, col: 1, text: '', message: '', fix: '', docs: '' });
-
   it('quotes the line and one around it, never inside a zip, never a line 0', () => {
     const zipped = inv.dagFiles.find((f) => f.zip)!.path;
-    const { excerpts } = readSources(inv, [finding('dags/sftp_exports.py', 59), finding(zipped, 3), finding('airflow.cfg', 0)]);
-    const lines = excerpts.get(excerptKey('dags/sftp_exports.py', 59))!;
+    const sources = readSources(inv);
+    const lines = sources.excerpt('dags/sftp_exports.py', 59)!;
     expect(lines.map((l) => l.line)).toEqual([58, 59, 60]);
     expect(lines[1]!.text).toContain(`password="${REDACTED}"`);
-    expect(excerpts.size).toBe(1);
+    expect(sources.excerpt(zipped, 3)).toBeUndefined();
+    expect(sources.excerpt('airflow.cfg', 0)).toBeUndefined();
+    expect(sources.excerpt('dags/sftp_exports.py', 100_000)).toBeUndefined();
+    // Read again after other files pushed it out of the few kept open: the same lines.
+    for (const f of inv.dagFiles.filter((d) => !d.zip)) sources.excerpt(f.path, 1);
+    expect(sources.excerpt('dags/sftp_exports.py', 59)).toEqual(lines);
   });
 
   it('quotes an env-file line with every value redacted', () => {
     expect(inv.connections.find((c) => c.connId === 'my_postgres')!.source).toMatchObject({ file: '.env', line: 11 });
-    const { excerpts } = readSources(inv, [finding('.env', 11)]);
-    expect(excerpts.get(excerptKey('.env', 11))!.map((l) => l.text)).toEqual([REDACTED, `AIRFLOW_CONN_MY_POSTGRES=${REDACTED}`, `AIRFLOW_CONN_PARTNER_API=${REDACTED}`]);
+    expect(readSources(inv).excerpt('.env', 11)!.map((l) => l.text)).toEqual([REDACTED, `AIRFLOW_CONN_MY_POSTGRES=${REDACTED}`, `AIRFLOW_CONN_PARTNER_API=${REDACTED}`]);
   });
 
   it('fingerprints the input without secret fingerprints or the home path', () => {
