@@ -67,7 +67,9 @@ export type FixIntent =
   /** The decorator `name` on the definition at the hit removed, and its import when nothing else uses it. */
   | { kind: 'decorator'; name: string }
   /** A task-context key read at the hit: a lookup's string, a template name or an attribute replaced. */
-  | { kind: 'context'; key: string; to: string; via: 'subscript' | 'get' | 'template' };
+  | { kind: 'context'; key: string; to: string; via: 'subscript' | 'get' | 'template' }
+  /** A days_ago(n) call at the hit rewritten as the same instant with pendulum; at its import, the import once unused. */
+  | { kind: 'days-ago' };
 
 export type FixSafety = 'safe' | 'unsafe';
 

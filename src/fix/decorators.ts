@@ -39,10 +39,11 @@ export function fixDecorator(root: PyNode, text: string, at: number, intent: Int
   return { edits: [{ ...span, text: '' }], removals: [], unusedImports: name ? [name] : [] };
 }
 
-const inside = (n: PyNode, edits: Edit[]) => edits.some((e) => e.text === '' && e.start <= n.start && n.end <= e.end);
+// A name inside a span an edit replaces is gone, whether the span is deleted or rewritten.
+const inside = (n: PyNode, edits: Edit[]) => edits.some((e) => e.start <= n.start && n.end <= e.end);
 const IMPORTS = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
 
-/** Whether `name` is still read anywhere outside imports and outside the spans the edits delete. */
+/** Whether `name` is still read anywhere outside imports and outside the spans the edits replace. */
 function stillUsed(root: PyNode, name: string, edits: Edit[]): boolean {
   const uses = descendants(root, (n) => n.type === 'identifier' && n.text === name);
   return uses.some((n) => !inside(n, edits) && !hasAncestor(n, (p) => IMPORTS.has(p.type)));

@@ -8,6 +8,7 @@ import type { PyNode } from '../python/tree.js';
 import { fixAttribute, fixDefaultArgsKey, fixKeyword, fixValue } from './arguments.js';
 import type { Change, Refusal } from './change.js';
 import { fixContext } from './context.js';
+import { fixDaysAgo } from './days-ago.js';
 import { dropUnusedImport, fixDecorator } from './decorators.js';
 import { applyEdits, type Edit } from './edits.js';
 import { fixImports } from './imports.js';
@@ -55,6 +56,7 @@ const FIXERS: Record<Exclude<FixIntent['kind'], 'import'>, Fixer> = {
   attribute: fixAttribute,
   decorator: fixDecorator,
   context: fixContext,
+  'days-ago': fixDaysAgo,
 };
 
 const key = (line: number, col: number) => `${line}:${col}`;
@@ -180,6 +182,7 @@ function reasonFor(f: FixableFinding): string {
   if (f.related) return `its import at line ${f.related[0]!.line} is not fixed`;
   if (!f.fixIntent && f.family === 'IMP') return 'no one importable path replaces it: change the code by hand';
   if (!f.fixIntent) return 'no mechanical fix for it here (its fix hint in the report says what to do)';
+  if (f.fixIntent.kind === 'days-ago') return 'the name is still used where it is not called, so its import stays';
   return 'a plain `import module` or `import *`: its uses name the module, change them by hand';
 }
 

@@ -1,6 +1,6 @@
 import { dataTable } from '../../refdata/data.js';
 import type { Inventory, PyAnalysis, PyFile, PyImport, Position } from '../../home/inventory.js';
-import type { CheckContext, Hit, Matcher, Severity } from '../types.js';
+import type { CheckContext, FixIntent, Hit, Matcher, Severity } from '../types.js';
 
 // import-table: every import, every airflow.* name reached through an imported module
 // (`from airflow import operators; operators.bash_operator.BashOperator`) and every use of an
@@ -247,6 +247,9 @@ const importTable: Matcher = (inv: Inventory, ctx: CheckContext, raw) => {
   return hits;
 };
 
+/** Names with no importable replacement whose calls are rewritten instead (src/fix/days-ago.ts). */
+const CALL_REWRITES: Record<string, FixIntent> = { 'airflow.utils.dates.days_ago': { kind: 'days-ago' } };
+
 /** One finding per import and per use of an imported name, the use pointing at its import. */
 function fileHits(
   file: PyFile,
@@ -269,6 +272,7 @@ function fileHits(
     const v = { ...d.vars };
     const hit: Hit = { file: file.path, line: pos.line, col: pos.col, text: name, vars: v, ...(severity ? { severity } : {}) };
     if (d.replacement) hit.fix = { kind: 'import', path: d.replacement };
+    else if (CALL_REWRITES[name]) hit.fix = CALL_REWRITES[name];
     if (from) {
       v.used = ` (imported at line ${from.line})`;
       hit.related = [{ file: file.path, line: from.line, col: from.col, message: `${name} is imported here` }];
