@@ -89,7 +89,9 @@ function readSafeLines(path: string, kind: Kind, inv: Inventory): SafeLines | nu
     return { count: lines.length, get: (n) => safe[n - 1]! };
   }
   const redact = kind === 'python' ? redactCode : kind === 'env' ? redactEnvLine : redactUrlCredentials;
-  return { count: lines.length, get: (n) => redact(lines[n - 1]!) };
+  // A line is quoted by every finding on it and on the lines beside it: redacted once.
+  const safe: string[] = [];
+  return { count: lines.length, get: (n) => (safe[n - 1] ??= redact(lines[n - 1]!)) };
 }
 
 // `name = "..."`, `name="..."` and `"name": "..."` where the name looks like a credential.
