@@ -1,6 +1,6 @@
 import { EXIT_CHANGES, EXIT_OK, UsageError } from '../exit.js';
 import { planFixes, type FixPlan } from '../fix/home.js';
-import { uncommitted, unifiedDiff, writeInPlace, writeOut } from '../fix/write.js';
+import { rewritten, uncommitted, unifiedDiff, writeInPlace, writeOut } from '../fix/write.js';
 import { HOME_OPTIONS, parse, targetVersionFlag, type Options } from './args.js';
 import { printUsage } from './help.js';
 import type { CliIO } from './io.js';
@@ -31,9 +31,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const plan = planFixes(inventory, result.findings, catalog, home.path, { unsafe: values['unsafe-fixes'] });
 
   if (values.write) {
-    const dirty = values.force ? [] : uncommitted(home.path, plan.files.map((f) => f.path));
+    const dirty = values.force ? [] : uncommitted(home.path, rewritten(plan.files));
     if (dirty.length) throw new UsageError(`--write: uncommitted changes to ${dirty.join(', ')} (commit or stash them first, or add --force)`);
-    writeInPlace(plan.files, home.path);
+    writeInPlace(plan.files, inventory, home.path);
   } else if (values.out !== undefined) {
     writeOut(plan.files, inventory, home.path, values.out);
   } else {

@@ -12,14 +12,17 @@ import { fixDaysAgo } from './days-ago.js';
 import { dropUnusedImport, fixDecorator } from './decorators.js';
 import { applyEdits, type Edit } from './edits.js';
 import { fixImports } from './imports.js';
+import { archiveReader } from './zip.js';
 import { offsetOf, removeItems } from './locate.js';
 
 // The fixes for a home: which findings carry a fix of the wanted safety, the fixed text of each
 // file they are in, and the findings left to do by hand, each with the reason.
 
 export interface FileFix {
-  /** As in the inventory: relative to the home (or absolute, for a DAG folder outside it). */
+  /** As in the inventory: relative to the home (or absolute, for a DAG folder outside it); inside a zip: archive.zip/inner/path.py. */
   path: string;
+  /** The archive it sits in, as in the inventory, or null. */
+  zip: string | null;
   before: string;
   after: string;
   fixes: number;
@@ -74,9 +77,14 @@ export function planFixes(inv: Inventory, findings: FixableFinding[], catalog: C
     }
     byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
   }
+  const archive = archiveReader(inv, homePath);
+  // Zipped DAG files only: plugins.zip is uploaded as the home has it.
+  const dagArchives = new Set(inv.dagFiles.map((f) => f.zip));
+  const bytesOf = (file: PyFile): Uint8Array | null =>
+    file.zip ? (dagArchives.has(file.zip) ? (archive(file.zip)?.[file.path.slice(file.zip.length + 1)] ?? null) : null) : readFileSync(resolve(homePath, file.path));
   for (const file of [...inv.dagFiles, ...inv.plugins.files]) {
     const found = byFile.get(file.path);
-    if (found) fixFile(file, found, homePath, plan);
+    if (found) fixFile(file, found, bytesOf, plan);
   }
   return plan;
 }
@@ -86,13 +94,13 @@ interface OwnedEdit extends Edit {
   owners: FixableFinding[];
 }
 
-function fixFile(file: PyFile, found: FixableFinding[], homePath: string, plan: FixPlan): void {
+function fixFile(file: PyFile, found: FixableFinding[], bytesOf: (file: PyFile) => Uint8Array | null, plan: FixPlan): void {
   const refuse = (reason: string, which = found): void => {
     plan.notFixed.push(...which.map((f) => notFixed(f, reason)));
   };
-  if (file.zip) return refuse('inside a zip archive: fix the source and zip it again');
-  const bytes = readFileSync(resolve(homePath, file.path));
-  const before = bytes.toString('utf8');
+  const bytes = bytesOf(file);
+  if (!bytes) return refuse('inside plugins.zip, or an archive the scan could not unpack whole: fix the source and zip it again');
+  const before = Buffer.from(bytes).toString('utf8');
   // Written back as UTF-8, so only a file that is UTF-8 already comes back byte-identical.
   if (!Buffer.from(before, 'utf8').equals(bytes)) return refuse('not UTF-8: fix it by hand');
   const tree = parsePython(before);
@@ -106,7 +114,7 @@ function fixFile(file: PyFile, found: FixableFinding[], homePath: string, plan: 
     if (fixed.has(f)) continue;
     plan.notFixed.push(notFixed(f, refused.get(f) ?? (lost.has(f) ? 'another fix changes the same text: run fix again' : reasonFor(f))));
   }
-  if (after !== before) plan.files.push({ path: file.path, before, after, fixes: fixed.size, rules: [...new Set([...fixed].map((f) => f.ruleId))].sort() });
+  if (after !== before) plan.files.push({ path: file.path, zip: file.zip, before, after, fixes: fixed.size, rules: [...new Set([...fixed].map((f) => f.ruleId))].sort() });
 }
 
 /** Every finding's edits, with the findings each fixes; and why the others were refused. */

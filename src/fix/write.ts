@@ -5,6 +5,7 @@ import { createTwoFilesPatch } from 'diff';
 import { UsageError } from '../exit.js';
 import type { Inventory } from '../home/inventory.js';
 import type { FileFix } from './home.js';
+import { archiveReader, fixedArchives } from './zip.js';
 
 // Where fixed files go: a unified diff, a fixed copy of the DAG and plugins folders, or the home
 // itself (not over uncommitted git changes: those would be mixed with the fixes past telling apart).
@@ -32,14 +33,23 @@ export function writeOut(files: FileFix[], inv: Inventory, homePath: string, out
   if (existsSync(dags)) cpSync(dags, join(target, 'dags'), { recursive: true });
   if (plugins && existsSync(plugins)) cpSync(plugins, join(target, 'plugins'), { recursive: true });
   if (inv.plugins.zip) cpSync(resolve(homePath, inv.plugins.zip.path), join(target, 'plugins.zip'));
-  for (const f of files) {
-    const abs = resolve(homePath, f.path);
+  for (const [path, bytes] of written(files, inv, homePath)) {
+    const abs = resolve(homePath, path);
     const dest = inside(dags, abs) ? join(target, 'dags', relative(dags, abs)) : plugins && inside(plugins, abs) ? join(target, 'plugins', relative(plugins, abs)) : null;
-    if (!dest) throw new Error(`${f.path}: in neither the DAG nor the plugins folder`);
+    if (!dest) throw new Error(`${path}: in neither the DAG nor the plugins folder`);
     mkdirSync(dirname(dest), { recursive: true });
-    writeFileSync(dest, f.after);
+    writeFileSync(dest, bytes);
   }
 }
+
+/** What the fixes write, by path: the fixed files, and each archive holding some made again with them. */
+function written(files: FileFix[], inv: Inventory, homePath: string): [string, Uint8Array | string][] {
+  const archives = fixedArchives(files, archiveReader(inv, homePath));
+  return [...files.filter((f) => !f.zip).map((f): [string, string] => [f.path, f.after]), ...archives];
+}
+
+/** The paths --write rewrites: the fixed files, and the archives of those inside one. */
+export const rewritten = (files: FileFix[]): string[] => [...new Set(files.map((f) => f.zip ?? f.path))];
 
 /** The files among `paths` with uncommitted changes (untracked too), when the home is in a git work tree. */
 export function uncommitted(homePath: string, paths: string[]): string[] {
@@ -51,7 +61,7 @@ export function uncommitted(homePath: string, paths: string[]): string[] {
   return status.stdout.split('\0').filter(Boolean).map((entry) => entry.slice(3));
 }
 
-/** Rewrites the fixed files in place. */
-export function writeInPlace(files: FileFix[], homePath: string): void {
-  for (const f of files) writeFileSync(resolve(homePath, f.path), f.after);
+/** Rewrites the fixed files in place (an archive holding some: made again, entries sorted, timestamps 1980-01-01). */
+export function writeInPlace(files: FileFix[], inv: Inventory, homePath: string): void {
+  for (const [path, bytes] of written(files, inv, homePath)) writeFileSync(resolve(homePath, path), bytes);
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { zipSync, type Zippable } from 'fflate';
 import { UsageError } from '../exit.js';
 import { ioReason, nodeIO, readBounded } from '../home/fs.js';
 import type { Inventory, Requirement } from '../home/inventory.js';
@@ -11,6 +10,7 @@ import { walkFolder } from '../home/walk.js';
 import { GENERATED, startupPlan, type StartupPlan } from './startup.js';
 import type { AddedRequirement, FixedCode, FixSummary } from './fixed.js';
 import { constraintsUrl } from '../refdata/mwaa.js';
+import { buildZip } from '../fix/zip.js';
 
 // What plan puts in the bucket, built deterministically from the scanned home: the same home
 // gives the same keys, bytes and hashes on any machine. Reading files happens here at the edge;
@@ -104,16 +104,6 @@ export async function dagObjects(inv: Inventory, prefix: string, fixed: FixedCod
     }),
     fingerprints: files.map((f) => ({ path: f.path, sha256: f.sha256 })),
   };
-}
-
-// DOS timestamps are local time: built from local fields, the stored value is 1980-01-01 00:00 everywhere.
-const ZIP_EPOCH = new Date(1980, 0, 1, 0, 0, 0);
-
-/** A zip of the files (path -> bytes) at its root, entries sorted, timestamps fixed: same files, same bytes. */
-export function buildZip(files: Record<string, Uint8Array>): Uint8Array {
-  const tree: Zippable = {};
-  for (const path of Object.keys(files).sort()) tree[path] = [files[path]!, { mtime: ZIP_EPOCH }];
-  return zipSync(tree, { level: 9, mtime: ZIP_EPOCH });
 }
 
 /** How many folders deep a plugin module may sit before MWAA's import path is unlikely to reach it as meant. */

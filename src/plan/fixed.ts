@@ -7,7 +7,8 @@ import { planFixes, type FileFix } from '../fix/home.js';
 import type { Inventory, PyFile } from '../home/inventory.js';
 import { findPlugins } from '../home/plugins.js';
 import { requirementAt } from '../home/requirements.js';
-import { fileFacts } from '../python/file.js';
+import { digests, fileFacts } from '../python/file.js';
+import { archiveReader, fixedArchives } from '../fix/zip.js';
 import { REQUIREMENTS_KEY } from './artifacts.js';
 
 // plan --fix: the DAG and plugin files as `fix` leaves them. The fixed texts are analysed again,
@@ -27,7 +28,7 @@ export interface FixSummary {
   count: number;
   /** The rules whose findings the fixes resolve. */
   rules: string[];
-  /** For plugins.zip: the fixed files inside it. */
+  /** For plugins.zip and a zipped DAG archive: the fixed files inside it. */
   files?: string[];
 }
 
@@ -79,12 +80,18 @@ export function checkForPlan(inv: Inventory, homePath: string, s: CheckSettings)
   const root = inv.requirements.files[0] ?? REQUIREMENTS_KEY;
   const requirements = [...inv.requirements.requirements, ...added.map((a) => requirementAt(root, 0, a.name, { name: a.name }))];
   const inventory: Inventory = { ...fixed, requirements: { ...inv.requirements, requirements } };
-  const files = new Map(
+  const files = new Map<string, FixedFile>(
     fixes.map((f) => {
       const file = reanalysed.get(f.path)!;
       return [f.path, { bytes: new TextEncoder().encode(f.after), size: file.size, md5: file.md5, summary: { count: f.fixes, rules: f.rules } }];
     }),
   );
+  // A fixed file inside a zip goes up as its archive, made again with the fixed entries.
+  for (const [zip, bytes] of fixedArchives(fixes, archiveReader(inv, homePath))) {
+    const inside = fixes.filter((f) => f.zip === zip);
+    const summary = { count: inside.reduce((n, f) => n + f.fixes, 0), rules: [...new Set(inside.flatMap((f) => f.rules))].sort(), files: inside.map((f) => f.path.slice(zip.length + 1)) };
+    files.set(zip, { bytes, size: bytes.length, md5: digests(bytes).md5, summary });
+  }
   return { inventory, findings: check(inventory, catalog, options).findings, fixed: { files, requirements: added } };
 }
 

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unzipSync, zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, HOMES, ROOT } from '../helpers.js';
 import { requires } from '../support/requires.js';
@@ -119,6 +120,32 @@ describe.each([
     expect(files.length).toBeGreaterThan(0);
     const compiled = spawnSync('python3', ['-m', 'py_compile', ...files], { encoding: 'utf8' });
     expect(compiled.status, compiled.stderr).toBe(0);
+  });
+});
+
+describe('fix inside a zipped DAG archive', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const entries = {
+    'pack/etl.py': enc('from airflow import DAG\nfrom airflow.operators.bash_operator import BashOperator  # moved\n\ndag = DAG("zipped_etl", schedule_interval="@daily")\nBashOperator(task_id="t", bash_command="true", dag=dag)\n'),
+    'pack/clean.py': enc('from airflow.sdk import DAG\n\nwith DAG("zipped_clean", schedule=None):\n    pass\n'),
+    'pack/query.sql': enc('select 1;\n'),
+  };
+  const home = join(tmp, 'zip-home');
+  cpSync(join(HOMES, 'airflow3'), home, { recursive: true, filter: (src) => !src.includes(`${join(HOMES, 'airflow3', 'dags')}/`) });
+  writeFileSync(join(home, 'dags', 'bundle.zip'), zipSync(entries));
+
+  it('makes the archive again with the fixed entries, the others byte for byte, and leaves nothing fix would do', () => {
+    const diff = cli(['fix', home, ...TARGET]);
+    expect(diff.stdout).toContain('+++ b/dags/bundle.zip/pack/etl.py');
+    const written = cli(['fix', home, ...TARGET, '--write']);
+    expect(written.code, written.stderr).toBe(0);
+    const after = unzipSync(readFileSync(join(home, 'dags', 'bundle.zip')));
+    expect(Object.keys(after).sort()).toEqual(Object.keys(entries).sort());
+    expect(new TextDecoder().decode(after['pack/etl.py'])).toBe(
+      'from airflow.sdk import DAG\nfrom airflow.providers.standard.operators.bash import BashOperator  # moved\n\ndag = DAG("zipped_etl", schedule="@daily")\nBashOperator(task_id="t", bash_command="true", dag=dag)\n',
+    );
+    for (const name of ['pack/clean.py', 'pack/query.sql'] as const) expect(Buffer.from(after[name]!).equals(Buffer.from(entries[name]))).toBe(true);
+    expect(cli(['fix', home, ...TARGET]).stdout).toBe('');
   });
 });
 

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { scanHome } from '../../src/home/scan.js';
-import { buildArtifacts, buildZip, pluginsLayoutProblems } from '../../src/plan/artifacts.js';
+import { buildArtifacts, pluginsLayoutProblems } from '../../src/plan/artifacts.js';
+import { buildZip } from '../../src/fix/zip.js';
 import { HOMES, leakedCanaries } from '../helpers.js';
 
 const scan = (home: string) => scanHome(join(HOMES, home), { cache: false, envFile: home === 'airflow2' ? join(HOMES, home, '.env') : undefined });
