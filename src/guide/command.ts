@@ -27,6 +27,8 @@ export function migrateCommandLine(plan: Plan, run: RunFlags): string {
   }
   parts.push('--region', q(plan.inputs.region), '--target-version', q(plan.inputs.target));
   if (plan.inputs.dagsPrefix !== 'dags') parts.push('--dags-prefix', q(plan.inputs.dagsPrefix));
+  // The plan uploads fixed copies: migrate makes the same fixes with these.
+  if (plan.inputs.fix) parts.push('--fix', ...(plan.inputs.fix.unsafe ? ['--unsafe-fixes'] : []));
   if (run.envFile) parts.push('--env-file', q(tildify(run.envFile)));
   for (const src of plan.secrets?.sources ?? []) if (src.kind === 'env-file') parts.push('--secrets-env-file', q(tildify(src.file)));
   if (run.profile) parts.push('--profile', q(run.profile));

@@ -1,5 +1,5 @@
 import { basename, relative, resolve } from 'node:path';
-import type { CheckResult, Finding } from '../check/types.js';
+import type { Finding } from '../check/types.js';
 import { SEVERITIES } from '../check/types.js';
 import type { Inventory } from '../home/inventory.js';
 import type { ScanProgress } from '../home/scan.js';
@@ -13,12 +13,14 @@ import { journalPath } from '../aws/journal.js';
 import type { AwsAccess, PlanRequest } from '../migration.js';
 import { withEnvFileSource, type SecretsRequest } from '../secrets/step.js';
 import { desiredEnvironment, environmentInput, refusals, type Plan, type PlanSettings } from '../plan/plan.js';
+import type { CheckedHome, FixSettings } from '../plan/fixed.js';
 import { renderPlanText } from '../plan/render.js';
 import type { AwsField, Counts, FindingItem, GuideActions, GuideView, StepId } from '../ui/types.js';
 import { applyEdit, STEPS } from '../ui/types.js';
 import { migrateCommandLine } from './command.js';
 import { planFileOf, reportFileOf, tildify, type GuideCore, type SavedRun } from './core.js';
 import { applyFilter, fileJump, NO_FILTER, toggleFilter } from './findings.js';
+import { fixedCounts, fixPane, nothingToFix, SAFE_FIXES, scrolled, switchedNotice } from './fixes.js';
 
 // The walkthrough's state machine: it holds what was learned and chosen, drives the core
 // (scan, check, size, discover, plan, apply) and publishes one GuideView for the screens. Every
@@ -95,7 +97,10 @@ export class GuideController {
   private readonly listeners = new Set<() => void>();
   private inventory: Inventory | null = null;
   private envFile: string | undefined;
-  private result: CheckResult | null = null;
+  /** The last check, and the code it is of: the fixed copy while `fix` is set. */
+  private checked: CheckedHome | null = null;
+  /** The safe fixes taken in the findings step (or by the saved plan): the plan uploads the fixed copies. */
+  private fix: FixSettings | undefined;
   /** Every finding, before the list's filter. */
   private allFindings: FindingItem[] = [];
   private sizing: Sizing | null = null;
@@ -229,6 +234,7 @@ export class GuideController {
     const { SubnetIds, SecurityGroupIds } = env.NetworkConfiguration;
     Object.assign(a, { name: env.Name, bucket: plan.inputs.bucket, bucketTyped: true, role: env.ExecutionRoleArn, subnets: SubnetIds, securityGroups: SecurityGroupIds, subnetsText: SubnetIds.join(','), securityGroupsText: SecurityGroupIds.join(',') });
     if (!this.options.region) a.region = plan.inputs.region;
+    this.fix = plan.inputs.fix;
     if (this.core.targets().some((t) => t.version === plan.inputs.target)) this.patch('target', { chosen: plan.inputs.target });
     this.patch('sizing', { chosen: env.EnvironmentClass });
   }
@@ -275,8 +281,7 @@ export class GuideController {
   }
 
   private summary(): NonNullable<GuideView['scan']['summary']> {
-    const inv = this.inventory!;
-    const result = this.result!;
+    const { inventory: inv, result } = this.checked!;
     const v = inv.airflowVersion;
     const s = inv.summary;
     const families = new Map<string, Counts>();
@@ -314,9 +319,9 @@ export class GuideController {
   private runCheck(): void {
     const inv = this.inventory!;
     const before = this.view.findings.items[this.view.findings.cursor];
-    this.result = this.core.check(inv, this.view.target.chosen);
-    const sources = this.core.excerpts(inv);
-    this.allFindings = [...this.result.findings]
+    this.checked = this.core.check(inv, this.view.target.chosen, this.fix);
+    const sources = this.core.excerpts(this.checked);
+    this.allFindings = [...this.checked.result.findings]
       .sort((a, b) => sevRank(a.severity) - sevRank(b.severity) || a.family.localeCompare(b.family) || a.file.localeCompare(b.file) || a.line - b.line || a.ruleId.localeCompare(b.ruleId))
       .map((f) => {
         const excerpt = sources.excerpt(f.file, f.line);
@@ -335,7 +340,7 @@ export class GuideController {
         };
       });
     this.showFindings(before);
-    this.patch('findings', { suppressed: this.result.suppressed.length, rechecking: false });
+    this.patch('findings', { suppressed: this.checked.result.suppressed.length, rechecking: false, fixed: fixedCounts(this.checked.fixed) });
     this.refreshTargets();
   }
 
@@ -350,7 +355,7 @@ export class GuideController {
   private suppress(kind: 'finding' | 'rule'): void {
     const item = this.view.findings.items[this.view.findings.cursor];
     if (!item || !this.inventory) return;
-    const finding = this.result!.findings.find((f) => f.ruleId === item.ruleId && locationLabel(f) === item.location)!;
+    const finding = this.checked!.result.findings.find((f) => f.ruleId === item.ruleId && locationLabel(f) === item.location)!;
     try {
       const file = this.core.suppress(
         this.inventory.home,
@@ -384,6 +389,27 @@ export class GuideController {
     );
   }
 
+  /** x in the findings step: the safe fixes' diff to take, or (on the fixed copy) to go back from. */
+  private openFixes(): void {
+    if (!this.inventory || this.view.step !== 'findings') return;
+    try {
+      const preview = this.core.previewFixes(this.inventory, this.view.target.chosen);
+      const pane = fixPane(preview, Boolean(this.fix));
+      this.patch('findings', pane ? { fixPane: pane, notice: undefined } : { notice: nothingToFix(preview) });
+    } catch (e) {
+      this.patch('findings', { notice: `could not make the fixes: ${oneLine(e)}` });
+    }
+  }
+
+  /** Enter on the fixes' pane: the fixed copy from now on (or the home's files again), the findings re-checked. */
+  private takeFixes(): void {
+    this.fix = this.view.findings.fixPane?.kind === 'take' ? SAFE_FIXES : undefined;
+    this.patch('findings', { fixPane: undefined });
+    this.runCheck();
+    this.patch('findings', { notice: switchedNotice(this.view.findings.fixed, this.view.findings.total) });
+    this.patch('scan', { summary: this.summary() });
+  }
+
   // --- target
 
   private refreshTargets(): void {
@@ -393,7 +419,7 @@ export class GuideController {
       python: t.python,
       status: t.status,
       supported: t.inApiModel,
-      findings: countsOf(this.core.check(inv, t.version).findings),
+      findings: countsOf(this.core.check(inv, t.version, this.fix).result.findings),
       isDefault: t.version === this.core.defaultTarget(),
     }));
     const cursor = Math.max(0, rows.findIndex((r) => r.version === this.view.target.chosen));
@@ -415,7 +441,7 @@ export class GuideController {
   // --- sizing
 
   private refreshSizing(): void {
-    const s = this.core.size(this.inventory!, this.view.target.chosen, this.aws.region);
+    const s = this.core.size(this.checked!.inventory, this.view.target.chosen, this.aws.region);
     this.sizing = s;
     const rows = s.cost.rows.map((r) => {
       const [environmentClass, role, workers, floor, expected, ceiling] = costCells(r) as [string, string, string, string, string, string];
@@ -598,6 +624,7 @@ export class GuideController {
       delete: false,
       ...(this.envFile ? { envFile: this.envFile } : {}),
       ...(this.secretsRequest() ? { secrets: this.secretsRequest()! } : {}),
+      ...(this.fix ? { fix: this.fix } : {}),
     };
   }
 
@@ -617,10 +644,10 @@ export class GuideController {
     this.later('preflight', 400, () => {
       this.patch('aws', { preflight: { status: 'running', checks: this.view.aws.preflight.checks } });
       const settings = this.settings();
-      const { inventory, sizing } = this;
-      if (!inventory || !sizing) return;
+      const { checked, sizing } = this;
+      if (!checked || !sizing) return;
       // Without the built artifacts yet: the plan checks the request with its object paths again.
-      const environment = environmentInput(inventory, sizing, settings, { plugins: null, requirements: null, startup: null });
+      const environment = environmentInput(checked.inventory, sizing, settings, { plugins: null, requirements: null, startup: null });
       this.track(run({ settings, aws: this.accessAws, environment })).then(
         (checks) => generation === this.generation.preflight && this.patch('aws', { preflight: { status: 'done', checks } }),
         (e: unknown) => generation === this.generation.preflight && this.patch('aws', { preflight: { status: 'done', checks: [{ name: 'preflight', status: 'fail', detail: oneLine(e) }] } }),
@@ -699,7 +726,9 @@ export class GuideController {
         if (this.view.step !== 'plan') return;
         try {
           this.core.savePlan(plan, this.planFile);
-          this.core.saveReport(this.inventory!, this.result!, this.sizing!, tildify(home), reportFileOf(home));
+          // The report is of the home's files as they are: the fixes are not written there.
+          const asIs = this.fix ? this.core.check(this.inventory!, settings.target).result : this.checked!.result;
+          this.core.saveReport(this.inventory!, asIs, this.sizing!, tildify(home), reportFileOf(home));
         } catch (e) {
           return this.patch('plan', { status: 'error', error: oneLine(e) });
         }
@@ -781,6 +810,8 @@ export class GuideController {
             ? 'check that the DAGs find their connections and variables in Secrets Manager'
             : 'move connections and variables: mwaa-migrate secrets with --from-metadata-db or --connections-file, then apply a new plan made with the same flags',
           'pause each DAG on the old scheduler before unpausing it here, so no run happens twice',
+          // Uploaded fixed, left as they were in the home: the next change there would start from the old code.
+          ...(plan.inputs.fix ? [`the home still has the original files: mwaa-migrate fix ${tildify(home)} --write makes the same fixes there`] : []),
         ],
         ...(failed ? { error: r.error ?? 'MWAA gave no reason' } : {}),
       },
@@ -842,7 +873,7 @@ export class GuideController {
         case 'scan':
           return v.scan.status === 'done' ? this.go('findings') : undefined;
         case 'findings':
-          return this.go('target');
+          return v.findings.fixPane ? this.takeFixes() : this.go('target');
         case 'target':
           return this.chooseTarget();
         case 'sizing': {
@@ -873,6 +904,8 @@ export class GuideController {
       const step = this.view.step;
       if (step === 'resume' || step === 'home' || step === 'apply' || step === 'done') return;
       if (step === 'scan') ++this.generation.scan;
+      // Esc on the fixes' pane closes it, leaving everything as it was.
+      if (step === 'findings' && this.view.findings.fixPane) return this.patch('findings', { fixPane: undefined });
       this.go(order[order.indexOf(step) - 1]!);
     },
     quit: () => {
@@ -923,6 +956,7 @@ export class GuideController {
     acceptFinding: () => this.suppress('finding'),
     ignoreRule: () => this.suppress('rule'),
     recheck: () => this.recheck(),
+    fixes: () => this.openFixes(),
     focusField: (delta) => {
       const n = this.view.aws.fields.length;
       this.patch('aws', { focus: (this.view.aws.focus + delta + n) % n });
@@ -949,7 +983,11 @@ export class GuideController {
       this.refreshAws();
     },
     editConfirm: (edit) => this.patch('plan', { confirm: applyEdit(this.view.plan.confirm, edit), error: undefined }),
-    scroll: (delta) => this.patch('plan', { scroll: Math.max(0, Math.min(this.view.plan.lines.length - 1, this.view.plan.scroll + delta)) }),
+    scroll: (delta) => {
+      const pane = this.view.findings.fixPane;
+      if (this.view.step === 'findings') return pane && this.patch('findings', { fixPane: scrolled(pane, delta) });
+      this.patch('plan', { scroll: Math.max(0, Math.min(this.view.plan.lines.length - 1, this.view.plan.scroll + delta)) });
+    },
     retry: () => {
       const step = this.view.step;
       if (step === 'scan' && this.view.scan.status === 'error') this.startScan();

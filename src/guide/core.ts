@@ -2,10 +2,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { loadCatalog } from '../check/catalog.js';
-import { check } from '../check/engine.js';
-import { loadProject } from '../check/project.js';
 import { addSuppression, type Suppression } from '../check/project-write.js';
 import type { CheckResult } from '../check/types.js';
+import { clock } from '../clock.js';
 import { defaultTarget, targetVersions, type MwaaVersion } from '../refdata/mwaa.js';
 import type { Inventory } from '../home/inventory.js';
 import { scanHome, type ScanProgress } from '../home/scan.js';
@@ -28,7 +27,9 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { secretsLines } from '../secrets/render.js';
 import { PLAN_FORMAT_VERSION, type CreateEnvironmentInput, type Plan, type PlanSettings } from '../plan/plan.js';
+import { checkForPlan, type CheckedHome, type FixSettings } from '../plan/fixed.js';
 import type { CheckLine, HomeProbe } from '../ui/types.js';
+import { fixedSources, previewFixes, type FixPreview } from './fixes.js';
 
 // Everything the walkthrough's controller asks of the outside world, as one interface: the
 // default implementation below is wired to the real scanner, rules, sizing, AWS and files;
@@ -79,9 +80,12 @@ export interface GuideCore {
   /** The dotenv file to overlay, when the home has one. */
   envFileOf(home: string): string | undefined;
   scan(home: string, envFile: string | undefined, onProgress: (p: ScanProgress) => void): Promise<Inventory>;
-  /** The rule check with the home's project file as it is now. */
-  check(inventory: Inventory, target: string): CheckResult;
-  excerpts(inventory: Inventory): SourceLines;
+  /** The rule check with the home's project file as it is now; with fix settings, of the fixed copy the plan would upload (as plan --fix). */
+  check(inventory: Inventory, target: string, fix?: FixSettings): CheckedHome;
+  /** The lines the checked code's findings point at (the fixed copy's, for fixed files). */
+  excerpts(checked: CheckedHome): SourceLines;
+  /** What `mwaa-migrate fix` would change, with the walkthrough's fix settings; nothing is written. */
+  previewFixes(inventory: Inventory, target: string): FixPreview;
   /** Why a rule exists (the catalogue's explanation), when it says. */
   ruleWhy(ruleId: string): string | undefined;
   /** Writes a suppression into the project file; answers its path. */
@@ -186,8 +190,9 @@ export function defaultCore({ env, cwd, cache }: DefaultCoreOptions): GuideCore 
       return existsSync(file) ? file : undefined;
     },
     scan: (home, envFile, onProgress) => scanHome(home, { envFile, env, cache, onProgress }),
-    check: (inventory, target) => check(inventory, catalog(), { target, project: loadProject(inventory.home) }),
-    excerpts: (inventory) => readSources(inventory),
+    check: (inventory, target, fix) => checkForPlan(inventory, inventory.home, { target, now: clock(env), ...(fix ? { fix } : {}) }),
+    excerpts: (checked) => fixedSources(readSources(checked.inventory), checked.fixed),
+    previewFixes: (inventory, target) => previewFixes(inventory, catalog(), target, clock(env)),
     ruleWhy: (id) => catalog().rules.find((r) => r.id === id)?.why?.trim(),
     suppress: (home, s) => addSuppression(resolve(cwd, home), s),
     targets: targetVersions,

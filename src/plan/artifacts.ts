@@ -98,7 +98,7 @@ export async function dagObjects(inv: Inventory, prefix: string, fixed: FixedCod
   files.sort((a, b) => byPath(a.rel, b.rel));
   return {
     objects: files.map((f) => {
-      const fix = fixed?.files.get(f.path);
+      const fix = fixed?.files.get(f.path) ?? fixed?.archives.get(f.path);
       const key = `${prefix}/${f.rel}`;
       return fix ? { key, source: f.path, size: fix.size, md5: fix.md5, fixes: fix.summary, bytes: fix.bytes } : { key, source: f.path, size: f.size, md5: f.md5 };
     }),

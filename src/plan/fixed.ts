@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { loadCatalog, type Catalog } from '../check/catalog.js';
 import { check, type CheckOptions } from '../check/engine.js';
 import { loadProject } from '../check/project.js';
-import type { Finding } from '../check/types.js';
+import type { CheckResult } from '../check/types.js';
 import { planFixes, type FileFix } from '../fix/home.js';
 import type { Inventory, PyFile } from '../home/inventory.js';
 import { findPlugins } from '../home/plugins.js';
@@ -46,15 +46,18 @@ export interface AddedRequirement {
 }
 
 export interface FixedCode {
-  /** By the file's path in the inventory. */
+  /** By the file's path in the inventory (inside a zip: archive.zip/inner/path.py). */
   files: Map<string, FixedFile>;
+  /** The zipped DAG archives holding fixed files, made again with them: by the archive's path. */
+  archives: Map<string, FixedFile>;
   requirements: AddedRequirement[];
 }
 
 export interface CheckedHome {
   /** The home as it will run on MWAA: with --fix, the fixed files analysed again and the added requirements listed. */
   inventory: Inventory;
-  findings: Finding[];
+  /** The rule check of that inventory: its findings, and those the home's suppressions hide. */
+  result: CheckResult;
   fixed: FixedCode | null;
 }
 
@@ -68,7 +71,7 @@ export interface CheckSettings {
 export function checkForPlan(inv: Inventory, homePath: string, s: CheckSettings): CheckedHome {
   const catalog = loadCatalog();
   const options: CheckOptions = { target: s.target, project: loadProject(resolve(homePath)), now: s.now };
-  if (!s.fix) return { inventory: inv, findings: check(inv, catalog, options).findings, fixed: null };
+  if (!s.fix) return { inventory: inv, result: check(inv, catalog, options), fixed: null };
   const before = check(inv, catalog, { ...options, replacements: true }).findings;
   const fixes = planFixes(inv, before, catalog, homePath, { unsafe: s.fix.unsafe }).files;
   const reanalysed = new Map(fixes.map((f) => [f.path, fixedPyFile(inv, f)]));
@@ -87,12 +90,13 @@ export function checkForPlan(inv: Inventory, homePath: string, s: CheckSettings)
     }),
   );
   // A fixed file inside a zip goes up as its archive, made again with the fixed entries.
+  const archives = new Map<string, FixedFile>();
   for (const [zip, bytes] of fixedArchives(fixes, archiveReader(inv, homePath))) {
     const inside = fixes.filter((f) => f.zip === zip);
     const summary = { count: inside.reduce((n, f) => n + f.fixes, 0), rules: [...new Set(inside.flatMap((f) => f.rules))].sort(), files: inside.map((f) => f.path.slice(zip.length + 1)) };
-    files.set(zip, { bytes, size: bytes.length, md5: digests(bytes).md5, summary });
+    archives.set(zip, { bytes, size: bytes.length, md5: digests(bytes).md5, summary });
   }
-  return { inventory, findings: check(inventory, catalog, options).findings, fixed: { files, requirements: added } };
+  return { inventory, result: check(inventory, catalog, options), fixed: { files, archives, requirements: added } };
 }
 
 /** The inventory with other DAG and plugin files (and the plugins those define). */

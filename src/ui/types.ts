@@ -89,6 +89,17 @@ export interface FindingFilter {
 
 export type FilterKind = keyof FindingFilter;
 
+/** The safe fixes, over the findings list while open: their diff, to take them or (on the fixed copy) to go back. */
+export interface FixPaneView {
+  /** take: Enter goes on with the fixed copy; undo: the walkthrough is on it, Enter goes back to the home's files. */
+  kind: 'take' | 'undo';
+  /** The unified diff of the fixes, as `mwaa-migrate fix` prints it, line by line. */
+  lines: string[];
+  scroll: number;
+  /** How many fixes in how many files, what they leave, and that the home is not changed. */
+  summary: string;
+}
+
 export interface FindingsView {
   /** The findings the filter lets through, sorted by severity, then family, then place: the groups are runs of equal severity and family. */
   items: FindingItem[];
@@ -100,6 +111,9 @@ export interface FindingsView {
   projectFile: string;
   rechecking: boolean;
   notice?: string;
+  fixPane?: FixPaneView;
+  /** Set while the walkthrough goes on with the fixed copy: the findings are of it, and the plan uploads it. */
+  fixed?: { fixes: number; files: number };
 }
 
 export interface TargetRow {
@@ -268,6 +282,8 @@ export interface GuideActions {
   acceptFinding(): void;
   ignoreRule(): void;
   recheck(): void;
+  /** Opens the safe fixes' diff (or, on the fixed copy, the way back to the home's files). */
+  fixes(): void;
   focusField(delta: number): void;
   /** Edits the focused field when it is typed (others ignore it). */
   editField(edit: LineEdit): void;
@@ -276,6 +292,7 @@ export interface GuideActions {
   /** Picks or drops the highlighted option of the focused multiple choice (others ignore it). */
   toggleOption(): void;
   editConfirm(edit: LineEdit): void;
+  /** Scrolls the open fixes' diff, or the plan. */
   scroll(delta: number): void;
   retry(): void;
 }

@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { render } from 'ink-testing-library';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../src/ui/App.js';
-import type { GuideView } from '../../src/ui/types.js';
+import { diffStyle } from '../../src/ui/steps/FixPane.js';
+import type { FixPaneView, GuideView } from '../../src/ui/types.js';
 import { leakedCanaries, canaries } from '../helpers.js';
 import { baseView, fakeActions } from './views.js';
 
@@ -172,6 +173,61 @@ describe('keys', () => {
     const done = show(baseView({ step: 'done' }));
     await done.press(KEYS.enter);
     expect(done.actions.next).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("findings: the safe fixes' diff", () => {
+  // Five files of eight lines: more than the pane shows at once.
+  const diff = ['a', 'b', 'c', 'd', 'e'].flatMap((n) => [
+    `--- a/dags/${n}.py`,
+    `+++ b/dags/${n}.py`,
+    '@@ -1,4 +1,4 @@',
+    ' from datetime import datetime',
+    '-from airflow.operators.bash_operator import BashOperator',
+    '+from airflow.providers.standard.operators.bash import BashOperator',
+    '--- a removed line that starts like a header',
+    ' ',
+  ]);
+  const pane = (kind: FixPaneView['kind']): Partial<GuideView> => {
+    const summary = kind === 'take' ? '5 fixes in 5 files; 1 more fix may shift the meaning and is left; the home is not changed: the fixed copies are what gets uploaded.' : 'The plan uploads the fixed copies: 5 fixes in 5 files; the home is not changed.';
+    return { step: 'findings', findings: { ...baseView().findings, fixPane: { kind, lines: diff, scroll: 0, summary } } };
+  };
+
+  it('renders the summary, the diff scrolled in place and its keys', () => {
+    const { frame } = show(baseView(pane('take')));
+    expect(frame()).toMatchSnapshot();
+    expect(frame().replace(/\s+/g, ' ')).toContain('Apply the safe fixes: 5 fixes in 5 files; 1 more fix may shift the meaning and is left; the home is not changed: the fixed copies are what gets uploaded.');
+    expect(frame()).toMatch(/│ --- a\/dags\/a\.py\s+│\n│ \+\+\+ b\/dags\/a\.py/);
+    expect(frame()).toMatch(/lines 1-\d+ of 40 \(↓ for more\)/);
+    expect(frame()).toMatch(/↑↓ PgUp PgDn scroll {2}Enter go on with the fixed copy {2}Esc back to the list, nothing changed$/);
+    expect(frame()).not.toMatch(/Finding 1 of/);
+    fits(frame(), 100);
+  });
+
+  it('on the fixed copy: offers the original files back', () => {
+    const { frame } = show(baseView(pane('undo')));
+    expect(frame()).toMatch(/^On the fixed copy\. The plan uploads the fixed copies: 5 fixes in 5 files; the home is not changed\.$/m);
+    expect(frame()).toMatch(/Enter go back to the original files {2}Esc keep the fixed copy$/);
+  });
+
+  it('headers bold, added lines green, removed red', () => {
+    expect([0, 1, 2, 3, 4, 5, 6].map((i) => diffStyle(diff, i))).toEqual([{ bold: true }, { bold: true }, { color: 'cyan' }, {}, { color: 'red' }, { color: 'green' }, { color: 'red' }]);
+  });
+
+  it('keys: ↑↓ PgUp PgDn scroll, Enter takes, Esc closes, the list keys do nothing', async () => {
+    const { actions, press } = show(baseView(pane('take')));
+    await press(KEYS.down, '\x1b[6~', KEYS.up, 'a', 'x', KEYS.enter, KEYS.escape);
+    expect(actions.scroll.mock.calls).toEqual([[1], [10], [-1]]);
+    expect([actions.next, actions.back, actions.acceptFinding, actions.fixes, actions.move].map((f) => f.mock.calls.length)).toEqual([1, 1, 0, 0, 0]);
+  });
+
+  it('the list: x asks for the fixes, and says when the findings are of the fixed copy', async () => {
+    const view = baseView({ step: 'findings' });
+    const { frame, actions, press } = show({ ...view, findings: { ...view.findings, fixed: { fixes: 92, files: 9 } } });
+    expect(frame()).toMatch(/^Finding 1 of 3 · on the fixed copy \(92 safe fixes; places are in the fixed files\)/m);
+    expect(frame()).toMatch(/x the fixes, or back to the original files/);
+    await press('x');
+    expect(actions.fixes).toHaveBeenCalledTimes(1);
   });
 });
 

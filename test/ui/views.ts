@@ -161,6 +161,6 @@ export function baseView(patch: Partial<GuideView> = {}): GuideView {
 
 /** Actions that record calls. */
 export function fakeActions(): GuideActions & { [K in keyof GuideActions]: ReturnType<typeof vi.fn> } {
-  const names: (keyof GuideActions)[] = ['next', 'back', 'quit', 'editHome', 'completeHome', 'cycleHome', 'move', 'filterFindings', 'jumpFile', 'acceptFinding', 'ignoreRule', 'recheck', 'focusField', 'editField', 'cycleOption', 'toggleOption', 'editConfirm', 'scroll', 'retry'];
+  const names: (keyof GuideActions)[] = ['next', 'back', 'quit', 'editHome', 'completeHome', 'cycleHome', 'move', 'filterFindings', 'jumpFile', 'acceptFinding', 'ignoreRule', 'recheck', 'fixes', 'focusField', 'editField', 'cycleOption', 'toggleOption', 'editConfirm', 'scroll', 'retry'];
   return Object.fromEntries(names.map((n) => [n, vi.fn()])) as never;
 }

@@ -1,11 +1,13 @@
 import { Box, Text, useInput } from 'ink';
 import { bodyRows, fit, Hints, Screen, SEVERITY_COLOUR, SEVERITY_MARK, tint, windowAround, type StepProps } from '../parts.js';
-import type { FindingFilter, FindingItem } from '../types.js';
+import type { FindingFilter, FindingItem, FindingsView } from '../types.js';
+import { FixPane } from './FixPane.js';
 
 // Step 3: the findings grouped by severity and family, one selected at a time with its code,
 // why it matters, how to fix it and the docs. Accepting or ignoring writes the project file.
 // Hundreds of findings are narrowed with one key each (severity, or the selected one's rule,
-// file or family) and walked file by file.
+// file or family) and walked file by file. x shows the safe fixes' diff (FixPane): taking it
+// goes on with the fixed copy, whose findings the list then shows.
 
 type Row = { kind: 'group'; label: string } | { kind: 'item'; index: number; item: FindingItem };
 
@@ -51,7 +53,7 @@ function Detail({ item, width, color, maxWhy }: { item: FindingItem; width: numb
   );
 }
 
-const HINTS: [string, string][] = [
+const hints = (f: FindingsView): [string, string][] => [
   ['↑↓', 'move'],
   ['n N', 'next/previous file'],
   ['s', 'severity'],
@@ -60,6 +62,7 @@ const HINTS: [string, string][] = [
   ['a', 'accept this one'],
   ['i', 'ignore the rule'],
   ['r', 're-check after editing'],
+  ['x', f.fixed ? 'the fixes, or back to the original files' : 'apply the safe fixes'],
   ['Enter', 'continue'],
   ['Esc', 'back'],
 ];
@@ -72,6 +75,15 @@ function filterText({ severity, family, rule, file }: FindingFilter): string {
 export function FindingsStep({ view, actions }: StepProps) {
   const { findings: f, color, width } = view;
   useInput((input, key) => {
+    if (f.fixPane) {
+      if (key.return) actions.next();
+      else if (key.escape) actions.back();
+      else if (key.upArrow || input === 'k') actions.scroll(-1);
+      else if (key.downArrow || input === 'j') actions.scroll(1);
+      else if (key.pageUp) actions.scroll(-10);
+      else if (key.pageDown) actions.scroll(10);
+      return;
+    }
     if (key.return) actions.next();
     else if (key.escape) actions.back();
     else if (key.upArrow || input === 'k') actions.move(-1);
@@ -87,13 +99,16 @@ export function FindingsStep({ view, actions }: StepProps) {
     else if (input === 'a') actions.acceptFinding();
     else if (input === 'i') actions.ignoreRule();
     else if (input === 'r') actions.recheck();
+    else if (input === 'x') actions.fixes();
   });
+  if (f.fixPane) return <FixPane view={view} pane={f.fixPane} />;
   const status = f.rechecking ? <Text color={tint(color, 'cyan')}>Re-checking…</Text> : f.notice ? <Text color={tint(color, 'green')}>{f.notice}</Text> : null;
   const filter = filterText(f.filter);
+  const fixed = f.fixed ? `on the fixed copy (${f.fixed.fixes} safe fix${f.fixed.fixes === 1 ? '' : 'es'}; places are in the fixed files)` : '';
   const footer = (
     <>
       {status}
-      <Hints color={color} hints={HINTS} />
+      <Hints color={color} hints={hints(f)} />
     </>
   );
   if (f.items.length === 0) {
@@ -104,6 +119,7 @@ export function FindingsStep({ view, actions }: StepProps) {
         ) : (
           <Text color={tint(color, 'green')}>No findings to review{f.suppressed ? ` (${f.suppressed} accepted or ignored in ${f.projectFile})` : ''}.</Text>
         )}
+        {fixed ? <Text color={tint(color, 'cyan')}>{fixed}</Text> : null}
       </Screen>
     );
   }
@@ -119,6 +135,7 @@ export function FindingsStep({ view, actions }: StepProps) {
       <Text wrap="truncate-end">
         Finding {f.cursor + 1} of {f.items.length}
         {filter ? <Text color={tint(color, 'cyan')}> ({filter}; {f.total} in all)</Text> : null}
+        {fixed ? <Text color={tint(color, 'cyan')}> · {fixed}</Text> : null}
         {f.suppressed ? <Text color={tint(color, 'gray')}> · {f.suppressed} accepted or ignored in {f.projectFile}</Text> : null}
       </Text>
       {rows.slice(start, end).map((r, i) =>
