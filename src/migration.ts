@@ -94,7 +94,7 @@ export async function makePlan(r: PlanRequest): Promise<Plan> {
       }),
       settings.secrets ? planSecretsPart(settings.secrets, target, context, sm).then((r) => r.part) : undefined,
     ]);
-    const plan = buildPlan({ inventory: checked.inventory, findings: checked.result.findings, sizing, settings, artifacts, bucket, environment, now, ...(secrets ? { secrets } : {}) });
+    const plan = buildPlan({ inventory: checked.inventory, findings: checked.result.findings, sizing, settings, artifacts, bucket, environment, now, ...(secrets ? { secrets } : {}), ...(checked.fixed ? { fixesLeft: checked.fixed.left } : {}) });
     if (!r.preflight) return plan;
     // IAM and EC2 are read by the preflight alone: their SDKs load only when it runs.
     const [{ preflight }, { IAMClient }, { EC2Client }] = await Promise.all([import('./aws/preflight.js'), import('@aws-sdk/client-iam'), import('@aws-sdk/client-ec2')]);

@@ -45,11 +45,20 @@ export interface AddedRequirement {
   why: string;
 }
 
+/** What plan --fix leaves as the home has it. */
+export interface FixesLeft {
+  /** Fixes that may shift the meaning, left out without --unsafe-fixes. */
+  unsafe: number;
+  /** Findings of fixable rules that no fix resolves here (`mwaa-migrate fix` lists them with the reason). */
+  byHand: number;
+}
+
 export interface FixedCode {
   /** By the file's path in the inventory (inside a zip: archive.zip/inner/path.py). */
   files: Map<string, FixedFile>;
   /** The zipped DAG archives holding fixed files, made again with them: by the archive's path. */
   archives: Map<string, FixedFile>;
+  left: FixesLeft;
   requirements: AddedRequirement[];
 }
 
@@ -73,7 +82,8 @@ export function checkForPlan(inv: Inventory, homePath: string, s: CheckSettings)
   const options: CheckOptions = { target: s.target, project: loadProject(resolve(homePath)), now: s.now };
   if (!s.fix) return { inventory: inv, result: check(inv, catalog, options), fixed: null };
   const before = check(inv, catalog, { ...options, replacements: true }).findings;
-  const fixes = planFixes(inv, before, catalog, homePath, { unsafe: s.fix.unsafe }).files;
+  const fixPlan = planFixes(inv, before, catalog, homePath, { unsafe: s.fix.unsafe });
+  const fixes = fixPlan.files;
   const reanalysed = new Map(fixes.map((f) => [f.path, fixedPyFile(inv, f)]));
   const swap = (files: PyFile[]) => files.map((f) => reanalysed.get(f.path) ?? f);
   const written = (files: PyFile[]) => files.flatMap((f) => (reanalysed.has(f.path) ? [importsWritten(f, reanalysed.get(f.path)!)] : []));
@@ -96,7 +106,7 @@ export function checkForPlan(inv: Inventory, homePath: string, s: CheckSettings)
     const summary = { count: inside.reduce((n, f) => n + f.fixes, 0), rules: [...new Set(inside.flatMap((f) => f.rules))].sort(), files: inside.map((f) => f.path.slice(zip.length + 1)) };
     archives.set(zip, { bytes, size: bytes.length, md5: digests(bytes).md5, summary });
   }
-  return { inventory, result: check(inventory, catalog, options), fixed: { files, archives, requirements: added } };
+  return { inventory, result: check(inventory, catalog, options), fixed: { files, archives, requirements: added, left: { unsafe: fixPlan.unsafeLeft, byHand: fixPlan.notFixed.length } } };
 }
 
 /** The inventory with other DAG and plugin files (and the plugins those define). */

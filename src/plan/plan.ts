@@ -14,7 +14,7 @@ import { firstRun, pausedOption, type FirstRun } from './first-run.js';
 import { refusedRouteLine, versionRoute } from './version-route.js';
 import { startupObject, type StartupPlan } from './startup.js';
 import type { SecretsPart, SecretsRequest } from '../secrets/step.js';
-import type { FixSettings, FixSummary } from './fixed.js';
+import type { FixesLeft, FixSettings, FixSummary } from './fixed.js';
 
 // The Plan: what apply would do to move one home to MWAA, as one plain, versioned value
 // (schema/plan.schema.json). Built by a pure function from the scanned home, its findings, the
@@ -134,6 +134,8 @@ export interface Plan {
   /** Whether DAGs are created paused, and the order to unpause them in (the closing next steps). */
   firstRun: FirstRun;
   counts: Record<Change, number>;
+  /** With --fix: the fixes left out because they may shift the meaning, and the findings of fixable rules left to a person. */
+  fixesLeft?: FixesLeft;
 }
 
 export interface PlanSettings {
@@ -288,6 +290,7 @@ export interface PlanInput {
   secrets?: SecretsPart;
   /** What "now" is for the runs catchup DAGs would backfill (src/clock.ts). */
   now: Date;
+  fixesLeft?: FixesLeft;
 }
 
 const SECRET_CHANGE: Record<SecretsPart['actions'][number]['change'], Change> = {
@@ -299,7 +302,7 @@ const SECRET_CHANGE: Record<SecretsPart['actions'][number]['change'], Change> = 
   conflict: 'unchanged',
 };
 
-export function buildPlan({ inventory, findings, sizing, settings: s, artifacts, bucket, environment, secrets, now }: PlanInput): Plan {
+export function buildPlan({ inventory, findings, sizing, settings: s, artifacts, bucket, environment, secrets, now, fixesLeft }: PlanInput): Plan {
   const route = environment?.AirflowVersion ? versionRoute(environment.AirflowVersion, s.target) : { kind: 'same' as const };
   if (route.kind === 'refused') throw new UsageError(refusedRouteLine(s.name, route, s.target));
   const remote = new Map([...bucket.dagObjects, ...bucket.others].map((o) => [o.key, o]));
@@ -353,6 +356,7 @@ export function buildPlan({ inventory, findings, sizing, settings: s, artifacts,
     startupScript: artifacts.startup,
     firstRun: firstRun(inventory, s.target, now, !s.unpaused),
     counts,
+    ...(fixesLeft ? { fixesLeft } : {}),
   };
 }
 

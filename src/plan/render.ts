@@ -29,8 +29,18 @@ function fixLines(plan: Plan): string[] {
   return [
     `Fixed code (--fix, ${kind}): ${head}`,
     ...fixed.map(({ key, fixes: f }) => `  ${key}: ${fixCount(f!.count)}${f!.rules.length ? ` (${f!.rules.join(', ')})` : ''}${f!.files ? ` in ${f!.files.join(', ')}` : ''}`),
+    ...leftLines(plan),
     '  airflow.cfg is not touched (MWAA does not read it): renamed options go under their new names in AirflowConfigurationOptions.',
   ];
+}
+
+/** What --fix left as the home has it, when anything. */
+function leftLines({ fixesLeft: left }: Plan): string[] {
+  const parts = [
+    ...(left?.unsafe ? [`${fixCount(left.unsafe)} that may shift the meaning (plan with --unsafe-fixes to take them)`] : []),
+    ...(left?.byHand ? [`${left.byHand} finding${left.byHand === 1 ? '' : 's'} of fixable rules to fix by hand (mwaa-migrate fix lists them with the reason)`] : []),
+  ];
+  return parts.length ? [`  left as the home has it: ${parts.join('; ')}`] : [];
 }
 
 export function renderPlanText(plan: Plan): string {

@@ -54,13 +54,15 @@ function files(dir: string): string[] {
 }
 
 /** `fix --out` of the home: the fixed copy of its dags/ and plugins/ folders, and the files it changed. */
-function fixOut(home: string, ...extra: string[]): { dir: string; changed: string[] } {
+function fixOut(home: string, ...extra: string[]): { dir: string; changed: string[]; left: { unsafe: number; byHand: number } } {
   const dir = join(out, `fixed-${Math.random().toString(36).slice(2)}`);
   const r = cli(['fix', home, '--target-version', TARGET, '--no-cache', '--out', dir, ...extra]);
   expect(r.code, r.stderr).toBe(0);
   const changed = ['dags', 'plugins'].flatMap((top) => (existsSync(join(dir, top)) ? files(join(dir, top)).map((f) => `${top}/${f}`) : []))
     .filter((f) => !readFileSync(join(dir, f)).equals(readFileSync(join(home, f))));
-  return { dir, changed };
+  // What fix says it left, from its own summary.
+  const count = (re: RegExp) => Number(re.exec(r.stderr)?.[1] ?? 0);
+  return { dir, changed, left: { unsafe: count(/^(\d+) more fix(?:es)? may shift/m), byHand: count(/^(\d+) findings? of fixable rules left/m) } };
 }
 
 /** A copy of airflow1 with a DAG whose fixed import needs a provider MWAA's image lacks (http). */
@@ -90,10 +92,12 @@ describe.skipIf(!ready)('plan --fix', () => {
     ['airflow2', []],
   ])('%s: uploads the files as fix --out writes them, each with its MD5 and a summary of its fixes; adds %j', async (name, providers) => {
     const home = join(HOMES, name);
-    const { dir, changed } = fixOut(home);
+    const { dir, changed, left } = fixOut(home);
     expect(changed.length).toBeGreaterThan(0);
     const { plan, text } = await planJson(home, `fix-${name}`, '--fix');
     expect(plan.inputs.fix).toEqual({ unsafe: false });
+    // What the plan leaves is what fix leaves, and it says so.
+    expect(plan.fixesLeft).toEqual(left);
     const fixedDags = puts(plan).filter((a) => a.what === 'dag' && a.fixes);
     // Every DAG file fix changed goes fixed, and only those: the MD5 is of fix's bytes.
     expect(fixedDags.map((a) => a.source).sort()).toEqual(changed.filter((f) => f.startsWith('dags/')).sort());
@@ -112,6 +116,7 @@ describe.skipIf(!ready)('plan --fix', () => {
     const shown = (await run(['plan', ...planArgs(home, `fix-${name}`, '--fix')])).stdout;
     expect(shown).toContain(`Fixed code (--fix, safe fixes): ${fixes} fixes in ${fixedDags.length + (plugins?.fixes ? 1 : 0)} objects`);
     expect(shown).toMatch(/^ {2}airflow\.cfg is not touched/m);
+    if (left.unsafe) expect(shown).toContain(`${left.unsafe} fixes that may shift the meaning (plan with --unsafe-fixes to take them)`);
     expect(shown).toMatch(new RegExp(`^  ${fixedDags[0]!.key}: \\d+ fix(es)? \\(`, 'm'));
     // No code in the plan: keys, hashes and summaries only.
     for (const path of changed) {
