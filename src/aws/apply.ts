@@ -16,7 +16,7 @@ import pLimit from 'p-limit';
 import { UsageError } from '../exit.js';
 import { scanHome } from '../home/scan.js';
 import { buildArtifacts, type Artifacts, type DagObject } from '../plan/artifacts.js';
-import { checkForPlan } from '../plan/fixed.js';
+import { fixCode } from '../plan/fixed.js';
 import { pinnable, type Action, type Plan } from '../plan/plan.js';
 import { environmentDrift, updateInput, type Drift } from '../plan/drift.js';
 import { startupObject } from '../plan/startup.js';
@@ -84,7 +84,7 @@ export async function freshArtifacts(plan: Plan): Promise<Artifacts> {
   // bytes must have the planned MD5s like any other object's.
   const inventory = await scanHome(home, fix ? { envFile: plan.inputs.envFile, airflowVersion: fix.airflowVersion } : { analyze: false });
   // The date moves findings (CODE023), never a fix.
-  const fixed = fix ? checkForPlan(inventory, home, { target, now: new Date(), fix }).fixed : null;
+  const fixed = fix ? fixCode(inventory, home, { target, now: new Date() }, fix).fixed : null;
   // The startup script comes from the code's analysis, which the hashing scan skips: the plan holds its text.
   const built = { ...(await buildArtifacts(inventory, target, dagsPrefix, fixed)), startup: plan.startupScript };
   const files = new Map(built.fingerprints.map((f) => [f.path, f.sha256]));

@@ -78,21 +78,30 @@ export interface CheckSettings {
 
 /** The rule check plan makes; with --fix, of the code after the fixes. */
 export function checkForPlan(inv: Inventory, homePath: string, s: CheckSettings): CheckedHome {
+  const options = checkOptions(homePath, s);
+  if (!s.fix) return { inventory: inv, result: check(inv, loadCatalog(), options), fixed: null };
+  const { inventory, fixed } = fixCode(inv, homePath, s, s.fix);
+  return { inventory, result: check(inventory, loadCatalog(), options), fixed };
+}
+
+const checkOptions = (homePath: string, s: CheckSettings): CheckOptions => ({ target: s.target, project: loadProject(resolve(homePath)), now: s.now });
+
+/** The fixes --fix makes and the home as they leave it: all apply needs to compare the bytes, without checking the fixed code again. */
+export function fixCode(inv: Inventory, homePath: string, s: CheckSettings, fix: FixSettings): { inventory: Inventory; fixed: FixedCode } {
   const catalog = loadCatalog();
-  const options: CheckOptions = { target: s.target, project: loadProject(resolve(homePath)), now: s.now };
-  if (!s.fix) return { inventory: inv, result: check(inv, catalog, options), fixed: null };
+  const options = checkOptions(homePath, s);
   const before = check(inv, catalog, { ...options, replacements: true }).findings;
-  const fixPlan = planFixes(inv, before, catalog, homePath, { unsafe: s.fix.unsafe });
+  const fixPlan = planFixes(inv, before, catalog, homePath, { unsafe: fix.unsafe });
   const fixes = fixPlan.files;
   const reanalysed = new Map(fixes.map((f) => [f.path, fixedPyFile(inv, f)]));
   const swap = (files: PyFile[]) => files.map((f) => reanalysed.get(f.path) ?? f);
   const written = (files: PyFile[]) => files.flatMap((f) => (reanalysed.has(f.path) ? [importsWritten(f, reanalysed.get(f.path)!)] : []));
-  const fixed = withFiles(inv, swap(inv.dagFiles), swap(inv.plugins.files));
-  const added = neededProviders(withFiles(fixed, written(inv.dagFiles), written(inv.plugins.files)), catalog, options);
-  // Listed where the home lists its own, so the check below judges requirements.txt as uploaded.
+  const fixedHome = withFiles(inv, swap(inv.dagFiles), swap(inv.plugins.files));
+  const added = neededProviders(withFiles(fixedHome, written(inv.dagFiles), written(inv.plugins.files)), catalog, options);
+  // Listed where the home lists its own, so the check judges requirements.txt as uploaded.
   const root = inv.requirements.files[0] ?? REQUIREMENTS_KEY;
   const requirements = [...inv.requirements.requirements, ...added.map((a) => requirementAt(root, 0, a.name, { name: a.name }))];
-  const inventory: Inventory = { ...fixed, requirements: { ...inv.requirements, requirements } };
+  const inventory: Inventory = { ...fixedHome, requirements: { ...inv.requirements, requirements } };
   const files = new Map<string, FixedFile>(
     fixes.map((f) => {
       const file = reanalysed.get(f.path)!;
@@ -106,7 +115,7 @@ export function checkForPlan(inv: Inventory, homePath: string, s: CheckSettings)
     const summary = { count: inside.reduce((n, f) => n + f.fixes, 0), rules: [...new Set(inside.flatMap((f) => f.rules))].sort(), files: inside.map((f) => f.path.slice(zip.length + 1)) };
     archives.set(zip, { bytes, size: bytes.length, md5: digests(bytes).md5, summary });
   }
-  return { inventory, result: check(inventory, catalog, options), fixed: { files, archives, requirements: added, left: { unsafe: fixPlan.unsafeLeft, byHand: fixPlan.notFixed.length } } };
+  return { inventory, fixed: { files, archives, requirements: added, left: { unsafe: fixPlan.unsafeLeft, byHand: fixPlan.notFixed.length } } };
 }
 
 /** The inventory with other DAG and plugin files (and the plugins those define). */
