@@ -66,8 +66,8 @@ export type FixIntent =
   | { kind: 'attribute'; from: string; to: string }
   /** The decorator `name` on the definition at the hit removed, and its import when nothing else uses it. */
   | { kind: 'decorator'; name: string }
-  /** A task-context key read at the hit: a lookup's string, a template name or an attribute replaced. */
-  | { kind: 'context'; key: string; to: string; via: 'subscript' | 'get' | 'template' }
+  /** A task-context key read at the hit: a lookup's string, a template name, or a callable's parameter with its reads, renamed. */
+  | { kind: 'context'; key: string; to: string; via: 'subscript' | 'get' | 'template' | 'parameter' }
   /** A days_ago(n) call at the hit rewritten as the same instant with pendulum; at its import, the import once unused. */
   | { kind: 'days-ago' };
 

@@ -3,14 +3,17 @@ import { templateNames } from '../python/analyze/context.js';
 import type { PyNode } from '../python/tree.js';
 import { edit, type Change, type Refusal } from './change.js';
 import { descendants, enclosing, nodesStartingAt, stringContent } from './locate.js';
+import { fixParameter } from './parameters.js';
 
 // Task-context keys renamed in place (an unsafe fix: the values can differ on the target): the
-// string of a lookup (`context["execution_date"]`, `.get("execution_date")`), or every use of the
-// name in the Jinja templates of the string the finding points into.
+// string of a lookup (`context["execution_date"]`, `.get("execution_date")`), every use of the
+// name in the Jinja templates of the string the finding points into, or a task callable's
+// parameter with its reads (parameters.ts).
 
 type Intent = Extract<FixIntent, { kind: 'context' }>;
 
 export function fixContext(root: PyNode, _text: string, at: number, intent: Intent): Change | Refusal {
+  if (intent.via === 'parameter') return fixParameter(root, at, intent);
   return intent.via === 'template' ? fixTemplate(root, at, intent) : fixLookup(root, at, intent);
 }
 

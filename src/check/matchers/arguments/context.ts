@@ -24,9 +24,9 @@ function rowFor(key: string, names: Map<string, ArgumentRow>): ArgumentRow | und
   return names.get(key) ?? (dot > 0 ? names.get(key.slice(0, dot)) : undefined);
 }
 
-// Reads whose key a fix can rename in place: a lookup's string or a template's name. A parameter
-// would need its uses renamed too, and f-strings and .format() name the key in more than one place.
-const FIXABLE_VIA = new Set<PyContextRead['via']>(['subscript', 'get', 'template']);
+// Reads whose key a fix can rename in place: a lookup's string, a template's name, a parameter with
+// its reads (to a plain name). f-strings and .format() over the context name the key in more than one place.
+const FIXABLE_VIA = new Set<PyContextRead['via']>(['subscript', 'get', 'template', 'parameter']);
 
 export const contextTable: Matcher = (inv, ctx, raw) => {
   /** The rule's fixes: key -> what replaces it (in templates, an expression such as `data_interval_end | ds`). */
@@ -34,7 +34,7 @@ export const contextTable: Matcher = (inv, ctx, raw) => {
   const fixOf = (read: PyContextRead): FixIntent | undefined => {
     const to = fixes[read.key];
     if (!to || !FIXABLE_VIA.has(read.via) || (read.via !== 'template' && !/^\w+$/.test(to))) return undefined;
-    return { kind: 'context', key: read.key, to, via: read.via as 'subscript' | 'get' | 'template' };
+    return { kind: 'context', key: read.key, to, via: read.via as 'subscript' | 'get' | 'template' | 'parameter' };
   };
   const hits: Hit[] = [];
   const hit = hitter(ctx, hits);
