@@ -6,7 +6,7 @@
 //   node bench/scan-bench.mjs [--files N] [--runs R] [--seed S] [--timeout SECONDS] [--no-upload]
 //                             [--only PHASES] [--ruff-files N] [--ruff auto|native|wasm]
 //
-// PHASES is a comma-separated subset of scan,startup,example,ruff,upload (default: all).
+// PHASES is a comma-separated subset of scan,startup,example,ruff,fix,upload (default: all).
 // The upload benchmark (bench/upload-bench.mjs, which also runs alone) comes last unless --no-upload.
 // Targets are informational: the exit code is 0 unless a run crashed or timed out.
 import { spawn } from 'node:child_process';
@@ -16,6 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FILES, DEFAULT_SEED, formatStats, generateHome } from './gen-home.mjs';
 import { failure, fmt, judge, machine, MB, median, OUT, positiveInt, rel, ROOT, runNode, STATS_HEADERS, table, tail } from './lib.mjs';
+import { fixPhase } from './fix-bench.mjs';
 import { DEFAULT_RUFF_FILES, ruffPhase } from './ruff-bench.mjs';
 import { examplePhase, startupPhase } from './startup-bench.mjs';
 
@@ -27,7 +28,7 @@ const TARGET_COLD_MS_PER_10K = 5000;
 const TARGET_RSS_MB = 400;
 const TARGET_WARM_MS = 1000;
 
-const PHASES = ['scan', 'startup', 'example', 'ruff', 'upload'];
+const PHASES = ['scan', 'startup', 'example', 'ruff', 'fix', 'upload'];
 const RUFF_MODES = ['auto', 'native', 'wasm'];
 
 function usage() {
@@ -226,6 +227,7 @@ async function commandPhases(phases, opts) {
   if (phases.includes('startup')) done.startup = await startupPhase(opts);
   if (phases.includes('example')) done.example = await examplePhase(opts);
   if (phases.includes('ruff')) done.ruff = await ruffPhase(opts);
+  if (phases.includes('fix')) done.fix = await fixPhase({ files: opts.scanFiles, seed: opts.seed, timeoutMs: opts.timeoutMs });
   const all = Object.values(done);
   const rows = all.flatMap((p) => p.rows);
   if (rows.length) {
@@ -278,7 +280,7 @@ async function main() {
   console.log(`phases: ${phases.join(', ')}`);
 
   const scan = phases.includes('scan') ? await scanPhases({ files, runs, seed: values.seed, timeoutMs }) : { results: {}, targets: [], crashed: false };
-  const other = await commandPhases(phases, { runs, timeoutMs, files: ruffFiles, seed: values.seed, ruffMode: values.ruff });
+  const other = await commandPhases(phases, { runs, timeoutMs, files: ruffFiles, scanFiles: files, seed: values.seed, ruffMode: values.ruff });
   const targets = [...scan.targets, ...other.targets];
   if (targets.length) {
     console.log('\ntargets (informational)');
