@@ -1,0 +1,36 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scanHome } from '../../src/home/scan.js';
+import { cli, HOMES } from '../helpers.js';
+
+// The built CLI spreads a scan of 200 files or more over worker threads, the pool's thread
+// reading ahead for them; the in-process scan of the sources analyses inline. Both must give
+// the same inventory, file for file.
+
+const tmp = mkdtempSync(join(tmpdir(), 'mwaa-migrate-pool-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('the worker pool', () => {
+  it('gives the inventory the inline scan gives, on a home big enough to use it', async () => {
+    const home = join(tmp, 'big-home');
+    cpSync(join(HOMES, 'airflow2'), home, { recursive: true });
+    const sources = readdirSync(join(HOMES, 'airflow2', 'dags')).filter((f) => f.endsWith('.py'));
+    // Copies under other names (and one empty file, one not UTF-8): more than the pool's threshold.
+    for (let i = 0; i < 240; i++) {
+      const src = sources[i % sources.length]!;
+      writeFileSync(join(home, 'dags', `copy_${i}_${src}`), readFileSync(join(HOMES, 'airflow2', 'dags', src), 'utf8').replaceAll('dag_id', `dag_id_${i}`));
+    }
+    writeFileSync(join(home, 'dags', 'empty_dag.py'), '');
+    writeFileSync(join(home, 'dags', 'latin1_dag.py'), Buffer.from('# airflow dag\nname = "caf\xe9"\n', 'latin1'));
+    const r = cli(['scan', home, '--json', '--no-cache']);
+    expect(r.code, r.stderr).toBe(0);
+    const pooled = JSON.parse(r.stdout) as Awaited<ReturnType<typeof scanHome>>;
+    const inline = await scanHome(home, { cache: false, workers: 0 });
+    expect(pooled.dagFiles.filter((f) => f.analysis).length).toBeGreaterThan(240);
+    const facts = (inv: typeof inline) => inv.dagFiles.map((f) => ({ path: f.path, sha256: f.sha256, md5: f.md5, analysis: f.analysis }));
+    expect(facts(pooled)).toEqual(facts(inline));
+    expect(pooled.problems).toEqual(inline.problems);
+  });
+});
