@@ -116,3 +116,18 @@ export const elapsed = (ms: number): string => {
   const s = Math.floor(ms / 1000);
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
 };
+
+/** A bordered window of `rows` lines from `scroll` (kept so the last page stays full), and where in them it is. */
+export function ScrolledLines({ lines, scroll, rows, color, line }: { lines: string[]; scroll: number; rows: number; color: boolean; line: (text: string, index: number) => ReactNode }) {
+  const top = Math.min(scroll, Math.max(0, lines.length - rows));
+  const shown = lines.slice(top, top + rows);
+  return (
+    <Box flexDirection="column" borderStyle="single" borderColor={tint(color, 'gray')} paddingX={1}>
+      {shown.map((l, i) => line(l, top + i))}
+      <Text color={tint(color, 'gray')}>
+        lines {top + 1}-{top + shown.length} of {lines.length}
+        {top + shown.length < lines.length ? ' (↓ for more)' : ''}
+      </Text>
+    </Box>
+  );
+}

@@ -1,5 +1,5 @@
-import { Box, Text } from 'ink';
-import { bodyRows, Hints, Screen, tint, type Colour } from '../parts.js';
+import { Text } from 'ink';
+import { bodyRows, Hints, Screen, ScrolledLines, tint, type Colour } from '../parts.js';
 import type { FixPaneView, GuideView } from '../types.js';
 
 // The findings step's "apply the safe fixes": the diff `mwaa-migrate fix` prints, scrolled in
@@ -27,28 +27,26 @@ export function FixPane({ view, pane }: { view: GuideView; pane: FixPaneView }) 
   const title = pane.kind === 'take' ? 'Apply the safe fixes: ' : 'On the fixed copy. ';
   // The diff's box gives up the rows the summary wraps onto, so the summary and the hints stay in view.
   const rows = Math.max(4, bodyRows(view) - 5 - Math.ceil((title.length + pane.summary.length) / width));
-  const top = Math.min(pane.scroll, Math.max(0, pane.lines.length - rows));
-  const shown = pane.lines.slice(top, top + rows);
   return (
     <Screen hints={<Hints color={color} hints={HINTS[pane.kind]} />}>
       <Text wrap="wrap">
         <Text bold>{title}</Text>
         {pane.summary}
       </Text>
-      <Box flexDirection="column" borderStyle="single" borderColor={tint(color, 'gray')} paddingX={1}>
-        {shown.map((l, i) => {
-          const style = diffStyle(pane.lines, top + i);
+      <ScrolledLines
+        lines={pane.lines}
+        scroll={pane.scroll}
+        rows={rows}
+        color={color}
+        line={(l, i) => {
+          const style = diffStyle(pane.lines, i);
           return (
-            <Text key={top + i} wrap="truncate-end" bold={color && style.bold} color={style.color && tint(color, style.color)}>
+            <Text key={i} wrap="truncate-end" bold={color && style.bold} color={style.color && tint(color, style.color)}>
               {l || ' '}
             </Text>
           );
-        })}
-        <Text color={tint(color, 'gray')}>
-          lines {top + 1}-{top + shown.length} of {pane.lines.length}
-          {top + shown.length < pane.lines.length ? ' (↓ for more)' : ''}
-        </Text>
-      </Box>
+        }}
+      />
     </Screen>
   );
 }

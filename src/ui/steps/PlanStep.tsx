@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { bodyRows, Hints, LineInput, lineEdit, Screen, tint, useKeys, type StepProps } from '../parts.js';
+import { bodyRows, Hints, LineInput, lineEdit, Screen, ScrolledLines, tint, useKeys, type StepProps } from '../parts.js';
 
 // Step 8: the plan, the same text `mwaa-migrate plan` prints, scrolled in place; typing the
 // environment name is the confirmation.
@@ -29,21 +29,19 @@ export function PlanStep({ view, actions }: StepProps) {
   const warning = p.overrides.length ? `! Confirming goes on despite ${p.overrides.join('; ')}: those DAGs may fail on MWAA.` : '';
   // The plan's box gives up the rows a long warning wraps onto, so the confirmation stays in view.
   const rows = Math.max(4, bodyRows(view) - 6 - Math.max(1, Math.ceil(warning.length / view.width)));
-  const top = Math.min(p.scroll, Math.max(0, p.lines.length - rows));
-  const shown = p.lines.slice(top, top + rows);
   return (
     <Screen hints={<Hints color={color} hints={[['↑↓ PgUp PgDn', 'scroll'], ['Enter', 'apply'], ['Esc', 'back'], ['Ctrl-C', 'quit']]} />}>
-      <Box flexDirection="column" borderStyle="single" borderColor={tint(color, 'gray')} paddingX={1}>
-        {shown.map((l, i) => (
-          <Text key={top + i} wrap="truncate-end" color={tint(color, l.startsWith('+') ? 'green' : l.startsWith('~') ? 'yellow' : l.startsWith('-') ? 'red' : 'gray') ?? undefined}>
+      <ScrolledLines
+        lines={p.lines}
+        scroll={p.scroll}
+        rows={rows}
+        color={color}
+        line={(l, i) => (
+          <Text key={i} wrap="truncate-end" color={tint(color, l.startsWith('+') ? 'green' : l.startsWith('~') ? 'yellow' : l.startsWith('-') ? 'red' : 'gray') ?? undefined}>
             {l || ' '}
           </Text>
-        ))}
-        <Text color={tint(color, 'gray')}>
-          lines {top + 1}-{top + shown.length} of {p.lines.length}
-          {top + shown.length < p.lines.length ? ' (↓ for more)' : ''}
-        </Text>
-      </Box>
+        )}
+      />
       {warning ? <Text color={tint(color, 'yellow')} wrap="wrap">{warning}</Text> : null}
       <Text wrap="wrap">
         This writes to s3://{p.bucket} and creates environment {p.name} in account {p.account}.
