@@ -116,7 +116,7 @@ describe.skipIf(!ready)('plan --fix', () => {
     const shown = (await run(['plan', ...planArgs(home, `fix-${name}`, '--fix')])).stdout;
     expect(shown).toContain(`Fixed code (--fix, safe fixes): ${fixes} fixes in ${fixedDags.length + (plugins?.fixes ? 1 : 0)} objects`);
     expect(shown).toMatch(/^ {2}airflow\.cfg is not touched/m);
-    if (left.unsafe) expect(shown).toContain(`${left.unsafe} fixes that may shift the meaning (plan with --unsafe-fixes to take them)`);
+    if (left.unsafe) expect(shown).toContain(`${left.unsafe} fix${left.unsafe === 1 ? '' : 'es'} that may shift the meaning (plan with --unsafe-fixes to take them)`);
     expect(shown).toMatch(new RegExp(`^  ${fixedDags[0]!.key}: \\d+ fix(es)? \\(`, 'm'));
     // No code in the plan: keys, hashes and summaries only.
     for (const path of changed) {
