@@ -8,7 +8,7 @@ import type { FileOutcome } from '../python/pool.js';
 // modification time, and the whole cache by the analyser's version. It holds no secret: analysis
 // results are already redacted. A cache that cannot be read or written is simply not used.
 
-export const ANALYZER_VERSION = 'py-13';
+export const ANALYZER_VERSION = 'py-14';
 
 interface Entry {
   size: number;

@@ -19,7 +19,7 @@ export class PyNode {
   constructor(
     private readonly file: SourceFile,
     readonly type: string,
-    readonly field: string | null,
+    public field: string | null,
     readonly isNamed: boolean,
     readonly start: number,
     readonly end: number,
@@ -51,7 +51,7 @@ export class PyNode {
   }
 }
 
-class SourceFile {
+export class SourceFile {
   private lineStarts: number[] | null = null;
   constructor(readonly text: string) {}
 
@@ -99,11 +99,12 @@ function copyWithCursor(c: TreeCursor, text: string, hasError: boolean): CopiedT
   const file = new SourceFile(text);
   // Anonymous tokens (punctuation, keywords) are kept only where the analysis reads them.
   const make = (parent: PyNode | null): PyNode | null => {
+    // Each read crosses into WebAssembly: an anonymous token that is dropped costs one or two.
     const isNamed = c.nodeIsNamed;
-    const tid = c.nodeTypeId;
-    const type = (typeNames[tid] ??= c.nodeType);
     const missing = hasError && c.nodeIsMissing;
     if (!isNamed && !missing && !(parent && TOKEN_PARENTS.has(parent.type))) return null;
+    const tid = c.nodeTypeId;
+    const type = (typeNames[tid] ??= c.nodeType);
     const fid = c.currentFieldId;
     const field = fid ? (fieldNames[fid] ??= c.currentFieldName) : null;
     const n = new PyNode(file, type, field, isNamed, c.startIndex, c.endIndex);
