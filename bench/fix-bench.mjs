@@ -5,9 +5,9 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { generateHome } from './gen-home.mjs';
-import { fmt, OUT, ROOT, runNode, table, tail } from './lib.mjs';
+import { fmt, measure, OUT, ROOT, runNode, table, tail } from './lib.mjs';
 
-const CLI_ONCE = path.join(ROOT, 'bench', 'cli-once.mjs');
+const CLI = path.join(ROOT, 'bin', 'mwaa-migrate.js');
 const FIXTURES = ['airflow1', 'airflow2', 'airflow3'].map((name) => ({ name, home: path.join(ROOT, 'fixtures', 'homes', name) }));
 
 /** The rules with a fix, by id, from the built catalogue. */
@@ -18,21 +18,23 @@ async function fixableRules() {
 
 /** Findings of the fixable rules in a home, by family (one `report` process). */
 async function countByFamily(home, rules, timeoutMs) {
-  const r = await runNode(['--', path.join(ROOT, 'bin', 'mwaa-migrate.js'), 'report', home, '--format', 'json', '--no-cache', '--fail-on', 'never', '--select', rules.join(',')], timeoutMs);
+  const r = await runNode(['--', CLI, 'report', home, '--format', 'json', '--no-cache', '--fail-on', 'never', '--select', rules.join(',')], timeoutMs);
   if (r.code !== 0) throw new Error(`report ${home} exited ${r.code}: ${tail(r.stderr)}`);
   const counts = {};
   for (const f of JSON.parse(r.stdout.toString('utf8')).findings) counts[f.family] = (counts[f.family] ?? 0) + 1;
   return counts;
 }
 
-/** `fix HOME --out OUT --unsafe-fixes` once, with its wall time, peak RSS and summary line. */
+/**
+ * `fix HOME --out OUT --unsafe-fixes` once, with its wall time, peak RSS (from GNU time: a child
+ * of this process would report this process's own peak, which Linux carries over) and summary line.
+ */
 async function fixOnce(home, out, timeoutMs) {
   rmSync(out, { recursive: true, force: true });
-  const r = await runNode([CLI_ONCE, 'fix', home, '--out', out, '--unsafe-fixes', '--no-cache'], timeoutMs);
-  const last = JSON.parse(r.stdout.toString('utf8').trim().split('\n').at(-1) ?? '{}');
-  const summary = /^mwaa-migrate: (\d+) fix(?:es)? in (\d+) files?/m.exec(r.stderr.toString('utf8'));
-  if (last.exitCode !== 0 || !summary) throw new Error(`fix ${home} failed: ${tail(r.stderr)}`);
-  return { wallMs: Math.round(r.wallMs), maxRssMB: last.maxRssMB, fixes: Number(summary[1]), files: Number(summary[2]) };
+  const r = await measure(process.execPath, ['--', CLI, 'fix', home, '--out', out, '--unsafe-fixes', '--no-cache'], { timeoutMs, keepStderr: true });
+  const summary = r.ok && /^mwaa-migrate: (\d+) fix(?:es)? in (\d+) files?/m.exec(r.stderr);
+  if (!summary) throw new Error(`fix ${home} failed: ${r.error ?? r.stderr}`);
+  return { wallMs: Math.round(r.wallMs), maxRssMB: r.rssMB === null ? null : Math.round(r.rssMB), fixes: Number(summary[1]), files: Number(summary[2]) };
 }
 
 export async function fixPhase({ files, seed, timeoutMs }) {

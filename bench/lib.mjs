@@ -126,9 +126,10 @@ function hasGnuTime() {
  * One command with its stdout sent to /dev/null: wall time (measured here, so it includes the
  * ~1 ms exec of /usr/bin/time), CPU seconds (user + sys) and peak RSS of the command and the
  * children it waits for, from GNU time's `%U %S %M`. Without GNU time, CPU comes from the
- * bench's own children's CPU (Linux) and the RSS is null. Returns { ok, wallMs, cpuS, rssMB, ... }.
+ * bench's own children's CPU (Linux) and the RSS is null. Returns { ok, wallMs, cpuS, rssMB, ... },
+ * with the whole stderr of a successful run when asked (`keepStderr`).
  */
-export async function measure(command, args, { timeoutMs, env } = {}) {
+export async function measure(command, args, { timeoutMs, env, keepStderr = false } = {}) {
   if (!hasGnuTime()) {
     const r = await run(command, args, { timeoutMs, env, stdout: 'ignore', group: true });
     return { ok: r.code === 0, wallMs: r.wallMs, cpuS: r.cpuS, rssMB: null, error: r.code === 0 ? undefined : failure(r), stderr: tail(r.stderr) };
@@ -148,7 +149,7 @@ export async function measure(command, args, { timeoutMs, env } = {}) {
   }
   rmSync(timeFile, { force: true });
   const ok = r.code === 0 && !r.timedOut;
-  return { ok, wallMs: r.wallMs, cpuS, rssMB, error: ok ? undefined : failure(r), stderr: ok ? undefined : tail(r.stderr) };
+  return { ok, wallMs: r.wallMs, cpuS, rssMB, error: ok ? undefined : failure(r), stderr: ok ? (keepStderr ? r.stderr.toString('utf8') : undefined) : tail(r.stderr) };
 }
 
 /** Median, min and max wall, median CPU seconds and median peak RSS of the successful runs; null if none. */
