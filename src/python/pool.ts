@@ -47,48 +47,27 @@ export async function analyzeFiles(jobs: FileJob[], { workers, read, onDone }: P
   }
   let next = 0;
   let done = 0;
-  // This thread reads the next batch of each worker while it works on the one before: the reads
-  // (libuv's thread pool) overlap the parsing, and the bytes move to the worker without a copy.
-  const readBatch = async (): Promise<Batch | null> => {
-    if (next >= jobs.length) return null;
-    const indexes: number[] = [];
-    for (let k = 0; k < BATCH && next < jobs.length; k++) indexes.push(next++);
-    const inputs = await Promise.all(
-      indexes.map((i) =>
-        readFile(jobs[i]!.abs).then(
-          (bytes): WorkerInput => ({ job: jobs[i]!, bytes }),
-          (e: NodeJS.ErrnoException): FileOutcome => ({ ok: false, error: e.message, code: e.code }),
-        ),
-      ),
-    );
-    return { indexes, inputs };
-  };
   const pool = Array.from({ length: Math.min(workers, Math.ceil(jobs.length / BATCH)) }, () => new Worker(workerEntry()!));
   try {
     await Promise.all(
       pool.map(
         (w) =>
           new Promise<void>((resolve, reject) => {
-            let sent: Batch | null = null;
-            let ahead = readBatch();
-            const feed = async () => {
-              sent = await ahead;
-              if (!sent) return resolve();
-              ahead = readBatch();
-              const toParse = sent.inputs.filter((x): x is WorkerInput => 'job' in x);
-              // Moved only when the bytes have their buffer to themselves (not a slice of a shared one).
-              const own = toParse.filter((x) => x.bytes.byteOffset === 0 && x.bytes.byteLength === x.bytes.buffer.byteLength);
-              w.postMessage(toParse, own.map((x) => x.bytes.buffer as ArrayBuffer));
+            let batch: number[] = [];
+            const feed = () => {
+              if (next >= jobs.length) return resolve();
+              batch = [];
+              for (let k = 0; k < BATCH && next < jobs.length; k++) batch.push(next++);
+              w.postMessage(batch.map((i) => jobs[i]));
             };
             w.on('message', (out: FileOutcome[]) => {
-              let k = 0;
-              sent!.inputs.forEach((x, j) => (results[sent!.indexes[j]!] = 'job' in x ? out[k++]! : x));
-              done += sent!.inputs.length;
+              out.forEach((r, k) => (results[batch[k]!] = r));
+              done += out.length;
               onDone?.(done);
-              feed().catch(reject);
+              feed();
             });
             w.once('error', reject);
-            feed().catch(reject);
+            feed();
           }),
       ),
     );
@@ -96,18 +75,6 @@ export async function analyzeFiles(jobs: FileJob[], { workers, read, onDone }: P
     await Promise.all(pool.map((w) => w.terminate()));
   }
   return results;
-}
-
-/** A job with its file's bytes, as a worker receives it. */
-export interface WorkerInput {
-  job: FileJob;
-  bytes: Uint8Array;
-}
-
-/** Jobs handed to a worker together: the files read, or why one could not be. */
-interface Batch {
-  indexes: number[];
-  inputs: (WorkerInput | FileOutcome)[];
 }
 
 export function defaultWorkers(): number {

@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { fileFacts } from './file.js';
-import type { FileOutcome, WorkerInput } from './pool.js';
+import { runJob, type FileJob } from './pool.js';
 
-// A worker parses and analyses what the pool's thread has read for it (pool.ts).
+// A worker owns its thread: a blocking read is cheaper than a round trip through libuv's pool.
+const readSync = async (path: string) => readFileSync(path);
 
-parentPort!.on('message', (inputs: WorkerInput[]) => {
-  const out: FileOutcome[] = inputs.map(({ job, bytes }) => ({ ok: true, ...fileFacts(bytes, job.analyze) }));
+parentPort!.on('message', async (jobs: FileJob[]) => {
+  const out = [];
+  for (const job of jobs) out.push(await runJob(job, readSync));
   parentPort!.postMessage(out);
 });
