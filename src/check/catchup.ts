@@ -122,30 +122,65 @@ function cronRuns(expr: string, start: Date, now: Date): { runs: number; about: 
  * (hour, minute, second) tick; only the first and last day are walked tick by tick.
  */
 function countCronTicks(expr: string, start: Date, now: Date): { runs: number; about: boolean } | null {
-  let cron;
-  try {
-    cron = CronExpressionParser.parse(expr, { tz: 'UTC' });
-  } catch {
-    return null;
-  }
-  const f = cron.fields;
-  const clock = f.hour.values.flatMap((h) => f.minute.values.flatMap((m) => f.second.values.map((s) => ((h * 60 + m) * 60 + s) * 1000)));
-  const special = f.dayOfMonth.hasLastChar || f.dayOfWeek.hasLastChar || f.dayOfWeek.nthDay > 0;
-  // Where L or # is in play, cron-parser decides the day from the day's first tick.
-  const matches = special ? (day: number) => cron.includesDate(new Date(day * DAY_MS + clock[0]!)) : dayMatcher(f);
+  const shape = cronShape(expr);
+  if (!shape) return null;
   const first = Math.floor(start.getTime() / DAY_MS);
   const last = Math.floor(now.getTime() / DAY_MS);
-  const from = special ? Math.max(first, last - SLOW_DAYS) : first;
-  let total = 0;
-  for (let day = from; day <= last; day++) {
-    if (!matches(day)) continue;
-    if (day !== first && day !== last) total += clock.length;
-    else total += clock.filter((ms) => day * DAY_MS + ms >= start.getTime() && day * DAY_MS + ms <= now.getTime()).length;
+  const from = shape.special ? Math.max(first, last - SLOW_DAYS) : first;
+  const partial = (day: number) => (shape.matches(day) ? shape.clock.filter((ms) => day * DAY_MS + ms >= start.getTime() && day * DAY_MS + ms <= now.getTime()).length : 0);
+  let total = partial(last);
+  if (first !== last) {
+    const whole = from === first ? first + 1 : from;
+    total += (from === first ? partial(first) : 0) + matchingDays(shape, whole, last) * shape.clock.length;
   }
   const about = from > first;
   if (about) total = Math.round((total * (last - first + 1)) / (last - from + 1));
   // The interval that started last has not ended: it is the next run, not a backfilled one.
   return { runs: Math.max(0, total - 1), about };
+}
+
+/** A cron expression read once: its ticks within a day, and which days it runs on. */
+interface CronShape {
+  /** Milliseconds after midnight of each tick of a matching day. */
+  clock: number[];
+  /** L or # in play: cron-parser decides each day (slow). */
+  special: boolean;
+  matches: (day: number) => boolean;
+  /** prefix[i]: matching days in [0, i), days counted from 1970-01-01, built as far as asked. */
+  prefix: number[];
+}
+
+const shapes = new Map<string, CronShape | null>();
+
+function cronShape(expr: string): CronShape | null {
+  if (shapes.has(expr)) return shapes.get(expr)!;
+  let shape: CronShape | null = null;
+  try {
+    const cron = CronExpressionParser.parse(expr, { tz: 'UTC' });
+    const f = cron.fields;
+    const clock = f.hour.values.flatMap((h) => f.minute.values.flatMap((m) => f.second.values.map((s) => ((h * 60 + m) * 60 + s) * 1000)));
+    const special = f.dayOfMonth.hasLastChar || f.dayOfWeek.hasLastChar || f.dayOfWeek.nthDay > 0;
+    // Where L or # is in play, cron-parser decides the day from the day's first tick.
+    const matches = special ? (day: number) => cron.includesDate(new Date(day * DAY_MS + clock[0]!)) : dayMatcher(f);
+    shape = { clock, special, matches, prefix: [0] };
+  } catch {
+    // Not a cron expression cron-parser reads: the count is unknown.
+  }
+  shapes.set(expr, shape);
+  return shape;
+}
+
+/** Matching days in [from, to): from the prefix counts where they apply, else day by day. */
+function matchingDays(shape: CronShape, from: number, to: number): number {
+  if (to <= from) return 0;
+  if (shape.special || from < 0) {
+    let n = 0;
+    for (let day = from; day < to; day++) if (shape.matches(day)) n++;
+    return n;
+  }
+  const p = shape.prefix;
+  for (let day = p.length - 1; day < to; day++) p.push(p[day]! + (shape.matches(day) ? 1 : 0));
+  return p[to]! - p[from]!;
 }
 
 type CronFields = ReturnType<typeof CronExpressionParser.parse>['fields'];

@@ -4,16 +4,22 @@ import type { Hit, Matcher } from '../types.js';
 // Code that cannot work, or works badly, on MWAA workers. Each match kind is generic: which
 // operators, commands, path prefixes and thresholds count comes from the rule (rules/code.yaml).
 
-const compiled = new WeakMap<string[], RegExp>();
+const compiled = new WeakMap<string[], (name: string) => boolean>();
 
-/** Qualified-name patterns; `*` stands for any run of characters, dots included. */
-export function globs(patterns: string[]): RegExp {
-  let re = compiled.get(patterns);
-  if (!re) {
+/**
+ * Qualified-name patterns; `*` stands for any run of characters, dots included. Each name is
+ * tested once per pattern list: a home repeats a few hundred operator names over 100,000 tasks.
+ */
+export function globs(patterns: string[]): (name: string) => boolean {
+  let matches = compiled.get(patterns);
+  if (!matches) {
     const alts = patterns.map((p) => p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*'));
-    compiled.set(patterns, (re = new RegExp(`^(?:${alts.join('|')})$`)));
+    const re = new RegExp(`^(?:${alts.join('|')})$`);
+    const seen = new Map<string, boolean>();
+    matches = (name) => seen.get(name) ?? (seen.set(name, re.test(name)), seen.get(name)!);
+    compiled.set(patterns, matches);
   }
-  return re;
+  return matches;
 }
 
 const lastPart = (q: string) => q.slice(q.lastIndexOf('.') + 1);
@@ -62,10 +68,10 @@ function taskIndex(inv: Inventory): TaskIndex {
 /** Tasks of the given operators; with `kwargs`, only those passing one of them. */
 function tasksOf(inv: Inventory, operators: string[], kwargs?: string[]): Located[] {
   const index = taskIndex(inv);
-  const re = globs(operators);
-  if (!kwargs) return [...index.byOperator].flatMap(([operator, group]) => (re.test(operator) ? group : []));
+  const matches = globs(operators);
+  if (!kwargs) return [...index.byOperator].flatMap(([operator, group]) => (matches(operator) ? group : []));
   const found = new Set(kwargs.flatMap((k) => index.byKwarg.get(k) ?? []));
-  return [...found].filter(([, t]) => re.test(t.operator));
+  return [...found].filter(([, t]) => matches(t.operator));
 }
 
 // operator-use: tasks of the listed operators, optionally only those passing (or not passing)

@@ -56,9 +56,9 @@ function notHostPaths(file: PyFile, p: PathParams): (lit: { line: number; value:
   const ignored = new Set((p.ignoreKwargs ?? []).flatMap((k) => tasks.flatMap((t) => strings(t.kwargs[k]))));
   const inContainer = new Map<string, number>(); // value -> first line of a container task passing it
   if (p.containerSide) {
-    const re = globs(p.containerSide.operators);
+    const container = globs(p.containerSide.operators);
     for (const t of tasks) {
-      if (!re.test(t.operator)) continue;
+      if (!container(t.operator)) continue;
       for (const value of p.containerSide.kwargs.flatMap((k) => strings(t.kwargs[k]))) {
         inContainer.set(value, Math.min(t.line, inContainer.get(value) ?? t.line));
       }
