@@ -47,18 +47,24 @@ function pyFiles(dir: string, out: string[] = []): string[] {
 
 const root = join(import.meta.dirname, '..', '..');
 
+/** How many of the files fastParse accepts, and every accepted one whose tree differs. */
+function compareFiles(files: string[]): { accepted: number; mismatches: string[] } {
+  const mismatches: string[] = [];
+  let accepted = 0;
+  for (const f of files) {
+    const d = compare(readFileSync(f, 'utf8'));
+    if (d === null) continue;
+    accepted++;
+    if (d) mismatches.push(`${f}: ${d}`);
+  }
+  return { accepted, mismatches };
+}
+
 describe('fastParse on the repository fixtures', () => {
   it('gives tree-sitter’s tree for every file it accepts', () => {
     const files = [join(root, 'fixtures'), join(root, 'rules', 'fixtures'), join(root, 'test')].flatMap((d) => pyFiles(d));
     expect(files.length).toBeGreaterThan(100);
-    const mismatches: string[] = [];
-    let accepted = 0;
-    for (const f of files) {
-      const d = compare(readFileSync(f, 'utf8'));
-      if (d === null) continue;
-      accepted++;
-      if (d) mismatches.push(`${f}: ${d}`);
-    }
+    const { accepted, mismatches } = compareFiles(files);
     expect(mismatches).toEqual([]);
     expect(accepted / files.length).toBeGreaterThan(0.9);
   });
@@ -70,14 +76,7 @@ describe.skipIf(!requires(import.meta.url, 'python3'))('fastParse on the Python 
     const stdlib = spawnSync('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).stdout.trim();
     const files = pyFiles(stdlib).filter((f) => !/[/\\](site-packages|test|tests|lib2to3)[/\\]/.test(f) && statSync(f).size < 300_000);
     expect(files.length).toBeGreaterThan(500);
-    const mismatches: string[] = [];
-    let accepted = 0;
-    for (const f of files) {
-      const d = compare(readFileSync(f, 'utf8'));
-      if (d === null) continue;
-      accepted++;
-      if (d) mismatches.push(`${f}: ${d}`);
-    }
+    const { accepted, mismatches } = compareFiles(files);
     expect(mismatches).toEqual([]);
     expect(accepted / files.length).toBeGreaterThan(0.95);
   }, 120_000);

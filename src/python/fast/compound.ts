@@ -1,6 +1,6 @@
 import type { PyNode } from '../tree.js';
 import { FAIL, P, add } from './core.js';
-import { parseExpression, parsePostfix } from './expressions.js';
+import { parseExpression, parsePostfix, parseSplatParam } from './expressions.js';
 import { parseArguments } from './atoms.js';
 import { parseSuite } from './statements.js';
 import { listNode, parseExprList, parseTargets, parseType } from './targets.js';
@@ -220,15 +220,8 @@ function parseParam(ps: P): PyNode {
   const start = ps.s;
   let n: PyNode;
   if (k === K_STAR || k === K_POW) {
-    ps.p++;
-    if (ps.k !== K_NAME) {
-      if (k === K_STAR) return ps.node('keyword_separator', start, ps.prevEnd);
-      throw FAIL;
-    }
-    const id = ps.node('identifier', ps.s, ps.e);
-    ps.p++;
-    n = ps.node(k === K_STAR ? 'list_splat_pattern' : 'dictionary_splat_pattern', start, id.end);
-    add(n, id, null);
+    n = parseSplatParam(ps);
+    if (n.type === 'keyword_separator') return n;
   } else if (k === K_SLASH) {
     ps.p++;
     return ps.node('positional_separator', start, ps.prevEnd);

@@ -211,21 +211,25 @@ function parseLambda(ps: P): PyNode {
   return n;
 }
 
+/** At a `*` or `**` of a parameter list (def or lambda): `*name`, `**name`, or a bare `*` marker. */
+export function parseSplatParam(ps: P): PyNode {
+  const k = ps.k;
+  const start = ps.s;
+  ps.p++;
+  if (ps.k !== K_NAME) {
+    if (k === K_STAR) return ps.node('keyword_separator', start, ps.prevEnd);
+    throw FAIL;
+  }
+  const id = ps.node('identifier', ps.s, ps.e);
+  ps.p++;
+  const n = ps.node(k === K_STAR ? 'list_splat_pattern' : 'dictionary_splat_pattern', start, id.end);
+  add(n, id, null);
+  return n;
+}
+
 function parseLambdaParam(ps: P): PyNode {
   const k = ps.k;
-  if (k === K_STAR || k === K_POW) {
-    const start = ps.s;
-    ps.p++;
-    if (ps.k !== K_NAME) {
-      if (k === K_STAR) return ps.node('keyword_separator', start, ps.prevEnd);
-      throw FAIL;
-    }
-    const id = ps.node('identifier', ps.s, ps.e);
-    ps.p++;
-    const n = ps.node(k === K_STAR ? 'list_splat_pattern' : 'dictionary_splat_pattern', start, id.end);
-    add(n, id, null);
-    return n;
-  }
+  if (k === K_STAR || k === K_POW) return parseSplatParam(ps);
   if (k === K_SLASH) {
     ps.p++;
     return ps.node('positional_separator', ps.starts[ps.p - 1]!, ps.prevEnd);
