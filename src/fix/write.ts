@@ -30,13 +30,16 @@ export function writeOut(files: FileFix[], inv: Inventory, homePath: string, out
   if (inside(dags, target) || (plugins && inside(plugins, target))) throw new UsageError(`--out ${out}: inside the folder it would copy`);
   if (existsSync(target) && readdirSync(target).length) throw new UsageError(`--out ${out}: not empty (give a new or empty folder)`);
   mkdirSync(target, { recursive: true });
-  if (existsSync(dags)) cpSync(dags, join(target, 'dags'), { recursive: true });
-  if (plugins && existsSync(plugins)) cpSync(plugins, join(target, 'plugins'), { recursive: true });
+  const fixed = written(files, inv, homePath).map(([path, bytes]) => [resolve(homePath, path), bytes] as const);
+  // The fixed files are written, not copied first and then written over (most of a big home's files).
+  const overwritten = new Set(fixed.map(([abs]) => abs));
+  const copy = { recursive: true, filter: (src: string) => !overwritten.has(src) };
+  if (existsSync(dags)) cpSync(dags, join(target, 'dags'), copy);
+  if (plugins && existsSync(plugins)) cpSync(plugins, join(target, 'plugins'), copy);
   if (inv.plugins.zip) cpSync(resolve(homePath, inv.plugins.zip.path), join(target, 'plugins.zip'));
-  for (const [path, bytes] of written(files, inv, homePath)) {
-    const abs = resolve(homePath, path);
+  for (const [abs, bytes] of fixed) {
     const dest = inside(dags, abs) ? join(target, 'dags', relative(dags, abs)) : plugins && inside(plugins, abs) ? join(target, 'plugins', relative(plugins, abs)) : null;
-    if (!dest) throw new Error(`${path}: in neither the DAG nor the plugins folder`);
+    if (!dest) throw new Error(`${relative(homePath, abs)}: in neither the DAG nor the plugins folder`);
     mkdirSync(dirname(dest), { recursive: true });
     writeFileSync(dest, bytes);
   }
