@@ -202,10 +202,11 @@ function pluginRows(inv: Inventory, attributes: string[]): ImportRow[] {
  */
 const FALLBACK_WINDOW = 30; // lines between the try import and its fallback
 function acceptedPairs(a: PyAnalysis, t: Table, ctx: CheckContext): { fallbacks: Set<number>; tried: Set<number> } {
+  const pairs = { fallbacks: new Set<number>(), tried: new Set<number>() };
+  if (!a.imports.some((i) => i.guarded === 'fallback')) return pairs;
   const local = (i: PyImport) => i.alias ?? leafOf(i.name);
   const changedGroups = new Set(STAGES.filter((s) => ctx.targetIn(`>=${s.since}`)).flatMap((s) => [...s.groups]));
   const fine = (i: PyImport) => i.level > 0 || (!lookup(t, i.name, changedGroups) && !moduleRow(t, i.name, changedGroups));
-  const pairs = { fallbacks: new Set<number>(), tried: new Set<number>() };
   for (const imp of a.imports) {
     if (imp.guarded !== 'fallback') continue;
     for (const s of a.imports) {
@@ -264,10 +265,11 @@ function fileHits(
   const seen = new Set<string>();
   const hits: Hit[] = [];
   const add = (name: string, pos: Position, from?: Position): boolean => {
-    const key = `${pos.line}|${name}`;
-    if (seen.has(key)) return true;
+    // Most names are fine: asked first, from the rule's memo, before any key is made.
     const d = describe(name);
     if (!d) return false;
+    const key = `${pos.line}|${name}`;
+    if (seen.has(key)) return true;
     seen.add(key);
     const v = { ...d.vars };
     const hit: Hit = { file: file.path, line: pos.line, col: pos.col, text: name, vars: v, ...(severity ? { severity } : {}) };
