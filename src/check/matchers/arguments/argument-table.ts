@@ -122,11 +122,13 @@ const SCANS: Record<ArgumentParams['scope'], Scan> = {
   // of the class counts (airflow.models.Variable and airflow.sdk.Variable alike).
   call: () => {
     const tail = (q: string) => q.split('.').slice(-2).join('.');
-    const table = rowsIn('call').map((row) => ({ row, tail: tail(row.callee!) }));
+    const table = new Map<string, ArgumentRow[]>();
+    for (const row of rowsIn('call')) table.set(tail(row.callee!), [...(table.get(tail(row.callee!)) ?? []), row]);
     return (file, a, hit) => {
       for (const call of a.calls) {
-        for (const { row, tail: t } of table) {
-          if (tail(call.callee) !== t || !call.kwargs.includes(row.old)) continue;
+        const t = tail(call.callee);
+        for (const row of table.get(t) ?? []) {
+          if (!call.kwargs.includes(row.old)) continue;
           // Another class of the same name (airflow.models.Variable) keeps the old keyword until fix moves its import.
           const cls = row.callee!.slice(0, row.callee!.lastIndexOf('.'));
           const fix: FixIntent = { kind: 'keyword', name: row.old, to: row.new, ...(call.callee === row.callee ? {} : { ifMovedTo: cls }) };
