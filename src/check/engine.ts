@@ -70,9 +70,13 @@ export function check(inv: Inventory, catalog: Catalog, options: CheckOptions = 
         message: fill(rule.message, hit.vars),
         fix: fill(rule.fix, hit.vars),
         docs: rule.docs,
-        ...(hit.related?.length ? { related: hit.related } : {}),
-        ...(options.replacements && hit.fix && rule.fixable ? { fixIntent: hit.fix, fixSafety: safetyOf(rule, hit.text) } : {}),
       };
+      // Set after, not spread in: no throwaway object per finding.
+      if (hit.related?.length) finding.related = hit.related;
+      if (options.replacements && hit.fix && rule.fixable) {
+        finding.fixIntent = hit.fix;
+        finding.fixSafety = safetyOf(rule, hit.text);
+      }
       const inline = suppressionsByFile.get(hit.file)?.get(hit.line);
       const byProject =
         project.ignore.rules.includes(rule.id) ||

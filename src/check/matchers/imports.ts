@@ -271,12 +271,12 @@ function fileHits(
     const key = `${pos.line}|${name}`;
     if (seen.has(key)) return true;
     seen.add(key);
-    const v = { ...d.vars };
+    // The name's vars are shared by its hits (nothing writes to them); a use gets its own line.
+    const v = from ? { ...d.vars, used: ` (imported at line ${from.line})` } : d.vars;
     const hit: Hit = { file: file.path, line: pos.line, col: pos.col, text: name, vars: v, ...(severity ? { severity } : {}) };
     if (d.replacement) hit.fix = { kind: 'import', path: d.replacement };
     else if (CALL_REWRITES[name]) hit.fix = CALL_REWRITES[name];
     if (from) {
-      v.used = ` (imported at line ${from.line})`;
       hit.related = [{ file: file.path, line: from.line, col: from.col, message: `${name} is imported here` }];
     }
     hits.push(hit);
