@@ -18,7 +18,7 @@ export function parseModule(ps: P, start: number): PyNode {
 }
 
 /** One statement line (simple statements) or one compound statement, added to `parent`. */
-export function parseStatement(ps: P, parent: PyNode): void {
+function parseStatement(ps: P, parent: PyNode): void {
   if (parseCompound(ps, parent)) return;
   parseSimpleLine(ps, parent);
 }

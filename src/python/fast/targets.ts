@@ -146,7 +146,7 @@ function pipeOperands(ps: P, e: PyNode): PyNode[] {
  * A `type`: `Name[...]` becomes a generic_type; when a type starts with one and goes on with
  * `| rest`, tree-sitter makes union_type(type, type(rest)); otherwise the expression is kept.
  */
-export function toType(ps: P, e: PyNode): PyNode {
+function toType(ps: P, e: PyNode): PyNode {
   const t = ps.node('type', e.start, e.end);
   if (isGeneric(e)) {
     add(t, generic(ps, e), null);
