@@ -36,7 +36,7 @@ export function stringValue(text: string): string | undefined {
   if (prefix.includes('f') || prefix.includes('b')) return undefined;
   const quote = m[2]!;
   const body = text.slice(m[0].length, text.length - quote.length);
-  if (prefix.includes('r')) return body;
+  if (prefix.includes('r') || !body.includes('\\')) return body;
   return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|N\{[^}]*\}|[\s\S])/g, (all, esc: string) => {
     if (esc in SIMPLE_ESCAPES) return SIMPLE_ESCAPES[esc]!;
     // A bare \x, \u or \U (CPython rejects it) and code points past U+10FFFF stay as written.
