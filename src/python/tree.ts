@@ -29,8 +29,9 @@ export class PyNode {
     return this.file.text.slice(this.start, this.end);
   }
 
+  /** Read-only: where every child is named (most nodes), it is the children array itself. */
   get namedChildren(): PyNode[] {
-    return (this.named ??= this.children.filter((c) => c.isNamed));
+    return (this.named ??= this.children.every((c) => c.isNamed) ? this.children : this.children.filter((c) => c.isNamed));
   }
 
   get startPosition(): { row: number; column: number } {
