@@ -5,8 +5,8 @@ import { planFixes, type NotFixed } from '../fix/home.js';
 import { unifiedDiff } from '../fix/write.js';
 import type { Inventory } from '../home/inventory.js';
 import type { FixedCode, FixSettings } from '../plan/fixed.js';
-import { redactCode } from '../report/excerpts.js';
-import type { ExcerptLine, SourceLines } from '../report/model.js';
+import { excerptAround, redactCode, type SafeLines } from '../report/excerpts.js';
+import { plural, type SourceLines } from '../report/model.js';
 import type { FixPaneView } from '../ui/types.js';
 
 // "Apply the safe fixes" in the walkthrough's findings step: the `fix` command's diff as data,
@@ -45,31 +45,29 @@ export function previewFixes(inv: Inventory, catalog: Catalog, target: string, n
 
 /** The home's lines, but the fixed copy's for the files the fixes changed: findings of the fixed copy point at those. */
 export function fixedSources(home: SourceLines, fixed: FixedCode | null): SourceLines {
-  const decoded = new Map<string, string[]>();
+  const decoded = new Map<string, SafeLines>();
   return {
     excerpt(file, line) {
       const f = fixed?.files.get(file);
       if (!f) return home.excerpt(file, line);
-      const lines = decoded.get(file) ?? new TextDecoder().decode(f.bytes).split(/\r\n|\r|\n/);
-      decoded.set(file, lines);
-      if (line < 1 || line > lines.length) return undefined;
-      const excerpt: ExcerptLine[] = [];
-      for (let n = Math.max(1, line - 1); n <= Math.min(lines.length, line + 1); n++) excerpt.push({ line: n, text: redactCode(lines[n - 1]!) });
-      return excerpt;
+      let lines = decoded.get(file);
+      if (!lines) {
+        const text = new TextDecoder().decode(f.bytes).split(/\r\n|\r|\n/);
+        decoded.set(file, (lines = { count: text.length, get: (n) => redactCode(text[n - 1]!) }));
+      }
+      return excerptAround(lines, line);
     },
   };
 }
 
-const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 /** "92 fixes in 9 files". */
-export const fixCount = (fixes: number, files: number): string => `${count(fixes, 'fix', 'fixes')} in ${count(files, 'file')}`;
+export const fixCount = (fixes: number, files: number): string => `${plural(fixes, 'fix', 'fixes')} in ${plural(files, 'file')}`;
 
 /** What the safe fixes leave, as clauses: those that may shift the meaning, those to do by hand. */
 function left(p: FixPreview): string[] {
   return [
-    ...(p.unsafeLeft ? [`${count(p.unsafeLeft, 'more fix', 'more fixes')} may shift the meaning and ${p.unsafeLeft === 1 ? 'is' : 'are'} left`] : []),
-    ...(p.notFixed.length ? [`${count(p.notFixed.length, 'finding')} of fixable rules left to fix by hand`] : []),
+    ...(p.unsafeLeft ? [`${plural(p.unsafeLeft, 'more fix', 'more fixes')} may shift the meaning and ${p.unsafeLeft === 1 ? 'is' : 'are'} left`] : []),
+    ...(p.notFixed.length ? [`${plural(p.notFixed.length, 'finding')} of fixable rules left to fix by hand`] : []),
   ];
 }
 
@@ -86,7 +84,7 @@ export const nothingToFix = (p: FixPreview): string => ['nothing to fix safely h
 
 /** The notice once the pane's choice is made: how many fixes the plan uploads, and what is left. */
 export function switchedNotice(fixed: { fixes: number; files: number } | undefined, findings: number): string {
-  const n = count(findings, 'finding');
+  const n = plural(findings, 'finding');
   return fixed ? `going on with the fixed copy: ${fixCount(fixed.fixes, fixed.files)} will be uploaded (the home is not changed); ${n} left` : `back to the home's files as they are: no fixes will be uploaded; ${n}`;
 }
 

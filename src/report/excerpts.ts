@@ -48,16 +48,21 @@ export function readSources(inv: Inventory): SourceLines {
     excerpt(file, line) {
       if (!kinds.has(file) || line < 1) return undefined;
       const lines = linesOf(file);
-      if (!lines || line > lines.count) return undefined;
-      const excerpt: ExcerptLine[] = [];
-      // Redacted before clipping, so a cut can never split a secret from the name that hides it.
-      for (let n = Math.max(1, line - CONTEXT); n <= Math.min(lines.count, line + CONTEXT); n++) excerpt.push({ line: n, text: clip(lines.get(n)) });
-      return excerpt;
+      return lines ? excerptAround(lines, line) : undefined;
     },
   };
 }
 
-interface SafeLines {
+/** Line `line` and one either side, each redacted (by `get`) before it is clipped; undefined past the end. */
+export function excerptAround(lines: SafeLines, line: number): ExcerptLine[] | undefined {
+  if (line < 1 || line > lines.count) return undefined;
+  const excerpt: ExcerptLine[] = [];
+  // Redacted before clipping, so a cut can never split a secret from the name that hides it.
+  for (let n = Math.max(1, line - CONTEXT); n <= Math.min(lines.count, line + CONTEXT); n++) excerpt.push({ line: n, text: clip(lines.get(n)) });
+  return excerpt;
+}
+
+export interface SafeLines {
   count: number;
   /** Line n (1-based) with secrets replaced. */
   get(n: number): string;
