@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { fileFacts, type FileFacts } from './file.js';
+import { shareStrings } from './shared-strings.js';
 
 // Spreads file analysis over worker threads: parsing is CPU-bound and tree-sitter is synchronous.
 // Small jobs stay on the main thread, where starting workers would cost more than it saves.
@@ -47,6 +48,7 @@ export async function analyzeFiles(jobs: FileJob[], { workers, read, onDone }: P
   }
   let next = 0;
   let done = 0;
+  const strings = new Map<string, string>();
   const pool = Array.from({ length: Math.min(workers, Math.ceil(jobs.length / BATCH)) }, () => new Worker(workerEntry()!));
   try {
     await Promise.all(
@@ -65,6 +67,8 @@ export async function analyzeFiles(jobs: FileJob[], { workers, read, onDone }: P
               done += out.length;
               onDone?.(done);
               feed();
+              // While the worker parses the next batch, this thread is otherwise idle.
+              for (const r of out) if (r.ok && r.analysis) shareStrings(r.analysis, strings);
             });
             w.once('error', reject);
             feed();
