@@ -6,14 +6,14 @@ import { loadProject } from '../check/project.js';
 import type { RuleDef } from '../check/types.js';
 import { clock } from '../clock.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL, UsageError } from '../exit.js';
-import type { ProblemCode } from '../home/inventory.js';
+import type { Inventory, ProblemCode, PyFile } from '../home/inventory.js';
 import { scanHome } from '../home/scan.js';
 import { readSources } from '../report/excerpts.js';
 import { buildReport, countsLabel, severitiesFrom, type Report } from '../report/model.js';
 import { batched } from '../report/json-chunks.js';
 import { isReportFormat, renderReportChunks, REPORT_FORMATS, type ReportFormat } from '../report/render.js';
 import { useColor } from '../report/style.js';
-import { sizeEnvironment } from '../sizing/sizing.js';
+import { sizeEnvironment, type SizingOptions } from '../sizing/sizing.js';
 import { airflowVersionFlag, homeArg, parse, type Options } from './args.js';
 import { printUsage } from './help.js';
 import type { CliIO } from './io.js';
@@ -78,8 +78,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const failOn = FAIL_ON.find((level) => level === values['fail-on']);
   if (!failOn) throw new UsageError(`--fail-on ${values['fail-on']}: not one of ${FAIL_ON.join(', ')}`);
   const sizingOptions = await sizingFlags(values, io.env);
-  const { target } = sizingOptions;
-  const { catalog, select, ignore, home, inventory, result } = await checkHome('report', values, positionals, io, target);
+  const { catalog, select, ignore, home, result, inventory, sizing } = await checkAndSize(values, positionals, io, sizingOptions);
   const report = buildReport({
     inventory,
     result,
@@ -89,13 +88,27 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     filters: { select, ignore },
     sources: readSources(inventory),
     timestamp: values.timestamp ? new Date().toISOString() : undefined,
-    sizing: sizeEnvironment(inventory, sizingOptions),
+    sizing,
   });
   writeReport(report, format, values.output, io);
   if (failOn === 'never') return EXIT_OK;
   const failing = severitiesFrom(failOn).reduce((n, s) => n + report.counts.bySeverity[s], 0);
   if (failing) return EXIT_FINDINGS;
   return inventory.problems.some((p) => UNSEEN.has(p.code)) ? EXIT_PARTIAL : EXIT_OK;
+}
+
+/**
+ * The check and the sizing, the last readers of the code analyses: the report is rendered from an
+ * inventory without them (nor the check's indexes over them), half of a large home's heap.
+ */
+async function checkAndSize(values: CheckFlags, positionals: string[], io: CliIO, sizingOptions: SizingOptions) {
+  const { inventory, ...checked } = await checkHome('report', values, positionals, io, sizingOptions.target);
+  return { ...checked, sizing: sizeEnvironment(inventory, sizingOptions), inventory: withoutAnalyses(inventory) };
+}
+
+function withoutAnalyses(inv: Inventory): Inventory {
+  const lean = (f: PyFile): PyFile => ({ ...f, analysis: null });
+  return { ...inv, dagFiles: inv.dagFiles.map(lean), plugins: { ...inv.plugins, files: inv.plugins.files.map(lean) } };
 }
 
 /** The report rendered to standard output, or to --output FILE, written as it is rendered. */

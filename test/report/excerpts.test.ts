@@ -1,6 +1,8 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REDACTED } from '../../src/home/inventory.js';
+import { REDACTED, type Inventory } from '../../src/home/inventory.js';
 import { scanHome } from '../../src/home/scan.js';
 import { redactCfg, redactCode, redactEnvLine, readSources } from '../../src/report/excerpts.js';
 import { inputFingerprint } from '../../src/report/model.js';
@@ -71,6 +73,19 @@ describe('readSources', async () => {
     // Read again after other files pushed it out of the few kept open: the same lines.
     for (const f of inv.dagFiles.filter((d) => !d.zip)) sources.excerpt(f.path, 1);
     expect(sources.excerpt('dags/sftp_exports.py', 59)).toEqual(lines);
+  });
+
+  it('reads lines the way Python does: \\n, \\r\\n and a lone \\r end a line, a BOM is not text', () => {
+    const home = mkdtempSync(join(tmpdir(), 'excerpt-newlines-'));
+    mkdirSync(join(home, 'dags'));
+    writeFileSync(join(home, 'dags', 'mixed.py'), '\uFEFFa = 1\r\nb = 2\rc = 3\n\nd = 4\n');
+    const mixed: Inventory = { ...inv, home, dagFiles: [{ ...inv.dagFiles[0]!, path: 'dags/mixed.py', zip: null }], plugins: { ...inv.plugins, files: [] } };
+    const sources = readSources(mixed);
+    expect(sources.excerpt('dags/mixed.py', 1)).toEqual([{ line: 1, text: 'a = 1' }, { line: 2, text: 'b = 2' }]);
+    expect(sources.excerpt('dags/mixed.py', 4)!.map((l) => l.text)).toEqual(['c = 3', '', 'd = 4']);
+    // The text after the last newline is a line of its own (empty here), as split gives it.
+    expect(sources.excerpt('dags/mixed.py', 6)).toEqual([{ line: 5, text: 'd = 4' }, { line: 6, text: '' }]);
+    expect(sources.excerpt('dags/mixed.py', 7)).toBeUndefined();
   });
 
   it('quotes an env-file line with every value redacted', () => {
