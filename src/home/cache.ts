@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { FileOutcome } from '../python/pool.js';
@@ -17,7 +17,7 @@ interface Entry {
 }
 
 export class ScanCache {
-  private entries: Record<string, Entry> = {};
+  private entries = new Map<string, Entry>();
   private dirty = false;
   private readonly file: string;
   /** Hashes alone, small enough to load in milliseconds: what apply needs to see nothing changed. */
@@ -36,53 +36,80 @@ export class ScanCache {
     if (this.loaded) return;
     this.loaded = true;
     try {
-      // Written as ASCII (below), so read as Latin-1: decoding 100 MB as UTF-8 took longer than
-      // parsing it, and V8 parses a one-byte string faster.
-      this.entries = JSON.parse(readFileSync(this.digestsOnly ? this.digestFile : this.file, 'latin1')) as Record<string, Entry>;
+      for (const line of lines(this.digestsOnly ? this.digestFile : this.file)) {
+        const [abs, size, mtimeMs, outcome] = JSON.parse(line) as [string, number, number, FileOutcome];
+        this.entries.set(abs, { size, mtimeMs, outcome });
+      }
     } catch {
-      this.entries = {};
+      // Unreadable, cut short or of an older layout: as good as none.
+      this.entries.clear();
     }
   }
 
   get(abs: string, size: number, mtimeMs: number): FileOutcome | undefined {
-    const e = this.entries[abs];
+    const e = this.entries.get(abs);
     return e && e.size === size && e.mtimeMs === mtimeMs ? e.outcome : undefined;
   }
 
   set(abs: string, size: number, mtimeMs: number, outcome: FileOutcome): void {
     if (!outcome.ok) return; // errors may be transient
-    this.entries[abs] = { size, mtimeMs, outcome };
+    this.entries.set(abs, { size, mtimeMs, outcome });
     this.dirty = true;
   }
 
   /** Keeps only the given paths, so deleted files do not accumulate. */
   save(keep: Set<string>): void {
-    for (const k of Object.keys(this.entries)) {
+    for (const k of this.entries.keys()) {
       if (!keep.has(k)) {
-        delete this.entries[k];
+        this.entries.delete(k);
         this.dirty = true;
       }
     }
     if (!this.dirty) return;
-    const digest = ([k, e]: [string, Entry]): [string, Entry] => [k, e.outcome.ok ? { ...e, outcome: { ...e.outcome, analysis: null, problem: null } } : e];
-    writeEntries(this.digestFile, Object.entries(this.entries).map(digest));
-    if (!this.digestsOnly) writeEntries(this.file, Object.entries(this.entries));
+    const digest = (e: Entry): Entry => (e.outcome.ok ? { ...e, outcome: { ...e.outcome, analysis: null, problem: null } } : e);
+    writeEntries(this.digestFile, this.entries, digest);
+    if (!this.digestsOnly) writeEntries(this.file, this.entries, (e) => e);
   }
 }
 
-function writeEntries(file: string, entries: Iterable<[string, Entry]>): void {
+// One entry a line, read a piece at a time: parsing 10,000 small lines needs no 100 MB string
+// (one JSON text of the whole cache was a quarter of a warm scan's peak memory).
+const PIECE = 1 << 20;
+
+/** The file's lines; entries are written as ASCII (below), so bytes decode as Latin-1, the fastest way. */
+function* lines(file: string): Generator<string> {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(PIECE);
+    let rest = '';
+    for (let n = readSync(fd, buf, 0, PIECE, null); n > 0; n = readSync(fd, buf, 0, PIECE, null)) {
+      const text = rest + buf.toString('latin1', 0, n);
+      let start = 0;
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+        yield text.slice(start, end);
+        start = end + 1;
+      }
+      rest = text.slice(start);
+      // An entry is a JSON array: anything else (the single object of earlier versions) is not read on.
+      if (start === 0 && !text.startsWith('[')) throw new Error('not a cache of entries');
+    }
+    if (rest) throw new Error('cut short'); // every entry ends with a newline
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeEntries(file: string, entries: Map<string, Entry>, view: (e: Entry) => Entry): void {
   try {
     mkdirSync(join(file, '..'), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     // Entry by entry: one JSON string of the whole cache would double the scan's peak memory.
     const fd = openSync(tmp, 'w');
     try {
-      let sep = '{';
-      for (const [k, v] of entries) {
-        writeSync(fd, ascii(`${sep}${JSON.stringify(k)}:${JSON.stringify(v)}`));
-        sep = ',';
+      for (const [abs, entry] of entries) {
+        const { size, mtimeMs, outcome } = view(entry);
+        writeSync(fd, `${ascii(JSON.stringify([abs, size, mtimeMs, outcome]))}\n`);
       }
-      writeSync(fd, sep === '{' ? '{}' : '}');
     } finally {
       closeSync(fd);
     }

@@ -1,0 +1,59 @@
+import { mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ScanCache } from '../../src/home/cache.js';
+import type { FileOutcome } from '../../src/python/pool.js';
+
+// The scan cache on disk: what a re-scan reads back, and what it does with a file it cannot use.
+
+const outcome = (text: string): FileOutcome => ({ ok: true, sha256: 'a'.repeat(64), md5: 'b'.repeat(32), mightContainDag: true, analysis: null, problem: { code: 'python2', message: text } });
+
+function filled(dir: string, n: number): ScanCache {
+  const cache = new ScanCache(dir, '/home/x', '1.0.0');
+  cache.load();
+  for (let i = 0; i < n; i++) cache.set(`/home/x/dags/f${i}.py`, i, 1000 + i, outcome(text(i)));
+  cache.save(new Set(Array.from({ length: n }, (_, i) => `/home/x/dags/f${i}.py`)));
+  return cache;
+}
+
+// Every tenth entry is over the 1 MiB piece the cache is read by, so entries cross piece boundaries.
+const text = (i: number) => `file ${i} ünïcödé ✓ ${'x'.repeat(i % 10 ? i : 1.5 * 2 ** 20)}`;
+
+const reread = (dir: string) => {
+  const cache = new ScanCache(dir, '/home/x', '1.0.0');
+  cache.load();
+  return cache;
+};
+
+const analysisFile = (dir: string) => join(dir, readdirSync(dir).find((f) => f.endsWith('.json') && !f.endsWith('.digests.json'))!);
+
+describe('scan cache', () => {
+  it('reads back every entry, non-ASCII text included, and only for the same size and mtime', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cache-'));
+    filled(dir, 25);
+    const cache = reread(dir);
+    for (let i = 0; i < 25; i++) expect(cache.get(`/home/x/dags/f${i}.py`, i, 1000 + i)).toEqual(outcome(text(i)));
+    expect(cache.get('/home/x/dags/f7.py', 8, 1007)).toBeUndefined();
+    expect(cache.get('/home/x/dags/f7.py', 7, 1008)).toBeUndefined();
+    // Written as ASCII, so it can be read as Latin-1.
+    expect(readFileSync(analysisFile(dir)).every((b) => b < 0x80)).toBe(true);
+  });
+
+  it('uses nothing of a file cut short, of another layout or of garbage, and writes it anew', () => {
+    for (const spoil of [
+      (f: string) => truncateSync(f, readFileSync(f).length - 10),
+      (f: string) => writeFileSync(f, JSON.stringify({ '/home/x/dags/f1.py': { size: 1, mtimeMs: 1001, outcome: outcome('old') } })),
+      (f: string) => writeFileSync(f, Buffer.from([0xff, 0x00, 0x5b, 0x0a])),
+    ]) {
+      const dir = mkdtempSync(join(tmpdir(), 'cache-'));
+      filled(dir, 3);
+      spoil(analysisFile(dir));
+      const cache = reread(dir);
+      for (let i = 0; i < 3; i++) expect(cache.get(`/home/x/dags/f${i}.py`, i, 1000 + i)).toBeUndefined();
+      cache.set('/home/x/dags/f1.py', 1, 1001, outcome('new'));
+      cache.save(new Set(['/home/x/dags/f1.py']));
+      expect(reread(dir).get('/home/x/dags/f1.py', 1, 1001)).toEqual(outcome('new'));
+    }
+  });
+});
