@@ -69,7 +69,25 @@ export type FixIntent =
   /** A task-context key read at the hit: a lookup's string, a template name, or a callable's parameter with its reads, renamed. */
   | { kind: 'context'; key: string; to: string; via: 'subscript' | 'get' | 'template' | 'parameter' }
   /** A days_ago(n) call at the hit rewritten as the same instant with pendulum; at its import, the import once unused. */
-  | { kind: 'days-ago' };
+  | { kind: 'days-ago' }
+  /**
+   * With `taskGroup`: the SubDagOperator call at the hit, and the factory in the file that builds
+   * its sub-DAG, rewritten to build a TaskGroup instead. Without: at an import (or use) of
+   * SubDagOperator, the import once no call uses it.
+   */
+  | { kind: 'subdag'; taskGroup?: SubDagRewrite };
+
+/** What a SubDagOperator's sub-DAG becomes: rules/arguments.yaml's ARG009 gives the argument lists. */
+export interface SubDagRewrite {
+  /** The dotted path TaskGroup is imported from on the target. */
+  path: string;
+  /** Arguments of the sub-DAG's DAG(...) the TaskGroup takes as they are. */
+  keep: string[];
+  /** Arguments of the sub-DAG's DAG(...) that mean nothing for a group (its own schedule and runs). */
+  drop: string[];
+  /** Arguments of SubDagOperator(...) besides task_id, subdag and dag that go with it. */
+  dropFromCall: string[];
+}
 
 export type FixSafety = 'safe' | 'unsafe';
 

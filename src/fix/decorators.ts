@@ -49,7 +49,7 @@ function stillUsed(root: PyNode, name: string, edits: Edit[]): boolean {
   return uses.some((n) => !inside(n, edits) && !hasAncestor(n, (p) => IMPORTS.has(p.type)));
 }
 
-function hasAncestor(n: PyNode, test: (p: PyNode) => boolean): boolean {
+export function hasAncestor(n: PyNode, test: (p: PyNode) => boolean): boolean {
   for (let p = n.parent; p; p = p.parent) if (test(p)) return true;
   return false;
 }

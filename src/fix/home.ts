@@ -12,6 +12,7 @@ import { fixDaysAgo } from './days-ago.js';
 import { dropUnusedImport, fixDecorator } from './decorators.js';
 import { applyEdits, type Edit } from './edits.js';
 import { fixImports } from './imports.js';
+import { fixSubDag } from './subdag.js';
 import { archiveReader } from './zip.js';
 import { offsetOf, removeItems } from './locate.js';
 
@@ -60,6 +61,7 @@ const FIXERS: Record<Exclude<FixIntent['kind'], 'import'>, Fixer> = {
   decorator: fixDecorator,
   context: fixContext,
   'days-ago': fixDaysAgo,
+  subdag: fixSubDag,
 };
 
 const key = (line: number, col: number) => `${line}:${col}`;
@@ -191,6 +193,7 @@ function reasonFor(f: FixableFinding): string {
   if (!f.fixIntent && f.family === 'IMP') return 'no one importable path replaces it: change the code by hand';
   if (!f.fixIntent) return 'no mechanical fix for it here (its fix hint in the report says what to do)';
   if (f.fixIntent.kind === 'days-ago') return 'the name is still used where it is not called, so its import stays';
+  if (f.fixIntent.kind === 'subdag') return 'SubDagOperator is still used: fix --unsafe-fixes rewrites its calls to TaskGroups where it can (ARG009), the rest by hand';
   return 'a plain `import module` or `import *`: its uses name the module, change them by hand';
 }
 

@@ -19,7 +19,7 @@ function parameterNames(scope: PyNode): Set<string> {
 }
 
 /** Whether the identifier reads or binds a variable (not an attribute name, not a keyword argument's name). */
-function isVariable(n: PyNode): boolean {
+export function isVariable(n: PyNode): boolean {
   if (n.parent?.type === 'attribute' && n.field === 'attribute') return false;
   if (n.parent?.type === 'keyword_argument' && n.field === 'name') return false;
   return true;

@@ -152,7 +152,7 @@ describe('fix inside a zipped DAG archive', () => {
 describe('rules ID', () => {
   it('says whether fix applies the rule', () => {
     expect(cli(['rules', 'IMP003']).stdout).toMatch(/mwaa-migrate fix applies it \(a safe fix/);
-    expect(cli(['rules', 'ARG009']).stdout).toMatch(/mwaa-migrate fix has no fix for this rule/);
+    expect(cli(['rules', 'ARG010']).stdout).toMatch(/mwaa-migrate fix has no fix for this rule/);
   });
 });
 

@@ -54,7 +54,9 @@ describe('rule catalogue', () => {
     expect(fixable).toEqual([
       ...['ARG001', 'ARG002', 'ARG003', 'ARG004'].map((id) => `${id} safe`),
       'ARG005 unsafe',
-      ...['ARG007', 'ARG008', 'ARG011', 'IMP001', 'IMP002', 'IMP003', 'IMP004', 'IMP005', 'IMP006', 'IMP007'].map((id) => `${id} safe`),
+      ...['ARG007', 'ARG008'].map((id) => `${id} safe`),
+      'ARG009 unsafe',
+      ...['ARG011', 'IMP001', 'IMP002', 'IMP003', 'IMP004', 'IMP005', 'IMP006', 'IMP007'].map((id) => `${id} safe`),
     ]);
     expect(catalogWith('fixable', { family: 'IMP', rules: [rule({ fixable: 'maybe' })] })).toThrow(/entry IMP900: \/rules\/0\/fixable must be equal to one of the allowed values$/);
   });

@@ -248,8 +248,16 @@ const importTable: Matcher = (inv: Inventory, ctx: CheckContext, raw) => {
   return hits;
 };
 
-/** Names with no importable replacement whose calls are rewritten instead (src/fix/days-ago.ts). */
-const CALL_REWRITES: Record<string, FixIntent> = { 'airflow.utils.dates.days_ago': { kind: 'days-ago' } };
+/**
+ * Names with no importable replacement whose calls are rewritten instead (src/fix/days-ago.ts), or
+ * whose import goes once ARG009's fix has rewritten every call (src/fix/subdag.ts).
+ */
+const CALL_REWRITES: Record<string, FixIntent> = {
+  'airflow.utils.dates.days_ago': { kind: 'days-ago' },
+  'airflow.operators.subdag.SubDagOperator': { kind: 'subdag' },
+  'airflow.operators.subdag_operator.SubDagOperator': { kind: 'subdag' },
+  'airflow.operators.SubDagOperator': { kind: 'subdag' },
+};
 
 /** One finding per import and per use of an imported name, the use pointing at its import. */
 function fileHits(

@@ -1,5 +1,6 @@
 import type { Inventory, PyAnalysis, PyFile, PyTask } from '../../../home/inventory.js';
-import type { Hit, Matcher } from '../../types.js';
+import type { CheckContext, FixIntent, Hit, Matcher, SubDagRewrite } from '../../types.js';
+import { importRows } from '../imports.js';
 import { airflowAncestors, analysed, argNames, defaultArgs, hitter, isAirflowName, localClasses, methodsOf, rowsIn, simple } from './table.js';
 
 // Methods overriding changed Airflow signatures, removed decorators, and rules about one
@@ -51,6 +52,8 @@ export const signatureTable: Matcher = (inv, ctx, raw) => {
 
 interface OperatorParams {
   operators: string[];
+  /** The fix of a SubDagOperator task (ARG009): TaskGroup's class as of 2.x, and the argument lists of SubDagRewrite. */
+  taskGroup?: { class: string } & Omit<SubDagRewrite, 'path'>;
 }
 
 const taskLabel = (task: PyTask) => (task.taskId ? `Task ${task.taskId}` : 'A task');
@@ -69,12 +72,24 @@ function tasksOf(inv: Inventory, operators: string[], each: (file: PyFile, a: Py
   }
 }
 
-export const operatorClass: Matcher = (inv, _ctx, raw) => {
+/** TaskGroup's path on the target: where rules/data/imports.json moves the class by then. */
+function taskGroupPath(ctx: CheckContext, cls: string): string {
+  const row = importRows().find((r) => r.old === cls && r.new);
+  return row && ctx.crosses(row.since) ? row.new! : cls;
+}
+
+export const operatorClass: Matcher = (inv, ctx, raw) => {
   const p = raw as unknown as OperatorParams;
   const hits: Hit[] = [];
-  tasksOf(inv, p.operators, (file, _a, task, cls) =>
-    hits.push({ file: file.path, line: task.line, col: task.col, text: simple(task.operator), vars: { operator: cls, task: taskLabel(task) } }),
-  );
+  const fix: FixIntent | undefined = p.taskGroup && {
+    kind: 'subdag',
+    taskGroup: { path: taskGroupPath(ctx, p.taskGroup.class), keep: p.taskGroup.keep, drop: p.taskGroup.drop, dropFromCall: p.taskGroup.dropFromCall },
+  };
+  tasksOf(inv, p.operators, (file, _a, task, cls) => {
+    const hit: Hit = { file: file.path, line: task.line, col: task.col, text: simple(task.operator), vars: { operator: cls, task: taskLabel(task) } };
+    if (fix) hit.fix = fix;
+    hits.push(hit);
+  });
   return hits;
 };
 
