@@ -75,7 +75,11 @@ export function rewriteFactory(text: string, f: Factory, rewrite: SubDagRewrite)
   if (typeof args === 'string') return args;
   const asTask = (k: PyNode) => (f.parent ? `dag=${f.parent},${between(text, k)}task_group=${name.text}` : `task_group=${name.text}`);
   const callee = dag.childForFieldName('function')!;
-  const edits: Edit[] = [{ start: callee.start, end: callee.end, text: 'TaskGroup' }, ...args.edits, ...tasks.map((k) => ({ start: k.start, end: k.end, text: asTask(k) }))];
+  const edits: Edit[] = [
+    { start: callee.start, end: callee.end, text: 'TaskGroup' },
+    ...args.edits,
+    ...tasks.map((k) => ({ start: k.start, end: k.end, text: asTask(k) })),
+  ];
   return { edits, removals: args.removals };
 }
 
@@ -87,9 +91,12 @@ function groupArguments(text: string, dag: PyNode, f: Factory, rewrite: SubDagRe
   const group = (a: PyNode) => `group_id=${f.groupId}${f.parent ? `,${between(text, a)}dag=${f.parent}` : ''}`;
   for (const [i, a] of list.namedChildren.filter((c) => c.type !== 'comment').entries()) {
     const name = a.type === 'keyword_argument' ? a.childForFieldName('name')!.text : null;
-    if ((i === 0 && name === null && a.type !== 'list_splat' && a.type !== 'dictionary_splat') || name === 'dag_id') change.edits.push({ start: a.start, end: a.end, text: group(a) });
+    const dagId = (i === 0 && name === null && a.type !== 'list_splat' && a.type !== 'dictionary_splat') || name === 'dag_id';
+    if (dagId) change.edits.push({ start: a.start, end: a.end, text: group(a) });
     else if (name !== null && rewrite.drop.includes(name)) change.removals.push({ list, item: a });
-    else if (name === null || !rewrite.keep.includes(name)) return `the sub-DAG's DAG(...) takes ${name === null ? 'unpacked or more positional arguments' : `${name}=`}, which a TaskGroup has no place for: rebuild it by hand`;
+    else if (name === null || !rewrite.keep.includes(name)) {
+      return `the sub-DAG's DAG(...) takes ${name === null ? 'unpacked or more positional arguments' : `${name}=`}, which a TaskGroup has no place for: rebuild it by hand`;
+    }
   }
   return change.edits.length === 1 ? change : 'the sub-DAG\'s DAG(...) has no dag_id written out: rebuild it by hand';
 }

@@ -40,8 +40,9 @@ export function fixSubDag(root: PyNode, text: string, at: number, intent: Intent
   if (!call || callee?.type !== 'identifier') return 'SubDagOperator is not called by its plain name here: rebuild it as a TaskGroup by hand';
   const site = siteOf(call, intent.taskGroup);
   if (typeof site === 'string') return site;
-  const def = root.namedChildren.filter((n) => n.type === 'function_definition' && n.childForFieldName('name')?.text === site.factory.childForFieldName('function')!.text);
-  if (def.length !== 1) return `the sub-DAG comes from ${site.factory.childForFieldName('function')!.text}(), not one function defined at the top of this file: rebuild it by hand`;
+  const fn = site.factory.childForFieldName('function')!.text;
+  const def = root.namedChildren.filter((n) => n.type === 'function_definition' && n.childForFieldName('name')?.text === fn);
+  if (def.length !== 1) return `the sub-DAG comes from ${fn}(), not one function defined at the top of this file: rebuild it by hand`;
   const sites = sitesOf(root, def[0]!, callee.text, intent.taskGroup);
   if (typeof sites === 'string') return sites;
   const parent = parentOf(root, sites);
@@ -70,7 +71,9 @@ function siteOf(call: PyNode, rewrite: SubDagRewrite): Site | Refusal {
   const taskId = keywordOf(call, 'task_id')?.childForFieldName('value');
   const factory = keywordOf(call, 'subdag')?.childForFieldName('value');
   const parent = keywordOf(call, 'dag')?.childForFieldName('value');
-  if (!taskId || factory?.type !== 'call' || factory.childForFieldName('function')?.type !== 'identifier') return 'the sub-DAG is not built by a call of a function here (subdag=factory(...)): rebuild it by hand';
+  if (!taskId || factory?.type !== 'call' || factory.childForFieldName('function')?.type !== 'identifier') {
+    return 'the sub-DAG is not built by a call of a function here (subdag=factory(...)): rebuild it by hand';
+  }
   if (parent && parent.type !== 'identifier') return 'dag= is not a plain name: rebuild it by hand';
   return { call, taskId, factory, parent: parent?.text ?? null };
 }
@@ -83,7 +86,9 @@ function sitesOf(root: PyNode, def: PyNode, operator: string, rewrite: SubDagRew
   for (const use of uses) {
     const call = use.field === 'function' ? use.parent?.parent?.parent?.parent : null;
     const outer = call?.type === 'call' && call.childForFieldName('function')?.text === operator ? call : null;
-    if (!outer || keywordOf(outer, 'subdag')?.childForFieldName('value') !== use.parent) return `${name.text}() is used at line ${use.startPosition.row + 1} for more than a SubDagOperator's subdag=: rebuild it by hand`;
+    if (!outer || keywordOf(outer, 'subdag')?.childForFieldName('value') !== use.parent) {
+      return `${name.text}() is used at line ${use.startPosition.row + 1} for more than a SubDagOperator's subdag=: rebuild it by hand`;
+    }
     const site = siteOf(outer, rewrite);
     if (typeof site === 'string') return `${site} (line ${outer.startPosition.row + 1}, another call of ${name.text}())`;
     sites.push(site);
@@ -93,20 +98,27 @@ function sitesOf(root: PyNode, def: PyNode, operator: string, rewrite: SubDagRew
 
 const inFunction = (n: PyNode) => hasAncestor(n, (p) => p.type === 'function_definition' || p.type === 'class_definition');
 
+const isDagCall = (c: PyNode) => c.type === 'call' && /(^|\.)DAG$/.test(c.childForFieldName('function')?.text ?? '');
+
 /** A `with DAG(...)` around the call: the factory then runs with that DAG as the current one. */
-const inDagBlock = (n: PyNode) =>
-  hasAncestor(n, (p) => p.type === 'with_statement' && descendants(p.namedChildren[0]!, (c) => c.type === 'call' && /(^|\.)DAG$/.test(c.childForFieldName('function')?.text ?? '')).length > 0);
+const inDagBlock = (n: PyNode) => hasAncestor(n, (p) => p.type === 'with_statement' && descendants(p.namedChildren[0]!, isDagCall).length > 0);
+
+/** Whether a top-level statement binds `name`: `name = ...` or `with ... as name:`. */
+const binds = (statement: PyNode, name: string) =>
+  (statement.type === 'expression_statement' && statement.namedChildren[0]?.childForFieldName('left')?.text === name) ||
+  (statement.type === 'with_statement' && descendants(statement.namedChildren[0]!, (c) => c.type === 'as_pattern_target' && c.text === name).length > 0);
 
 /** The parent DAG's module-level name shared by every call, null when each sits in `with DAG(...)`. */
 function parentOf(root: PyNode, sites: Site[]): { name: string | null } | Refusal {
   const parents = new Set(sites.map((s) => s.parent));
   if (parents.size > 1) return 'the calls of the factory pass different parent DAGs: rebuild them by hand';
   const parent = sites[0]!.parent;
-  if (parent === null) return sites.every((s) => inDagBlock(s.call)) ? { name: null } : 'SubDagOperator without dag= outside a `with DAG(...)` block: rebuild it by hand';
-  const bound = root.namedChildren.some(
-    (n) => (n.type === 'expression_statement' && n.namedChildren[0]?.childForFieldName('left')?.text === parent) || (n.type === 'with_statement' && descendants(n.namedChildren[0]!, (c) => c.type === 'as_pattern_target' && c.text === parent).length > 0),
-  );
-  if (!bound || sites.some((s) => inFunction(s.call))) return `the parent DAG ${parent} is not a name the factory can see (assigned at the top of the module): rebuild it by hand`;
+  if (parent === null) {
+    return sites.every((s) => inDagBlock(s.call)) ? { name: null } : 'SubDagOperator without dag= outside a `with DAG(...)` block: rebuild it by hand';
+  }
+  if (!root.namedChildren.some((n) => binds(n, parent)) || sites.some((s) => inFunction(s.call))) {
+    return `the parent DAG ${parent} is not a name the factory can see (assigned at the top of the module): rebuild it by hand`;
+  }
   return { name: parent };
 }
 
@@ -131,10 +143,14 @@ function importTaskGroup(root: PyNode, text: string, operator: string, path: str
   const statements = root.namedChildren.filter((n) => IMPORTS.has(n.type));
   const fromAirflow = (s: PyNode) => /^airflow\./.test(s.childForFieldName('module_name')?.text ?? '') && s.childrenForFieldName('name').some((n) => n.text === 'TaskGroup');
   if (statements.some(fromAirflow)) return [];
-  if (descendants(root, (n) => n.type === 'identifier' && n.text === 'TaskGroup').length) return 'TaskGroup is already a name in this file, not an import from Airflow: rebuild it by hand';
+  if (descendants(root, (n) => n.type === 'identifier' && n.text === 'TaskGroup').length) {
+    return 'TaskGroup is already a name in this file, not an import from Airflow: rebuild it by hand';
+  }
   const after = statements.find((s) => s.type === 'import_from_statement' && s.childrenForFieldName('name').some((n) => n.text === operator));
   const eol = after ? text.indexOf('\n', after.end) : -1;
-  if (!after || eol < 0 || !/^[ \t]*(#[^\n]*)?\r?$/.test(text.slice(after.end, eol))) return `no import of ${operator} on lines of its own at the top of the file to put TaskGroup's beside: rebuild it by hand`;
+  if (!after || eol < 0 || !/^[ \t]*(#[^\n]*)?\r?$/.test(text.slice(after.end, eol))) {
+    return `no import of ${operator} on lines of its own at the top of the file to put TaskGroup's beside: rebuild it by hand`;
+  }
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
   return [{ start: eol + 1, end: eol + 1, text: `from ${module} import TaskGroup${newline}` }];
 }
