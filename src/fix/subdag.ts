@@ -38,6 +38,9 @@ export function fixSubDag(root: PyNode, text: string, at: number, intent: Intent
   const call = callsAt(root, at)[0];
   const callee = call?.childForFieldName('function');
   if (!call || callee?.type !== 'identifier') return 'SubDagOperator is not called by its plain name here: rebuild it as a TaskGroup by hand';
+  // A subclass may do more than SubDagOperator: only the class itself, imported at the top, is rewritten.
+  const importedAt = root.namedChildren.find((s) => s.type === 'import_from_statement' && s.childrenForFieldName('name').some((n) => n.text === 'SubDagOperator'));
+  if (callee.text !== 'SubDagOperator' || !importedAt) return `${callee.text} is not SubDagOperator imported by its own name at the top of the file: rebuild it by hand`;
   const site = siteOf(call, intent.taskGroup);
   if (typeof site === 'string') return site;
   const fn = site.factory.childForFieldName('function')!.text;
@@ -49,7 +52,7 @@ export function fixSubDag(root: PyNode, text: string, at: number, intent: Intent
   if (typeof parent === 'string') return parent;
   const groupId = groupParameter(def[0]!, sites);
   if (groupId === null) return 'no parameter of the factory is given the task_id at every call, so the group id is unknown: rebuild it by hand';
-  const imported = importTaskGroup(root, text, callee.text, intent.taskGroup.path);
+  const imported = importTaskGroup(root, text, importedAt, intent.taskGroup.path);
   if (typeof imported === 'string') return imported;
   const factory: Factory = { def: def[0]!, groupId, parent: parent.name };
   const rewritten = rewriteFactory(text, factory, intent.taskGroup);
@@ -138,7 +141,7 @@ function groupParameter(def: PyNode, sites: Site[]): string | null {
 }
 
 /** The import of TaskGroup to add after SubDagOperator's, unless the file imports it from Airflow already. */
-function importTaskGroup(root: PyNode, text: string, operator: string, path: string): Edit[] | Refusal {
+function importTaskGroup(root: PyNode, text: string, after: PyNode, path: string): Edit[] | Refusal {
   const module = path.slice(0, path.lastIndexOf('.'));
   const statements = root.namedChildren.filter((n) => IMPORTS.has(n.type));
   const fromAirflow = (s: PyNode) => /^airflow\./.test(s.childForFieldName('module_name')?.text ?? '') && s.childrenForFieldName('name').some((n) => n.text === 'TaskGroup');
@@ -146,10 +149,9 @@ function importTaskGroup(root: PyNode, text: string, operator: string, path: str
   if (descendants(root, (n) => n.type === 'identifier' && n.text === 'TaskGroup').length) {
     return 'TaskGroup is already a name in this file, not an import from Airflow: rebuild it by hand';
   }
-  const after = statements.find((s) => s.type === 'import_from_statement' && s.childrenForFieldName('name').some((n) => n.text === operator));
-  const eol = after ? text.indexOf('\n', after.end) : -1;
-  if (!after || eol < 0 || !/^[ \t]*(#[^\n]*)?\r?$/.test(text.slice(after.end, eol))) {
-    return `no import of ${operator} on lines of its own at the top of the file to put TaskGroup's beside: rebuild it by hand`;
+  const eol = text.indexOf('\n', after.end);
+  if (eol < 0 || !/^[ \t]*(#[^\n]*)?\r?$/.test(text.slice(after.end, eol))) {
+    return 'the import of SubDagOperator does not end its line, for TaskGroup\'s to go after it: rebuild it by hand';
   }
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
   return [{ start: eol + 1, end: eol + 1, text: `from ${module} import TaskGroup${newline}` }];
