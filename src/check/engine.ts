@@ -81,7 +81,10 @@ export function check(inv: Inventory, catalog: Catalog, options: CheckOptions = 
         docs: rule.docs,
       };
       // Set after, not spread in: no throwaway object per finding.
-      if (hit.related?.length) finding.related = hit.related;
+      if (hit.related?.length) {
+        for (const r of hit.related) r.message = once(r.message);
+        finding.related = hit.related;
+      }
       if (options.replacements && hit.fix && rule.fixable) {
         finding.fixIntent = hit.fix;
         finding.fixSafety = safetyOf(rule, hit.text);

@@ -69,6 +69,8 @@ export async function checkHome(command: string, values: CheckFlags, positionals
   return { catalog, select, ignore, home, inventory, result };
 }
 
+type ReportFlags = CheckFlags & { 'target-version'?: string; timestamp?: boolean };
+
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, REPORT_OPTIONS, 'report');
   if (values.help) return printUsage(io, 'report');
@@ -78,7 +80,24 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const failOn = FAIL_ON.find((level) => level === values['fail-on']);
   if (!failOn) throw new UsageError(`--fail-on ${values['fail-on']}: not one of ${FAIL_ON.join(', ')}`);
   const sizingOptions = await sizingFlags(values, io.env);
-  const { catalog, select, ignore, home, result, inventory, sizing } = await checkAndSize(values, positionals, io, sizingOptions);
+  const { report, partial } = await reportOf(values, positionals, io, sizingOptions);
+  writeReport(report, format, values.output, io);
+  if (failOn === 'never') return EXIT_OK;
+  const failing = severitiesFrom(failOn).reduce((n, s) => n + report.counts.bySeverity[s], 0);
+  if (failing) return EXIT_FINDINGS;
+  return partial ? EXIT_PARTIAL : EXIT_OK;
+}
+
+/**
+ * The report, built apart so that nothing it was made from outlives it while it is written: the
+ * check and the sizing are the last readers of the code analyses, and the findings are copied
+ * into the report's, so the report is built from an inventory without analyses (nor the check's
+ * indexes over them) and the check's own findings are let go: half of a large home's heap.
+ */
+async function reportOf(values: ReportFlags, positionals: string[], io: CliIO, sizingOptions: SizingOptions) {
+  const { inventory: scanned, catalog, select, ignore, home, result } = await checkHome('report', values, positionals, io, sizingOptions.target);
+  const sizing = sizeEnvironment(scanned, sizingOptions);
+  const inventory = withoutAnalyses(scanned);
   const report = buildReport({
     inventory,
     result,
@@ -90,20 +109,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     timestamp: values.timestamp ? new Date().toISOString() : undefined,
     sizing,
   });
-  writeReport(report, format, values.output, io);
-  if (failOn === 'never') return EXIT_OK;
-  const failing = severitiesFrom(failOn).reduce((n, s) => n + report.counts.bySeverity[s], 0);
-  if (failing) return EXIT_FINDINGS;
-  return inventory.problems.some((p) => UNSEEN.has(p.code)) ? EXIT_PARTIAL : EXIT_OK;
-}
-
-/**
- * The check and the sizing, the last readers of the code analyses: the report is rendered from an
- * inventory without them (nor the check's indexes over them), half of a large home's heap.
- */
-async function checkAndSize(values: CheckFlags, positionals: string[], io: CliIO, sizingOptions: SizingOptions) {
-  const { inventory, ...checked } = await checkHome('report', values, positionals, io, sizingOptions.target);
-  return { ...checked, sizing: sizeEnvironment(inventory, sizingOptions), inventory: withoutAnalyses(inventory) };
+  return { report, partial: inventory.problems.some((p) => UNSEEN.has(p.code)) };
 }
 
 function withoutAnalyses(inv: Inventory): Inventory {
