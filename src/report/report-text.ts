@@ -31,8 +31,13 @@ export function renderReportText(r: Report, opts: { color: boolean; width: numbe
   }
 
   const loc = (f: { line: number; col: number }) => (f.line ? `${f.line}:${f.col}` : '-');
-  const locWidth = Math.max(1, ...r.findings.map((f) => loc(f).length));
-  const idWidth = Math.max(0, ...r.findings.map((f) => f.ruleId.length));
+  // A loop, not Math.max(...list): 100,000 arguments overflow the stack.
+  let locWidth = 1;
+  let idWidth = 0;
+  for (const f of r.findings) {
+    locWidth = Math.max(locWidth, loc(f).length);
+    idWidth = Math.max(idWidth, f.ruleId.length);
+  }
   const sevWidth = Math.max(...SEVERITIES.map((x) => x.length));
   const hang = 2 + locWidth + 2 + sevWidth + 2 + idWidth + 2;
   // Too narrow a column for the message reads worse than starting it on the next line.
