@@ -3,7 +3,7 @@ import type { Report } from './model.js';
 import { renderReportHtml } from './report-html.js';
 import { renderReportMarkdown } from './report-markdown.js';
 import { renderReportSarif } from './report-sarif.js';
-import { renderReportText } from './report-text.js';
+import { renderReportText, renderReportTextChunks } from './report-text.js';
 
 // Every format of `report`, each a pure function of the report model.
 
@@ -27,8 +27,9 @@ export function renderReport(r: Report, format: ReportFormat, opts: { color: boo
   }
 }
 
-/** The rendered report in pieces to write one after another: JSON is streamed, the others are one piece. */
+/** The rendered report in pieces to write one after another: JSON and text are streamed, the others are one piece. */
 export function* renderReportChunks(r: Report, format: ReportFormat, opts: { color: boolean; width: number }): Generator<string> {
+  if (format === 'text') return yield* renderReportTextChunks(r, opts);
   if (format !== 'json') return yield renderReport(r, format, opts);
   // The findings are the third level: report -> findings -> one finding.
   yield* jsonChunks(r, 2);

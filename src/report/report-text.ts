@@ -8,10 +8,18 @@ import { style, type Style } from './style.js';
 // columns that survive a pipe, `less` and a CI log; colour only when style.ts allows it.
 
 export function renderReportText(r: Report, opts: { color: boolean; width: number }): string {
+  return [...reportTextLines(r, opts)].join('\n') + '\n';
+}
+
+/** The text report a line at a time (each with its newline): written as rendered, never held whole. */
+export function* renderReportTextChunks(r: Report, opts: { color: boolean; width: number }): Generator<string> {
+  for (const line of reportTextLines(r, opts)) yield `${line}\n`;
+}
+
+function* reportTextLines(r: Report, opts: { color: boolean; width: number }): Generator<string> {
   const s = style(opts.color);
   // Narrower than this, the columns leave no room for the message; lines then overflow instead.
   const width = Math.max(60, opts.width);
-  const out: string[] = [];
   const paint: Record<Severity, (t: string) => string> = { error: s.red, warning: s.yellow, info: s.cyan };
   /** A paragraph wrapped to the width: `indent` spaces before the first line, two more after. */
   const para = (text: string, indent = 2) => {
@@ -19,15 +27,15 @@ export function renderReportText(r: Report, opts: { color: boolean; width: numbe
     return [' '.repeat(indent) + lines[0], ...lines.slice(1).map((l) => ' '.repeat(indent + 2) + l)];
   };
 
-  out.push(...para(s.bold(`mwaa-migrate report: ${r.home}`), 0));
+  yield* para(s.bold(`mwaa-migrate report: ${r.home}`), 0);
   const v = r.airflowVersion;
-  out.push(...para(`${detectedLabel(r)} (from ${VERSION_SOURCES[v.source]}, confidence ${v.confidence}) -> MWAA Airflow ${r.target.version}${r.target.isDefault ? ' (default target)' : ''}`));
-  out.push(...para(`${plural(r.counts.bySeverity.total, 'finding')}: ${countsLabel(r.counts.bySeverity)}${r.counts.suppressed ? `; ${r.counts.suppressed} suppressed` : ''}`));
+  yield* para(`${detectedLabel(r)} (from ${VERSION_SOURCES[v.source]}, confidence ${v.confidence}) -> MWAA Airflow ${r.target.version}${r.target.isDefault ? ' (default target)' : ''}`);
+  yield* para(`${plural(r.counts.bySeverity.total, 'finding')}: ${countsLabel(r.counts.bySeverity)}${r.counts.suppressed ? `; ${r.counts.suppressed} suppressed` : ''}`);
   const i = r.inventory;
-  out.push(...para(`checked ${plural(i.dagFiles, 'DAG file')}, ${plural(i.moduleFiles, 'module')} and ${plural(i.pluginFiles, 'plugin file')}`));
+  yield* para(`checked ${plural(i.dagFiles, 'DAG file')}, ${plural(i.moduleFiles, 'module')} and ${plural(i.pluginFiles, 'plugin file')}`);
   if (r.filters.select.length || r.filters.ignore.length) {
     const only = [r.filters.select.length && `only ${r.filters.select.join(',')}`, r.filters.ignore.length && `not ${r.filters.ignore.join(',')}`];
-    out.push(...para(s.dim(`rules: ${only.filter(Boolean).join('; ')}`)));
+    yield* para(s.dim(`rules: ${only.filter(Boolean).join('; ')}`));
   }
 
   const loc = (f: { line: number; col: number }) => (f.line ? `${f.line}:${f.col}` : '-');
@@ -46,34 +54,33 @@ export function renderReportText(r: Report, opts: { color: boolean; width: numbe
   const wrap = (t: string) => wrapAnsi(t, width - textIndent, { hard: true, trim: true }).split('\n');
 
   for (const [file, findings] of byFile(r.findings)) {
-    out.push('', ...para(s.bold(fileHeading(file, findings[0]!.fileKind)), 0));
+    yield* ['', ...para(s.bold(fileHeading(file, findings[0]!.fileKind)), 0)];
     for (const { first: f, others } of byName(findings)) {
       const head = `  ${loc(f).padStart(locWidth)}  ${paint[f.severity](f.severity.padEnd(sevWidth))}  ${s.dim(f.ruleId.padEnd(idWidth))}`;
       const also = alsoAt(others);
       const body = [...wrap(f.message), ...(also ? wrap(s.dim(also)) : []), ...wrap(`fix: ${f.fix}`).map((l, i) => (i === 0 ? s.green('fix:') + l.slice(4) : l))];
-      if (inline) out.push(`${head}  ${body[0]}`, ...body.slice(1).map((l) => ' '.repeat(textIndent) + l));
-      else out.push(head, ...body.map((l) => ' '.repeat(textIndent) + l));
+      if (inline) yield* [`${head}  ${body[0]}`, ...body.slice(1).map((l) => ' '.repeat(textIndent) + l)];
+      else yield* [head, ...body.map((l) => ' '.repeat(textIndent) + l)];
     }
   }
-  if (!r.findings.length) out.push('', s.green('No findings: nothing in this home needs changing for the target version.'));
+  if (!r.findings.length) yield* ['', s.green('No findings: nothing in this home needs changing for the target version.')];
 
-  out.push('', s.bold('Summary'), ...countsTable(r, s));
+  yield* ['', s.bold('Summary'), ...countsTable(r, s)];
   if (r.counts.suppressed) {
-    out.push(...para(s.dim(`${plural(r.counts.suppressed, 'suppressed finding')} (by # mwaa-migrate: ignore comments or the project file) not counted above.`)));
+    yield* para(s.dim(`${plural(r.counts.suppressed, 'suppressed finding')} (by # mwaa-migrate: ignore comments or the project file) not counted above.`));
   }
 
   if (r.problems.length) {
-    out.push('', s.bold(`Scan problems (${r.problems.length})`));
+    yield* ['', s.bold(`Scan problems (${r.problems.length})`)];
     for (const p of r.problems) {
       const where = p.file ? `${locationLabel({ file: p.file, line: p.line ?? 0 })}: ` : '';
-      out.push(...para(`${s.yellow(p.code)} ${where}${p.message}`));
+      yield* para(`${s.yellow(p.code)} ${where}${p.message}`);
     }
   }
 
-  if (r.sizing) out.push('', s.bold('MWAA sizing'), ...renderSizingText(r.sizing, (t) => (t ? para(t) : [''])));
+  if (r.sizing) yield* ['', s.bold('MWAA sizing'), ...renderSizingText(r.sizing, (t) => (t ? para(t) : ['']))];
 
-  out.push('', ...para(s.dim(`mwaa-migrate ${r.tool.version}, rules ${r.catalogVersion}, input ${r.inputFingerprint.slice(0, 19)}${r.timestamp ? `, ${r.timestamp}` : ''}`), 0));
-  return out.join('\n') + '\n';
+  yield* ['', ...para(s.dim(`mwaa-migrate ${r.tool.version}, rules ${r.catalogVersion}, input ${r.inputFingerprint.slice(0, 19)}${r.timestamp ? `, ${r.timestamp}` : ''}`), 0)];
 }
 
 function countsTable(r: Report, s: Style): string[] {
