@@ -2,7 +2,7 @@ import { jsonChunks } from './json-chunks.js';
 import type { Report } from './model.js';
 import { renderReportHtml } from './report-html.js';
 import { renderReportMarkdown } from './report-markdown.js';
-import { renderReportSarif } from './report-sarif.js';
+import { sarifLog } from './report-sarif.js';
 import { renderReportText, renderReportTextChunks } from './report-text.js';
 
 // Every format of `report`, each a pure function of the report model.
@@ -21,17 +21,27 @@ export function renderReport(r: Report, format: ReportFormat, opts: { color: boo
     case 'markdown':
       return renderReportMarkdown(r);
     case 'sarif':
-      return renderReportSarif(r);
+      return `${JSON.stringify(sarifLog(r), null, 2)}\n`;
     case 'html':
       return renderReportHtml(r);
   }
 }
 
-/** The rendered report in pieces to write one after another: JSON and text are streamed, the others are one piece. */
+/** The rendered report in pieces to write one after another: JSON, SARIF and text are streamed, the others are one piece. */
 export function* renderReportChunks(r: Report, format: ReportFormat, opts: { color: boolean; width: number }): Generator<string> {
-  if (format === 'text') return yield* renderReportTextChunks(r, opts);
-  if (format !== 'json') return yield renderReport(r, format, opts);
-  // The findings are the third level: report -> findings -> one finding.
-  yield* jsonChunks(r, 2);
+  switch (format) {
+    case 'text':
+      return yield* renderReportTextChunks(r, opts);
+    case 'json':
+      // The findings are the third level: report -> findings -> one finding.
+      yield* jsonChunks(r, 2);
+      break;
+    case 'sarif':
+      // A result is the fifth level: log -> runs -> run -> results -> one result.
+      yield* jsonChunks(sarifLog(r), 4);
+      break;
+    default:
+      return yield renderReport(r, format, opts);
+  }
   yield '\n';
 }

@@ -16,7 +16,8 @@ const HOME_BASE = 'AIRFLOW_HOME';
 const FINGERPRINT = 'mwaaMigrateFinding/v1';
 const PLACEHOLDER = /\{(\w+)\}/g;
 
-export function renderReportSarif(r: Report): string {
+/** The SARIF log of a report (render.ts writes it as JSON, the results one by one). */
+export function sarifLog(r: Report): Sarif.Log {
   const ruleIndex = new Map(r.rules.map((rule, i) => [rule.id, i]));
   // A finding is the same finding from run to run while its rule, file and matched text stay;
   // the line is left out so that an edit above it does not make a new alert.
@@ -42,7 +43,7 @@ export function renderReportSarif(r: Report): string {
       : {}),
   });
 
-  const log: Sarif.Log = {
+  return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
@@ -92,7 +93,6 @@ export function renderReportSarif(r: Report): string {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
 }
 
 function location(f: { file: string; line: number; col: number; excerpt?: ExcerptLine[] }): Sarif.Location {
