@@ -1,6 +1,6 @@
 import { jsonChunks } from './json-chunks.js';
 import type { Report } from './model.js';
-import { renderReportHtml } from './report-html.js';
+import { renderReportHtml, renderReportHtmlChunks } from './report-html.js';
 import { renderReportMarkdown } from './report-markdown.js';
 import { sarifLog } from './report-sarif.js';
 import { renderReportText, renderReportTextChunks } from './report-text.js';
@@ -27,7 +27,7 @@ export function renderReport(r: Report, format: ReportFormat, opts: { color: boo
   }
 }
 
-/** The rendered report in pieces to write one after another: JSON, SARIF and text are streamed, the others are one piece. */
+/** The rendered report in pieces to write one after another: JSON, SARIF, HTML and text are streamed; Markdown (a PR comment, capped at GitHub's size) is one piece. */
 export function* renderReportChunks(r: Report, format: ReportFormat, opts: { color: boolean; width: number }): Generator<string> {
   switch (format) {
     case 'text':
@@ -40,6 +40,8 @@ export function* renderReportChunks(r: Report, format: ReportFormat, opts: { col
       // A result is the fifth level: log -> runs -> run -> results -> one result.
       yield* jsonChunks(sarifLog(r), 4);
       break;
+    case 'html':
+      return yield* renderReportHtmlChunks(r);
     default:
       return yield renderReport(r, format, opts);
   }

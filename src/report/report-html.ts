@@ -128,17 +128,29 @@ const csp = (source: string) => `'sha256-${createHash('sha256').update(source).d
 const POLICY = `default-src 'none'; style-src ${csp(CSS)}; script-src ${csp(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
 
 export function renderReportHtml(r: Report): string {
+  return [...renderReportHtmlChunks(r)].join('');
+}
+
+// Where the findings go in the page: written file by file, not held as one string with the page.
+const FINDINGS = '\u0000findings\u0000';
+
+/** The page in pieces: what comes before the findings, one piece a file, then the rest. */
+export function* renderReportHtmlChunks(r: Report): Generator<string> {
+  const [before, after] = page(r).split(FINDINGS) as [string, string];
+  yield before;
+  let sep = '';
+  for (const [file, list] of byFile(r.findings)) {
+    yield `${sep}<section class="file"><h3><code>${h(file || NO_FILE)}</code>${list[0]!.fileKind ? ` <span class="kind">${h(FILE_KIND_LABEL[list[0]!.fileKind])}</span>` : ''}<span class="count">${list.length}</span></h3>\n${byName(list).map((g) => finding(r, g.first, g.others)).join('\n')}</section>`;
+    sep = '\n';
+  }
+  yield after;
+}
+
+function page(r: Report): string {
   const c = r.counts;
   const v = r.airflowVersion;
   const card = (cls: string, n: number | string, label: string) => `<div class="card ${cls}"><div class="num">${n}</div><div class="label">${h(label)}</div></div>`;
   const families = Object.keys(c.byFamily);
-
-  const findings = byFile(r.findings)
-    .map(
-      ([file, list]) =>
-        `<section class="file"><h3><code>${h(file || NO_FILE)}</code>${list[0]!.fileKind ? ` <span class="kind">${h(FILE_KIND_LABEL[list[0]!.fileKind])}</span>` : ''}<span class="count">${list.length}</span></h3>\n${byName(list).map((g) => finding(r, g.first, g.others)).join('\n')}</section>`,
-    )
-    .join('\n');
 
   const body = [
     `<header class="top"><div class="wrap">`,
@@ -167,7 +179,7 @@ export function renderReportHtml(r: Report): string {
           `<input id="q" type="search" placeholder="Filter by text, file or rule id" aria-label="Filter">`,
           `<span id="shown"></span>`,
           `</div>`,
-          findings,
+          FINDINGS,
           `<p id="none" class="empty" hidden>No finding matches these filters.</p>`,
         ].join('\n')
       : `<p class="empty">No findings: nothing in this home needs changing for Airflow ${h(r.target.version)}.</p>`,
