@@ -7,7 +7,7 @@ import type { CliIO } from './io.js';
 import { checkHome } from './report.js';
 
 // fix: apply the safe fixes the findings carry. By default a diff, nothing written (as ruff --diff);
-// --out DIR writes a fixed copy of the DAG and plugins folders; --write rewrites the home.
+// --out DIR writes a fixed copy of the DAG and plugins folders and plugins.zip; --write rewrites the home.
 
 const FIX_OPTIONS = {
   ...HOME_OPTIONS,

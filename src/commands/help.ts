@@ -91,7 +91,8 @@ Fix options (also --target-version, --select, --ignore, --project-file, --env-fi
 (1.10 to 3.x), renamed DAG and task arguments, trigger_rule values, @apply_defaults and no-op
 arguments removed. Unsafe ones may shift it (context keys such as execution_date, SLA arguments).
   --unsafe-fixes           apply the unsafe fixes too (rules ID says which a rule's are)
-  --out DIR                write a fixed copy of the DAG and plugins folders to DIR (new or empty)
+  --out DIR                write a fixed copy of the DAG and plugins folders and plugins.zip to DIR
+                           (new or empty)
   --write                  rewrite the home's files in place; refused when a file it would touch has
                            uncommitted git changes
   --force                  with --write: rewrite over uncommitted changes

@@ -20,7 +20,7 @@ import { offsetOf, removeItems } from './locate.js';
 // file they are in, and the findings left to do by hand, each with the reason.
 
 export interface FileFix {
-  /** As in the inventory: relative to the home (or absolute, for a DAG folder outside it); inside a zip: archive.zip/inner/path.py. */
+  /** As in the inventory: relative to the home (or absolute, for a DAG folder outside it); inside a zip (a DAG archive, plugins.zip): archive.zip/inner/path.py. */
   path: string;
   /** The archive it sits in, as in the inventory, or null. */
   zip: string | null;
@@ -80,10 +80,8 @@ export function planFixes(inv: Inventory, findings: FixableFinding[], catalog: C
     byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
   }
   const archive = archiveReader(inv, homePath);
-  // Zipped DAG files only: plugins.zip is uploaded as the home has it.
-  const dagArchives = new Set(inv.dagFiles.map((f) => f.zip));
   const bytesOf = (file: PyFile): Uint8Array | null =>
-    file.zip ? (dagArchives.has(file.zip) ? (archive(file.zip)?.[file.path.slice(file.zip.length + 1)] ?? null) : null) : readFileSync(resolve(homePath, file.path));
+    file.zip ? (archive(file.zip)?.[file.path.slice(file.zip.length + 1)] ?? null) : readFileSync(resolve(homePath, file.path));
   for (const file of [...inv.dagFiles, ...inv.plugins.files]) {
     const found = byFile.get(file.path);
     if (found) fixFile(file, found, bytesOf, plan);
@@ -101,7 +99,7 @@ function fixFile(file: PyFile, found: FixableFinding[], bytesOf: (file: PyFile) 
     plan.notFixed.push(...which.map((f) => notFixed(f, reason)));
   };
   const bytes = bytesOf(file);
-  if (!bytes) return refuse('inside plugins.zip, or an archive the scan could not unpack whole: fix the source and zip it again');
+  if (!bytes) return refuse('inside an archive the scan could not unpack whole: fix the source and zip it again');
   const before = Buffer.from(bytes).toString('utf8');
   // Written back as UTF-8, so only a file that is UTF-8 already comes back byte-identical.
   if (!Buffer.from(before, 'utf8').equals(bytes)) return refuse('not UTF-8: fix it by hand');

@@ -7,8 +7,9 @@ import type { Inventory } from '../home/inventory.js';
 import type { FileFix } from './home.js';
 import { archiveReader, fixedArchives } from './zip.js';
 
-// Where fixed files go: a unified diff, a fixed copy of the DAG and plugins folders, or the home
-// itself (not over uncommitted git changes: those would be mixed with the fixes past telling apart).
+// Where fixed files go: a unified diff, a fixed copy of the DAG and plugins folders and plugins.zip,
+// or the home itself (not over uncommitted git changes: those would be mixed with the fixes past
+// telling apart).
 
 /** A git-style unified diff of every fixed file. */
 export function unifiedDiff(files: FileFix[]): string {
@@ -22,30 +23,37 @@ const inside = (dir: string, path: string) => {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 };
 
-/** OUT/dags and OUT/plugins: copies of the home's folders with the fixed files written over. */
+/** OUT/dags, OUT/plugins and OUT/plugins.zip: copies of the home's with the fixed files written over. */
 export function writeOut(files: FileFix[], inv: Inventory, homePath: string, out: string): void {
   const dags = resolve(homePath, inv.dagFolder.path);
   const plugins = inv.plugins.folder ? resolve(homePath, inv.plugins.folder) : null;
+  const pluginsZip = inv.plugins.zip ? resolve(homePath, inv.plugins.zip.path) : null;
   const target = resolve(out);
   if (inside(dags, target) || (plugins && inside(plugins, target))) throw new UsageError(`--out ${out}: inside the folder it would copy`);
   if (existsSync(target) && readdirSync(target).length) throw new UsageError(`--out ${out}: not empty (give a new or empty folder)`);
   mkdirSync(target, { recursive: true });
-  const fixed = written(files, inv, homePath).map(([path, bytes]) => [resolve(homePath, path), bytes] as const);
+  const fixed = new Map(written(files, inv, homePath).map(([path, bytes]) => [resolve(homePath, path), bytes] as const));
   // The fixed files are written, not copied first and then written over (most of a big home's files).
-  const overwritten = new Set(fixed.map(([abs]) => abs));
-  const copy = { recursive: true, filter: (src: string) => !overwritten.has(src) };
+  const copy = { recursive: true, filter: (src: string) => !fixed.has(src) };
   if (existsSync(dags)) cpSync(dags, join(target, 'dags'), copy);
   if (plugins && existsSync(plugins)) cpSync(plugins, join(target, 'plugins'), copy);
-  if (inv.plugins.zip) cpSync(resolve(homePath, inv.plugins.zip.path), join(target, 'plugins.zip'));
+  if (pluginsZip && !fixed.has(pluginsZip)) cpSync(pluginsZip, join(target, 'plugins.zip'));
   for (const [abs, bytes] of fixed) {
-    const dest = inside(dags, abs) ? join(target, 'dags', relative(dags, abs)) : plugins && inside(plugins, abs) ? join(target, 'plugins', relative(plugins, abs)) : null;
-    if (!dest) throw new Error(`${relative(homePath, abs)}: in neither the DAG nor the plugins folder`);
-    mkdirSync(dirname(dest), { recursive: true });
-    writeFileSync(dest, bytes);
+    const dests = [
+      ...(inside(dags, abs) ? [join(target, 'dags', relative(dags, abs))] : []),
+      ...(plugins && inside(plugins, abs) ? [join(target, 'plugins', relative(plugins, abs))] : []),
+      // OUT/plugins.zip, wherever the home keeps it (its top, or its plugins folder), as for an unfixed one.
+      ...(abs === pluginsZip ? [join(target, 'plugins.zip')] : []),
+    ];
+    if (!dests.length) throw new Error(`${relative(homePath, abs)}: in neither the DAG nor the plugins folder, nor the home's plugins.zip`);
+    for (const dest of dests) {
+      mkdirSync(dirname(dest), { recursive: true });
+      writeFileSync(dest, bytes);
+    }
   }
 }
 
-/** What the fixes write, by path: the fixed files, and each archive holding some made again with them. */
+/** What the fixes write, by path: the fixed files, and each archive (plugins.zip too) holding some made again with them. */
 function written(files: FileFix[], inv: Inventory, homePath: string): [string, Uint8Array | string][] {
   const archives = fixedArchives(files, archiveReader(inv, homePath));
   return [...files.filter((f) => !f.zip).map((f): [string, string] => [f.path, f.after]), ...archives];

@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import type { Inventory } from '../home/inventory.js';
 
-// DAG files inside zip archives: read out of the archive to be fixed, and the archive made again
-// with the fixed entries (the others byte for byte) for --out, --write and plan --fix.
+// Files inside zip archives (zipped DAGs, plugins.zip): read out of the archive to be fixed, and the
+// archive made again with the fixed entries (the others byte for byte) for --out, --write and plan --fix.
 
 // DOS timestamps are local time: built from local fields, the stored value is 1980-01-01 00:00 everywhere.
 const ZIP_EPOCH = new Date(1980, 0, 1, 0, 0, 0);

@@ -25,7 +25,7 @@ function loaded(home: string): Set<string> {
   return new Set([...inv.dagFiles, ...inv.plugins.files].filter((f) => !f.zip).map((f) => f.path));
 }
 
-/** ruff's diagnostics on the files of `home` that `files` names (zip members are left alone by fix, which says so). */
+/** ruff's diagnostics on the files of `home` that `files` names (zip members, which ruff does not read, are left out). */
 const diagnostics = (home: string, files: Set<string>) =>
   pythonSources(home)
     .filter((s) => files.has(s.file))

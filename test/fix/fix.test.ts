@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, HOMES, ROOT } from '../helpers.js';
+import { FIXED_PLUGIN, PLUGIN_ENTRY, PLUGINS_ZIP_ENTRIES, pluginsZipHome } from '../support/plugins-zip.js';
 import { requires } from '../support/requires.js';
 import { loadCatalog } from '../../src/check/catalog.js';
 
@@ -146,6 +147,53 @@ describe('fix inside a zipped DAG archive', () => {
     );
     for (const name of ['pack/clean.py', 'pack/query.sql'] as const) expect(Buffer.from(after[name]!).equals(Buffer.from(entries[name]))).toBe(true);
     expect(cli(['fix', home, ...TARGET]).stdout).toBe('');
+  });
+});
+
+describe('fix inside plugins.zip', () => {
+  const home = join(tmp, 'plugins-zip-home');
+  const original = pluginsZipHome(home);
+  const out = join(tmp, 'plugins-zip-fixed');
+  const first = cli(['fix', home, ...TARGET, '--out', out]);
+  const entriesOf = (zip: string) => unzipSync(readFileSync(zip));
+  const others = Object.keys(PLUGINS_ZIP_ENTRIES).filter((name) => name !== PLUGIN_ENTRY);
+
+  it('--out writes plugins.zip made again: the plugin fixed, the other entries byte for byte', () => {
+    expect(first.code, first.stderr).toBe(0);
+    // The import, and its use as a base class.
+    expect(first.stderr).toMatch(/^mwaa-migrate: 2 fixes in 1 file written to /);
+    const after = entriesOf(join(out, 'plugins.zip'));
+    expect(Object.keys(after).sort()).toEqual(Object.keys(PLUGINS_ZIP_ENTRIES).sort());
+    expect(new TextDecoder().decode(after[PLUGIN_ENTRY])).toBe(FIXED_PLUGIN);
+    for (const name of others) expect(Buffer.from(after[name]!).equals(Buffer.from(PLUGINS_ZIP_ENTRIES[name]!))).toBe(true);
+    expect(readFileSync(join(home, 'plugins.zip')).equals(Buffer.from(original))).toBe(true);
+  });
+
+  it('leaves no finding a safe fix covers inside the copy, and changes nothing on it', () => {
+    const inZip = (dir: string) => {
+      const report = cli(['report', dir, ...TARGET, '--format', 'json', '--fail-on', 'never', '--select', SAFE_RULES]);
+      expect(report.code, report.stderr).toBe(0);
+      return (JSON.parse(report.stdout) as { findings: { file: string }[] }).findings.filter((f) => f.file.startsWith('plugins.zip/'));
+    };
+    expect(inZip(home).length).toBeGreaterThan(0);
+    expect(inZip(out)).toEqual([]);
+    const again = cli(['fix', out, ...TARGET]);
+    expect([again.code, again.stdout]).toEqual([0, '']);
+  });
+
+  it('--write rewrites the home\'s plugins.zip as --out writes it, not over uncommitted changes', () => {
+    const repo = join(tmp, 'plugins-zip-git');
+    cpSync(home, repo, { recursive: true });
+    const git = (...args: string[]) => spawnSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { encoding: 'utf8' });
+    git('init', '-q');
+    const refused = cli(['fix', repo, ...TARGET, '--write']);
+    expect([refused.code, refused.stderr]).toEqual([2, 'mwaa-migrate: --write: uncommitted changes to plugins.zip (commit or stash them first, or add --force)\n']);
+    git('add', '-A');
+    git('commit', '-qm', 'home');
+    const written = cli(['fix', repo, ...TARGET, '--write']);
+    expect(written.code, written.stderr).toBe(0);
+    expect(readFileSync(join(repo, 'plugins.zip')).equals(readFileSync(join(out, 'plugins.zip')))).toBe(true);
+    expect(cli(['fix', repo, ...TARGET]).stdout).toBe('');
   });
 });
 
