@@ -8,7 +8,7 @@ import { wrappingFolder } from '../home/plugins.js';
 import { redactUrlCredentials } from '../home/secrets.js';
 import { walkFolder } from '../home/walk.js';
 import { GENERATED, startupPlan, type StartupPlan } from './startup.js';
-import type { AddedRequirement, FixedCode, FixSummary } from './fixed.js';
+import type { AddedRequirement, FixedCode, FixedFile, FixSummary } from './fixed.js';
 import { constraintsUrl } from '../refdata/mwaa.js';
 import { buildZip } from '../fix/zip.js';
 
@@ -128,12 +128,13 @@ export interface PluginsZip extends BuiltArtifact {
 
 /**
  * plugins.zip from the contents of the plugins folder (no wrapping folder), the fixed files as
- * fixed; else the home's own plugins.zip as it is; null when there is neither. A plugins.zip
- * inside the folder is what MWAA unpacks into it, so it is not zipped again.
+ * fixed; else the home's own plugins.zip, as it is or made again with its fixed files; null when
+ * there is neither. A plugins.zip inside the folder is what MWAA unpacks into it, so it is not
+ * zipped again.
  */
 export async function pluginsZip(inv: Inventory, fixed: FixedCode | null = null): Promise<PluginsZip | null> {
   const files = inv.plugins.folder === null ? [] : await readFolder(inv, inv.plugins.folder, (rel) => !isJunk(rel) && !isIgnoreFile(rel) && rel !== PLUGINS_KEY);
-  if (files.length === 0) return inv.plugins.zip ? zipAsFound(inv, inv.plugins.zip.path, inv.plugins.zip.entries) : null;
+  if (files.length === 0) return inv.plugins.zip ? homeZip(inv, inv.plugins.zip.path, inv.plugins.zip.entries, fixed?.archives.get(inv.plugins.zip.path)) : null;
   const fixOf = (f: { shown: string }) => fixed?.files.get(f.shown);
   const bytes = buildZip(Object.fromEntries(files.map((f) => [f.rel, fixOf(f)?.bytes ?? f.bytes])));
   const fixes = files.flatMap((f) => (fixOf(f) ? [{ path: f.shown, summary: fixOf(f)!.summary }] : []));
@@ -160,9 +161,21 @@ function mergedSummary(files: { path: string; summary: FixSummary }[]): FixSumma
   };
 }
 
-async function zipAsFound(inv: Inventory, path: string, entries: string[]): Promise<PluginsZip> {
-  const bytes = await readInput(inv, path);
-  return { key: PLUGINS_KEY, source: path, size: bytes.length, md5: md5(bytes), bytes, entries, layoutProblems: pluginsLayoutProblems(entries), fingerprints: [{ path, sha256: sha256(bytes) }] };
+/** The home's plugins.zip, or the fixed one made from it (same entries); the fingerprint is the home's. */
+async function homeZip(inv: Inventory, path: string, entries: string[], fix: FixedFile | undefined): Promise<PluginsZip> {
+  const found = await readInput(inv, path);
+  const bytes = fix?.bytes ?? found;
+  return {
+    key: PLUGINS_KEY,
+    source: path,
+    size: bytes.length,
+    md5: md5(bytes),
+    ...(fix ? { fixes: fix.summary } : {}),
+    bytes,
+    entries,
+    layoutProblems: pluginsLayoutProblems(entries),
+    fingerprints: [{ path, sha256: sha256(found) }],
+  };
 }
 
 export interface CleanRequirements {
@@ -257,7 +270,7 @@ export async function buildArtifacts(inv: Inventory, target: string, dagsPrefix:
     fingerprints: [...dags.fingerprints, ...(plugins?.fingerprints ?? []), ...(requirements?.fingerprints ?? []), ...cfg],
     notes: [
       ...(requirements?.clean.notes ?? []),
-      ...(plugins && plugins.source === inv.plugins.zip?.path ? [`plugins.zip: ${plugins.source} uploaded as it is (no plugins folder to build it from)`] : []),
+      ...(plugins && plugins.source === inv.plugins.zip?.path ? [`plugins.zip: ${plugins.source} uploaded ${plugins.fixes ? 'with its fixed files' : 'as it is'} (no plugins folder to build it from)`] : []),
       ...(plugins?.layoutProblems.map((p) => `plugins.zip: ${p}`) ?? []),
     ],
     requirementsDiff: requirements?.clean.diff ?? null,

@@ -56,7 +56,7 @@ export interface FixesLeft {
 export interface FixedCode {
   /** By the file's path in the inventory (inside a zip: archive.zip/inner/path.py). */
   files: Map<string, FixedFile>;
-  /** The zipped DAG archives holding fixed files, made again with them: by the archive's path. */
+  /** The zip archives (zipped DAGs, the home's plugins.zip) holding fixed files, made again with them: by the archive's path. */
   archives: Map<string, FixedFile>;
   left: FixesLeft;
   requirements: AddedRequirement[];

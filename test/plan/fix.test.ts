@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Action, Plan } from '../../src/plan/plan.js';
 import { cli, cliAsync, HOMES, leakedCanaries } from '../helpers.js';
 import { fakeAwsEnv, objectVersions } from '../support/moto.js';
+import { FIXED_PLUGIN, PLUGIN_ENTRY, pluginsZipHome } from '../support/plugins-zip.js';
 import { useLoopbackAws } from '../support/mwaa-server.js';
 import { requires } from '../support/requires.js';
 
@@ -205,6 +206,31 @@ describe.skipIf(!ready)('plan --fix', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^mwaa-migrate: plan is stale: the objects to upload differ \(dags\/.*\); make a new plan$/m);
     expect(await objectVersions(aws.s3, 'fix-drift').catch(() => new Map())).toEqual(new Map());
+  });
+
+  it('a home with plugins.zip and no plugins folder: uploads it made again as fix --out writes it, with its MD5 and summary', async () => {
+    const home = join(out, 'plugins-zip-home');
+    const original = pluginsZipHome(home);
+    const bucket = 'fix-plugins-zip';
+    const { dir } = fixOut(home);
+    const fixedZip = readFileSync(join(dir, 'plugins.zip'));
+    const { plan, file } = await planJson(home, bucket, '--fix');
+    const plugins = puts(plan).find((a) => a.what === 'plugins')!;
+    expect(plugins).toMatchObject({ key: 'plugins.zip', source: 'plugins.zip', size: fixedZip.length, md5: md5(fixedZip), fixes: { count: 2, files: [PLUGIN_ENTRY] } });
+    expect(plugins.fixes!.rules).toEqual([expect.stringMatching(/^IMP\d{3}$/)]);
+    expect(plan.notes).toContain('plugins.zip: plugins.zip uploaded with its fixed files (no plugins folder to build it from)');
+    // The input fingerprint stays the home's zip; without --fix the zip goes as it is.
+    expect(plan.inputs.files).toContainEqual({ path: 'plugins.zip', sha256: createHash('sha256').update(original).digest('hex') });
+    expect(puts((await planJson(home, bucket)).plan).find((a) => a.what === 'plugins')!.md5).toBe(md5(original));
+    expect((await run(['plan', ...planArgs(home, bucket, '--fix')])).stdout).toMatch(/^ {2}plugins\.zip: 2 fixes \(IMP\d{3}\) in echo_plugin\.py$/m);
+
+    // apply makes the fixes again and uploads the same bytes; a second plan changes nothing.
+    const applied = await run(['apply', file, ...awsFlags(), '--poll-seconds', '0.01', '--allow-errors']);
+    expect(applied.code, applied.stderr).toBe(0);
+    const uploaded = (await aws.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'plugins.zip' }))).Body!.transformToByteArray();
+    expect(Buffer.from(await uploaded).equals(fixedZip)).toBe(true);
+    expect(new TextDecoder().decode(unzipSync(fixedZip)[PLUGIN_ENTRY])).toBe(FIXED_PLUGIN);
+    expect((await planJson(home, bucket, '--fix')).plan.counts).toMatchObject({ create: 0, update: 0, delete: 0 });
   });
 
   it('never lets a secret out', () => {
