@@ -83,7 +83,10 @@ export function sarifLog(r: Report): Sarif.Log {
             })),
           },
         ],
-        results: [...r.findings.map(result), ...r.suppressed.map(result)],
+        // Each result is made as it is written (JSON.stringify and the streamed writer both call
+        // toJSON in order, which the fingerprints' counters rely on): 135,000 results with their
+        // code snippets, all made first, doubled the peak memory of a large report.
+        results: [...r.findings, ...r.suppressed].map((f) => ({ toJSON: () => result(f) }) as unknown as Sarif.Result),
         properties: {
           airflowVersion: r.airflowVersion.detected ?? r.airflowVersion.family,
           targetVersion: r.target.version,
