@@ -8,6 +8,7 @@ import { parse } from 'ini';
 import { endpointFor, listProfiles, REQUEST_HANDLER, type AwsAccess } from './access.js';
 import { callerIdentity, profileCredentials, type CallerIdentity } from './identity.js';
 import { s3Client } from './s3-state.js';
+import { compareNames } from '../collate.js';
 
 // What the walkthrough offers to choose from in an AWS account: profiles with their regions,
 // then (with working credentials) buckets, execution roles, VPCs, subnets and security
@@ -130,7 +131,7 @@ export async function discover(t: AwsTarget): Promise<Discovery> {
             trustsMwaa: MWAA_PRINCIPALS.test(decodeURIComponent(role.AssumeRolePolicyDocument ?? '')),
           }));
           return { items, next: r.IsTruncated ? r.Marker : undefined };
-        }).then((all) => all.sort((a, b) => Number(b.trustsMwaa) - Number(a.trustsMwaa) || a.name.localeCompare(b.name))),
+        }).then((all) => all.sort((a, b) => Number(b.trustsMwaa) - Number(a.trustsMwaa) || compareNames(a.name, b.name))),
       ),
       listed(() =>
         pages(async (NextToken) => {
@@ -151,7 +152,7 @@ export async function discover(t: AwsTarget): Promise<Discovery> {
             ...(nameTag(s.Tags) ? { name: nameTag(s.Tags) } : {}),
           }));
           return { items, next: r.NextToken };
-        }).then((all) => all.sort((a, b) => Number(a.public) - Number(b.public) || a.zone.localeCompare(b.zone) || a.id.localeCompare(b.id))),
+        }).then((all) => all.sort((a, b) => Number(a.public) - Number(b.public) || compareNames(a.zone, b.zone) || compareNames(a.id, b.id))),
       ),
       listed(() =>
         pages(async (NextToken) => {

@@ -9,6 +9,7 @@ import { defaultCacheDir } from '../home/cache.js';
 import { TOOL_VERSION } from '../version.js';
 import { MATCHERS } from './matchers/index.js';
 import type { RuleDef } from './types.js';
+import { compareNames } from '../collate.js';
 
 // Loads rules/*.yaml, validates every file against rules/rule.schema.json and every rule against
 // the matchers that exist. A broken rule file is an error naming the file and the entry.
@@ -101,5 +102,5 @@ function compile(schemaText: string, texts: { file: string; text: string }[]): C
       rules.push({ ...r, family, source: `rules/${file}` });
     }
   }
-  return { rules: rules.sort((a, b) => a.id.localeCompare(b.id)), version: `${rules.length}-${(hash >>> 0).toString(16)}` };
+  return { rules: rules.sort((a, b) => compareNames(a.id, b.id)), version: `${rules.length}-${(hash >>> 0).toString(16)}` };
 }

@@ -6,6 +6,7 @@ import type { Catalog } from './catalog.js';
 import type { CheckResult, Finding, FixableFinding, FixSafety, RuleDef, SuppressedFinding } from './types.js';
 import { defaultTarget } from '../refdata/mwaa.js';
 import { detectedVersion, inRange, makeContext } from './versions.js';
+import { compareNames } from '../collate.js';
 
 // Inventory + target -> findings. Pure: the catalogue and project file come in as values.
 
@@ -99,6 +100,6 @@ export function check(inv: Inventory, catalog: Catalog, options: CheckOptions = 
       else findings.push(finding);
     }
   }
-  const order = (a: Finding, b: Finding) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.ruleId.localeCompare(b.ruleId);
+  const order = (a: Finding, b: Finding) => compareNames(a.file, b.file) || a.line - b.line || a.col - b.col || compareNames(a.ruleId, b.ruleId);
   return { target, detected, findings: findings.sort(order), suppressed: suppressed.sort(order) };
 }

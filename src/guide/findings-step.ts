@@ -6,6 +6,7 @@ import { oneLine, type GuideContext } from './context.js';
 import { applyFilter, fileJump, toggleFilter } from './findings.js';
 import { fixedCounts, fixPane, nothingToFix, SAFE_FIXES, switchedNotice } from './fixes.js';
 import { countsOf, scanSummary } from './summary.js';
+import { compareNames } from '../collate.js';
 
 // The findings step: checking the scanned home, the list and its filter, accepting a finding or
 // ignoring a rule, re-checking after edits, and the safe fixes' pane. Each check also recounts
@@ -20,7 +21,7 @@ export function runCheck(ctx: GuideContext): void {
   const checked = (ctx.checked = ctx.core.check(inv, ctx.view.target.chosen, ctx.fix));
   const sources = ctx.core.excerpts(checked);
   ctx.allFindings = [...checked.result.findings]
-    .sort((a, b) => sevRank(a.severity) - sevRank(b.severity) || a.family.localeCompare(b.family) || a.file.localeCompare(b.file) || a.line - b.line || a.ruleId.localeCompare(b.ruleId))
+    .sort((a, b) => sevRank(a.severity) - sevRank(b.severity) || compareNames(a.family, b.family) || compareNames(a.file, b.file) || a.line - b.line || compareNames(a.ruleId, b.ruleId))
     .map((f) => {
       const excerpt = sources.excerpt(f.file, f.line);
       const why = ctx.core.ruleWhy(f.ruleId);

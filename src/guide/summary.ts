@@ -3,6 +3,7 @@ import type { CheckedHome } from '../plan/fixed.js';
 import { VERSION_SOURCES } from '../report/model.js';
 import type { Counts, GuideView } from '../ui/types.js';
 import { tildify } from './core.js';
+import { compareNames } from '../collate.js';
 
 // What the scan step shows once the home is read and checked: pure, so the scan, the re-check and
 // the target change all describe the home the same way.
@@ -43,7 +44,7 @@ export function scanSummary(checked: CheckedHome, envFile: string | undefined, t
       ['variables', s.variables],
     ],
     findings: countsOf(result.findings),
-    histogram: [...families].map(([family, c]) => ({ family, ...c })).sort((a, b) => b.total - a.total || a.family.localeCompare(b.family)),
+    histogram: [...families].map(([family, c]) => ({ family, ...c })).sort((a, b) => b.total - a.total || compareNames(a.family, b.family)),
     suppressed: result.suppressed.length,
     problems: inv.problems.slice(0, 3).map((p) => `${p.file ? `${p.file}: ` : ''}${p.message}`),
     envFile: envFile ? tildify(envFile) : null,

@@ -5,6 +5,7 @@ import { REDACTED } from './inventory.js';
 import { expandValue } from './expandvars.js';
 import { fingerprint, holdsCredential, isSensitiveName, kwargsHoldSecret, redactUrlCredentials } from './secrets.js';
 import { airflowConfigCatalog, defaultAt, PROVIDER_SECTIONS, sensitiveOptions } from '../refdata/airflow-config.js';
+import { compareNames } from '../collate.js';
 
 // Turns airflow.cfg entries and AIRFLOW__* / AIRFLOW_CONN_* / AIRFLOW_VAR_* variables into the
 // effective configuration Airflow would see, with provenance, and with every secret replaced by
@@ -165,7 +166,7 @@ export function buildConfig(
     if (expansion) option.expansion = expansion;
     options.push(option);
   }
-  options.sort((a, b) => a.section.localeCompare(b.section) || a.key.localeCompare(b.key));
+  options.sort((a, b) => compareNames(a.section, b.section) || compareNames(a.key, b.key));
   return { options, connections, variables, secrets, problems };
 }
 

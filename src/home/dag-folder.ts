@@ -6,6 +6,7 @@ import { openZip, readCapped, splitBySize, tooLargeProblem } from './read.js';
 import { walkFolder, type FoundFile } from './walk.js';
 import { digests, fileFacts } from '../python/file.js';
 import type { FileOutcome } from '../python/pool.js';
+import { compareNames } from '../collate.js';
 
 // The DAG folder as Airflow's workers see it. Safe mode and .airflowignore decide which files the
 // DagBag parses as DAG files (role 'dag'); every other module still runs on the worker when a DAG
@@ -52,7 +53,7 @@ export async function scanDagFolder(io: ScanIO, s: DagFolderScan, folder: DagFol
   }
 
   for (const z of walked.files.filter((f) => f.rel.endsWith('.zip'))) files.push(...(await zipFiles(io, s, z, folder, problems)));
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return files.sort((a, b) => compareNames(a.path, b.path));
 }
 
 const isCode = (p: string) => p.endsWith('.py') || p.endsWith('.zip');

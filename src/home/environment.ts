@@ -1,6 +1,7 @@
 import type { EnvVar } from './config.js';
 import type { HostVariable, PyFile } from './inventory.js';
 import { holdsCredential, isCredentialKey, isSensitiveName } from './secrets.js';
+import { compareNames } from '../collate.js';
 
 // The old host's own environment variables that its DAG and plugin code reads by name: MWAA starts
 // its processes without them. Airflow's own variables (AIRFLOW__*, AIRFLOW_CONN_*, AIRFLOW_VAR_*)
@@ -30,5 +31,5 @@ export function hostEnvironment(fileVars: EnvVar[], processEnv: Record<string, s
   };
   for (const v of fileVars) add(v.name, v.value, v.source);
   for (const [name, value] of Object.entries(processEnv)) if (value !== undefined) add(name, value, { kind: 'env', name, origin: 'process' });
-  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...found.values()].sort((a, b) => compareNames(a.name, b.name));
 }

@@ -29,6 +29,7 @@ import { catalogVersionFor } from '../refdata/airflow-config.js';
 import { fileFacts } from '../python/file.js';
 import { analyzeFiles, defaultWorkers, type FileJob, type FileOutcome } from '../python/pool.js';
 import { TOOL_VERSION } from '../version.js';
+import { compareNames } from '../collate.js';
 
 // The scanner's edge: reads the home through ScanIO and hands contents to pure builders.
 
@@ -393,11 +394,11 @@ async function scanPlugins(
     }
     break;
   }
-  out.files.sort((a, b) => a.path.localeCompare(b.path));
+  out.files.sort((a, b) => compareNames(a.path, b.path));
   out.plugins = findPlugins(out.files);
   return out;
 }
 
 function sortProblems(problems: Problem[]): Problem[] {
-  return [...problems].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code));
+  return [...problems].sort((a, b) => compareNames(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || compareNames(a.code, b.code));
 }

@@ -15,6 +15,7 @@ import { refusedRouteLine, versionRoute } from './version-route.js';
 import { startupObject, type StartupPlan } from './startup.js';
 import type { SecretsPart, SecretsRequest } from '../secrets/step.js';
 import type { FixesLeft, FixSettings, FixSummary } from './fixed.js';
+import { compareNames } from '../collate.js';
 
 // The Plan: what apply would do to move one home to MWAA, as one plain, versioned value
 // (schema/plan.schema.json). Built by a pure function from the scanned home, its findings, the
@@ -274,7 +275,7 @@ export function pinnedObjects(actions: Action[]): { plugins?: string; requiremen
 
 /** A stable hash of the findings: what matched where, not how it is worded. */
 export function findingsFingerprint(findings: Finding[]): string {
-  const rows = findings.map((f) => [f.ruleId, f.file, f.line, f.col, f.text]).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  const rows = findings.map((f) => [f.ruleId, f.file, f.line, f.col, f.text]).sort((a, b) => compareNames(JSON.stringify(a), JSON.stringify(b)));
   return `sha256:${sha256(JSON.stringify(rows))}`;
 }
 

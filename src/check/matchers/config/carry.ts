@@ -6,6 +6,7 @@ import { changeAt, claimOf, currentName, defaultNear, rewrite } from './changes.
 import { infrastructureOf } from './infrastructure.js';
 import { defaultsFor } from './mwaa-owned.js';
 import { at, label, mwaaOptions, name, sameValue } from './tables.js';
+import { compareNames } from '../../../collate.js';
 
 // Carry-over: what the plan passes to MWAA as AirflowConfigurationOptions, and for every option
 // of the home why it does or does not go (the CFG rules say what the plan sends).
@@ -163,7 +164,7 @@ export function carryDecisions(inv: Inventory, target: string): CarryDecision[] 
 export function sentDecisions(inv: Inventory, target: string): (CarryDecision & { sent: CarryOver })[] {
   return carryDecisions(inv, target)
     .filter((d): d is CarryDecision & { sent: CarryOver } => d.sent !== undefined && d.problem === null)
-    .sort((a, b) => a.sent.section.localeCompare(b.sent.section) || a.sent.key.localeCompare(b.sent.key));
+    .sort((a, b) => compareNames(a.sent.section, b.sent.section) || compareNames(a.sent.key, b.sent.key));
 }
 
 /** Options safe to pass to MWAA as AirflowConfigurationOptions (see carryDecisions), sorted. */
