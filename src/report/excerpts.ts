@@ -95,27 +95,23 @@ function readSafeLines(path: string, kind: Kind, inv: Inventory): SafeLines | nu
     return { count: lines.length, get: (n) => safe[n - 1]! };
   }
   const redact = kind === 'python' ? redactCode : kind === 'env' ? redactEnvLine : redactUrlCredentials;
-  // Where each line starts, not the lines: a report quotes 3 lines of a file of hundreds, and
-  // thousands of files' lines made into strings were a sixth of a large report's peak memory.
-  const starts = lineStarts(text);
-  const count = starts.length - 1;
-  const line = (n: number) => text.slice(starts[n - 1], starts[n]).replace(LINE_END, '');
+  // Where each line starts and ends, not the lines: a report quotes 3 lines of a file of hundreds,
+  // and thousands of files' lines made into strings were a sixth of a large report's peak memory.
+  const bounds = lineBounds(text);
   // A line is quoted by every finding on it and on the lines beside it: redacted once.
   const safe: string[] = [];
-  return { count, get: (n) => (safe[n - 1] ??= redact(line(n))) };
+  return { count: bounds.length / 2, get: (n) => (safe[n - 1] ??= redact(text.slice(bounds[2 * n - 2], bounds[2 * n - 1]))) };
 }
 
 // Universal newlines, as Python and configparser read files.
-const NEWLINE = /\r\n|\r|\n/;
-const LINE_END = /(?:\r\n|\r|\n)$/;
+const NEWLINE = /\r\n|\r|\n/g;
 
-/** The offset of each line's start, then the text's length (a last, empty line counts, as split gives it). */
-function lineStarts(text: string): Uint32Array {
-  const starts = [0];
-  const ends = /\r\n|\r|\n/g;
-  for (let m = ends.exec(text); m; m = ends.exec(text)) starts.push(m.index + m[0].length);
-  starts.push(text.length);
-  return Uint32Array.from(starts);
+/** Each line's start and end offsets, in turn (a last, empty line counts, as split gives it). */
+function lineBounds(text: string): Uint32Array {
+  const bounds = [0];
+  for (const m of text.matchAll(NEWLINE)) bounds.push(m.index, m.index + m[0].length);
+  bounds.push(text.length);
+  return Uint32Array.from(bounds);
 }
 
 // `name = "..."`, `name="..."` and `"name": "..."` where the name looks like a credential.

@@ -8,7 +8,7 @@ import { style, type Style } from './style.js';
 // columns that survive a pipe, `less` and a CI log; colour only when style.ts allows it.
 
 export function renderReportText(r: Report, opts: { color: boolean; width: number }): string {
-  return [...reportTextLines(r, opts)].join('\n') + '\n';
+  return [...renderReportTextChunks(r, opts)].join('');
 }
 
 /** The text report a line at a time (each with its newline): written as rendered, never held whole. */
