@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
-import type { FileOutcome } from '../python/pool.js';
+import { basename, dirname, join } from 'node:path';
+import { asciiJson, type FileOutcome } from '../python/pool.js';
 
 // Re-scans of an unchanged home skip reading and parsing: results are keyed by path, size and
 // modification time, and the whole cache by the analyser's version. It holds no secret: analysis
@@ -18,6 +18,13 @@ interface Entry {
 
 export class ScanCache {
   private entries = new Map<string, Entry>();
+  /** Where each entry read back lies in the analysis file: a kept one is copied from there, not made again. */
+  private lineOf = new Map<string, Range>();
+  /** The analysis file read, open till save(): kept lines come from it even if another run replaced the file since. */
+  private read: number | null = null;
+  /** The analysis file's next version, written as results come in (null: not started, or not writable). */
+  private next: LineWriter | null = null;
+  private fresh = new Set<string>();
   private dirty = false;
   private readonly file: string;
   /** Hashes alone, small enough to load in milliseconds: what apply needs to see nothing changed. */
@@ -36,14 +43,19 @@ export class ScanCache {
     if (this.loaded) return;
     this.loaded = true;
     try {
-      for (const line of lines(this.digestsOnly ? this.digestFile : this.file)) {
+      this.read = openSync(this.digestsOnly ? this.digestFile : this.file, 'r');
+      for (const { line, range } of lines(this.read)) {
         const [abs, size, mtimeMs, outcome] = JSON.parse(line) as [string, number, number, FileOutcome];
         this.entries.set(abs, { size, mtimeMs, outcome });
+        this.lineOf.set(abs, range);
       }
     } catch {
       // Unreadable, cut short or of an older layout: as good as none.
       this.entries.clear();
+      this.lineOf.clear();
     }
+    removeAbandoned(this.file);
+    removeAbandoned(this.digestFile);
   }
 
   get(abs: string, size: number, mtimeMs: number): FileOutcome | undefined {
@@ -51,10 +63,16 @@ export class ScanCache {
     return e && e.size === size && e.mtimeMs === mtimeMs ? e.outcome : undefined;
   }
 
-  set(abs: string, size: number, mtimeMs: number, outcome: FileOutcome): void {
+  /** A new result; `text` is its asciiJson when the caller has it already (from a worker). */
+  set(abs: string, size: number, mtimeMs: number, outcome: FileOutcome, text?: string): void {
     if (!outcome.ok) return; // errors may be transient
     this.entries.set(abs, { size, mtimeMs, outcome });
     this.dirty = true;
+    if (this.digestsOnly || this.fresh.has(abs)) return;
+    this.fresh.add(abs);
+    // Written now rather than at save(): a cold scan's texts held till then would be 100 MB of memory.
+    this.next ??= LineWriter.open(this.file);
+    this.next?.write(entryLine(abs, size, mtimeMs, text ?? asciiJson(outcome)));
   }
 
   /** Keeps only the given paths, so deleted files do not accumulate. */
@@ -65,62 +83,158 @@ export class ScanCache {
         this.dirty = true;
       }
     }
-    if (!this.dirty) return;
-    const digest = (e: Entry): Entry => (e.outcome.ok ? { ...e, outcome: { ...e.outcome, analysis: null, problem: null } } : e);
-    writeEntries(this.digestFile, this.entries, digest);
-    if (!this.digestsOnly) writeEntries(this.file, this.entries, (e) => e);
+    try {
+      this.saveNext();
+    } finally {
+      if (this.read !== null) closeSync(this.read);
+      this.read = null;
+    }
   }
+
+  private saveNext(): void {
+    if (!this.dirty) return this.next?.abandon();
+    const digests = LineWriter.open(this.digestFile);
+    if (digests) {
+      for (const [abs, { size, mtimeMs, outcome }] of this.entries) {
+        digests.write(entryLine(abs, size, mtimeMs, asciiJson(outcome.ok ? { ...outcome, analysis: null, problem: null } : outcome)));
+      }
+      digests.commit();
+    }
+    if (this.digestsOnly) return;
+    this.next ??= LineWriter.open(this.file);
+    const kept = [...this.entries.keys()].filter((abs) => !this.fresh.has(abs)).map((abs) => this.lineOf.get(abs)!);
+    if (kept.length) this.next?.copy(this.read, kept);
+    this.next?.commit();
+  }
+}
+
+const entryLine = (abs: string, size: number, mtimeMs: number, outcome: string) => `[${asciiJson(abs)},${size},${mtimeMs},${outcome}]\n`;
+
+interface Range {
+  start: number;
+  end: number;
 }
 
 // One entry a line, read a piece at a time: parsing 10,000 small lines needs no 100 MB string
 // (one JSON text of the whole cache was a quarter of a warm scan's peak memory).
 const PIECE = 1 << 20;
 
-/** The file's lines; entries are written as ASCII (below), so bytes decode as Latin-1, the fastest way. */
-function* lines(file: string): Generator<string> {
-  const fd = openSync(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(PIECE);
-    let rest = '';
-    for (let n = readSync(fd, buf, 0, PIECE, null); n > 0; n = readSync(fd, buf, 0, PIECE, null)) {
-      const text = rest + buf.toString('latin1', 0, n);
-      let start = 0;
-      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-        yield text.slice(start, end);
-        start = end + 1;
-      }
-      rest = text.slice(start);
-      // An entry is a JSON array: anything else (the single object of earlier versions) is not read on.
-      if (start === 0 && !text.startsWith('[')) throw new Error('not a cache of entries');
+/** The file's lines and where each lies; entries are ASCII (asciiJson), so bytes decode as Latin-1, the fastest way. */
+function* lines(fd: number): Generator<{ line: string; range: Range }> {
+  const buf = Buffer.allocUnsafe(PIECE);
+  let rest = '';
+  let offset = 0; // of `rest` in the file
+  for (let n = readSync(fd, buf, 0, PIECE, null); n > 0; n = readSync(fd, buf, 0, PIECE, null)) {
+    const text = rest + buf.toString('latin1', 0, n);
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      yield { line: text.slice(start, end), range: { start: offset + start, end: offset + end + 1 } };
+      start = end + 1;
     }
-    if (rest) throw new Error('cut short'); // every entry ends with a newline
-  } finally {
-    closeSync(fd);
+    rest = text.slice(start);
+    offset += start;
+    // An entry is a JSON array: anything else (the single object of earlier versions) is not read on.
+    if (start === 0 && !text.startsWith('[')) throw new Error('not a cache of entries');
   }
+  if (rest) throw new Error('cut short'); // every entry ends with a newline
 }
 
-function writeEntries(file: string, entries: Map<string, Entry>, view: (e: Entry) => Entry): void {
-  try {
-    mkdirSync(join(file, '..'), { recursive: true });
+/** A cache file's next version, made beside it and put in its place only when complete. */
+class LineWriter {
+  private pending: string[] = [];
+  private size = 0;
+  private failed = false;
+
+  private constructor(
+    private readonly file: string,
+    private readonly tmp: string,
+    private readonly fd: number,
+  ) {}
+
+  /** null when the folder cannot be written: a read-only or full cache folder only costs speed. */
+  static open(file: string): LineWriter | null {
     const tmp = `${file}.${process.pid}.tmp`;
-    // Entry by entry: one JSON string of the whole cache would double the scan's peak memory.
-    const fd = openSync(tmp, 'w');
     try {
-      for (const [abs, entry] of entries) {
-        const { size, mtimeMs, outcome } = view(entry);
-        writeSync(fd, `${ascii(JSON.stringify([abs, size, mtimeMs, outcome]))}\n`);
-      }
-    } finally {
-      closeSync(fd);
+      mkdirSync(dirname(file), { recursive: true });
+      return new LineWriter(file, tmp, openSync(tmp, 'w'));
+    } catch {
+      return null;
     }
-    renameSync(tmp, file);
-  } catch {
-    // A read-only or full cache folder only costs speed.
+  }
+
+  write(line: string): void {
+    if (this.failed) return;
+    this.pending.push(line);
+    this.size += line.length;
+    if (this.size >= PIECE) this.flush();
+  }
+
+  /** Appends byte ranges of an open file (null: there is none, so nothing can be copied). */
+  copy(fd: number | null, ranges: Range[]): void {
+    this.flush();
+    try {
+      if (fd === null) throw new Error('nothing to copy from');
+      let buf = Buffer.allocUnsafe(PIECE);
+      for (const { start, end } of ranges) {
+        if (end - start > buf.length) buf = Buffer.allocUnsafe(end - start);
+        const n = readSync(fd, buf, 0, end - start, start);
+        if (n !== end - start) throw new Error('the cache changed while in use');
+        writeSync(this.fd, buf, 0, n);
+      }
+    } catch {
+      this.failed = true;
+    }
+  }
+
+  commit(): void {
+    this.flush();
+    closeSync(this.fd);
+    try {
+      if (this.failed) throw new Error('incomplete');
+      renameSync(this.tmp, this.file);
+    } catch {
+      rmSync(this.tmp, { force: true });
+    }
+  }
+
+  abandon(): void {
+    closeSync(this.fd);
+    rmSync(this.tmp, { force: true });
+  }
+
+  private flush(): void {
+    if (this.failed || this.pending.length === 0) return;
+    try {
+      writeSync(this.fd, this.pending.join(''));
+    } catch {
+      this.failed = true;
+    }
+    this.pending = [];
+    this.size = 0;
   }
 }
 
-/** JSON text with every non-ASCII character as a \\u escape, which JSON.parse reads back the same. */
-const ascii = (json: string) => json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** Next versions that a killed run left behind (their process is gone). */
+function removeAbandoned(file: string): void {
+  const prefix = `${basename(file)}.`;
+  try {
+    for (const name of readdirSync(dirname(file))) {
+      const pid = Number(name.startsWith(prefix) && name.endsWith('.tmp') ? name.slice(prefix.length, -'.tmp'.length) : NaN);
+      if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) rmSync(join(dirname(file), name), { force: true });
+    }
+  } catch {
+    // No folder yet, or not readable: nothing to tidy.
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export function defaultCacheDir(): string {
   const base = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');

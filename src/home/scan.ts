@@ -184,11 +184,12 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
         progress.filesRead = base + files.length - todo.length + n;
         report();
       },
+      onResult: (k, outcome, text) => {
+        const f = files[todo[k]!]!;
+        cache?.set(f.abs, f.size, f.mtimeMs, outcome, text);
+      },
     });
-    todo.forEach((i, k) => {
-      out[i] = results[k]!;
-      cache?.set(files[i]!.abs, files[i]!.size, files[i]!.mtimeMs, results[k]!);
-    });
+    todo.forEach((i, k) => (out[i] = results[k]!));
     return out;
   };
 

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,5 +56,55 @@ describe('scan cache', () => {
       cache.save(new Set(['/home/x/dags/f1.py']));
       expect(reread(dir).get('/home/x/dags/f1.py', 1, 1001)).toEqual(outcome('new'));
     }
+  });
+
+  it('writes a re-scan anew from the lines it kept, byte for byte, the changed entry and no deleted one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cache-'));
+    filled(dir, 12);
+    const before = readFileSync(analysisFile(dir), 'latin1').split('\n');
+    const cache = reread(dir);
+    const keep = new Set<string>();
+    for (let i = 0; i < 11; i++) {
+      const abs = `/home/x/dags/f${i}.py`;
+      keep.add(abs);
+      if (i === 4) cache.set(abs, 40, 1004, outcome('changed'), JSON.stringify(outcome('changed')));
+      else expect(cache.get(abs, i, 1000 + i)).toBeDefined();
+    }
+    cache.save(keep);
+    const after = readFileSync(analysisFile(dir), 'latin1').split('\n');
+    expect(after.filter((l) => before.includes(l) && l).length).toBe(10);
+    expect(after.some((l) => l.includes('f11.py'))).toBe(false);
+    const back = reread(dir);
+    expect(back.get('/home/x/dags/f4.py', 40, 1004)).toEqual(outcome('changed'));
+    for (const i of [0, 3, 5, 9, 10]) expect(back.get(`/home/x/dags/f${i}.py`, i, 1000 + i)).toEqual(outcome(text(i)));
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('copies kept lines from the file it read, even when another run has replaced it since', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cache-'));
+    filled(dir, 5);
+    const cache = reread(dir);
+    for (let i = 0; i < 5; i++) cache.get(`/home/x/dags/f${i}.py`, i, 1000 + i);
+    // Another scan's cache takes its place: a shorter file, so offsets into it would cut entries apart.
+    const other = mkdtempSync(join(tmpdir(), 'cache-'));
+    filled(other, 1);
+    renameSync(analysisFile(other), analysisFile(dir));
+    cache.set('/home/x/dags/f5.py', 5, 1005, outcome('new'));
+    cache.save(new Set(Array.from({ length: 6 }, (_, i) => `/home/x/dags/f${i}.py`)));
+    const back = reread(dir);
+    for (let i = 0; i < 5; i++) expect(back.get(`/home/x/dags/f${i}.py`, i, 1000 + i)).toEqual(outcome(text(i)));
+    expect(back.get('/home/x/dags/f5.py', 5, 1005)).toEqual(outcome('new'));
+  });
+
+  it('removes what a killed run left half written, and never reads it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cache-'));
+    filled(dir, 2);
+    // A process that has exited: its pid names the left-over file.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const leftOver = `${analysisFile(dir)}.${dead}.tmp`;
+    writeFileSync(leftOver, '["/home/x/dags/f0.py",0,1000,{"ok":tr');
+    const cache = reread(dir);
+    expect(cache.get('/home/x/dags/f0.py', 0, 1000)).toEqual(outcome(text(0)));
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
