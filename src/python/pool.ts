@@ -26,7 +26,13 @@ export type ReadFile = (path: string) => Promise<Uint8Array>;
  * deserialising does, and the scan cache stores the same text as it is (ASCII, so it reads back
  * as Latin-1, the fastest decoding).
  */
-export const asciiJson = (value: unknown): string => JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export function asciiJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  // A replace that finds nothing still costs twenty times the test.
+  return NON_ASCII.test(json) ? json.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+}
+const NON_ASCII = /[\u0080-\uffff]/;
+const NON_ASCII_ALL = /[\u0080-\uffff]/g;
 
 export async function runJob(job: FileJob, read: ReadFile = readFile): Promise<FileOutcome> {
   let bytes: Uint8Array;
