@@ -1,4 +1,4 @@
-import type { Action, Change, Plan } from './plan.js';
+import type { Action, Blocking, Change, Plan } from './plan.js';
 import { renderPreflightText } from '../aws/preflight-text.js';
 import { secretsLines } from '../secrets/render.js';
 import { firstRunLines } from './first-run.js';
@@ -104,11 +104,16 @@ export function renderPlanText(plan: Plan): string {
   if (plan.preflight.length) out.push('', 'Preflight (read-only checks in AWS):', renderPreflightText(plan.preflight).trimEnd());
   if (plan.notes.length) out.push('', 'Notes:', ...plan.notes.map((s) => `  - ${s}`));
   if (plan.firstRun.unpause.length) out.push('', 'After apply:', ...firstRunLines(plan.firstRun));
-  if (plan.blocking.length) {
-    out.push('', `Blocking findings (${plan.blocking.length}; fix them before apply, see mwaa-migrate report):`);
-    out.push(...plan.blocking.map((b) => `  ${b.ruleId} ${b.file}${b.line ? `:${b.line}` : ''}: ${b.message}`));
-  }
+  if (plan.blocking.total) out.push('', ...blockingLines(plan.blocking));
   const c = plan.counts;
   out.push('', `Plan: ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.unchanged} unchanged.`);
   return `${out.join('\n')}\n`;
+}
+
+function blockingLines({ total, byRule, listed }: Blocking): string[] {
+  const out = [`Blocking findings (${total}; fix them before apply, see mwaa-migrate report):`];
+  if (byRule.length > 1) out.push(`  by rule: ${byRule.map((r) => `${r.ruleId} ${r.count}`).join(', ')}`);
+  out.push(...listed.map((b) => `  ${b.ruleId} ${b.file}${b.line ? `:${b.line}` : ''}: ${b.message}`));
+  if (total > listed.length) out.push(`  ... and ${total - listed.length} more (mwaa-migrate report lists every one)`);
+  return out;
 }

@@ -276,7 +276,7 @@ describe('what the walkthrough keeps and reproduces', () => {
     const flags = { endpointUrl: 'http://127.0.0.1:5000', mwaaEndpointUrl: 'http://127.0.0.1:5001', profile: 'prod' };
     const home = freshHome();
     const done = async (blocking: boolean) => {
-      const t = await toAws(home, { makePlan: vi.fn(async (r) => ({ ...planFor(r.homePath, r.settings.name), ...(blocking ? {} : { blocking: [] }) })) }, flags);
+      const t = await toAws(home, { makePlan: vi.fn(async (r) => ({ ...planFor(r.homePath, r.settings.name), ...(blocking ? {} : { blocking: { total: 0, byRule: [], listed: [] } }) })) }, flags);
       t.a.next();
       t.a.next();
       await until(() => t.v().plan.status === 'ready');

@@ -47,7 +47,7 @@ export function planFor(home: string, name = 'airflow-mwaa'): Plan {
     formatVersion: PLAN_FORMAT_VERSION,
     tool: { name: 'mwaa-migrate', version: '0' },
     inputs: { home, target: '3.0.6', region: 'us-east-1', bucket: `airflow-${name}`, dagsPrefix: 'dags', files: [], findings: '' },
-    blocking: [{ ruleId: 'IMP001', file: 'dags/a.py', line: 1, message: 'm' }],
+    blocking: { total: 1, byRule: [{ ruleId: 'IMP001', count: 1 }], listed: [{ ruleId: 'IMP001', file: 'dags/a.py', line: 1, message: 'm' }] },
     preflight: [],
     secrets: null,
     actions: [

@@ -43,7 +43,7 @@ describe.skipIf(!ready)('plan', () => {
   it('creates everything for a missing bucket', async () => {
     const { plan, code } = await planJson('fresh-bucket');
     expect(code).toBe(1); // airflow2 has blocking findings for 2.10.3
-    expect(plan.formatVersion).toBe(3);
+    expect(plan.formatVersion).toBe(4);
     expect(plan.actions.slice(0, 3).map((a) => [a.kind, a.change])).toEqual([['ensure-bucket', 'create'], ['enable-versioning', 'update'], ['block-public-access', 'update']]);
     expect(puts(plan).every((a) => a.change === 'create')).toBe(true);
     expect(plan.actions.at(-1)!.kind).toBe('create-environment');
