@@ -16,7 +16,7 @@ import { useColor } from '../report/style.js';
 import { sizeEnvironment, type SizingOptions } from '../sizing/sizing.js';
 import { airflowVersionFlag, homeArg, parse, type Options } from './args.js';
 import { printUsage } from './help.js';
-import type { CliIO } from './io.js';
+import { writeOut, type CliIO } from './io.js';
 import { SIZE_OPTIONS, sizingFlags } from './size.js';
 
 // report: check a home for a move to MWAA and report the findings (with the sizing).
@@ -81,7 +81,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!failOn) throw new UsageError(`--fail-on ${values['fail-on']}: not one of ${FAIL_ON.join(', ')}`);
   const sizingOptions = await sizingFlags(values, io.env);
   const { report, partial } = await reportOf(values, positionals, io, sizingOptions);
-  writeReport(report, format, values.output, io);
+  await writeReport(report, format, values.output, io);
   if (failOn === 'never') return EXIT_OK;
   const failing = severitiesFrom(failOn).reduce((n, s) => n + report.counts.bySeverity[s], 0);
   if (failing) return EXIT_FINDINGS;
@@ -118,12 +118,11 @@ function withoutAnalyses(inv: Inventory): Inventory {
 }
 
 /** The report rendered to standard output, or to --output FILE, written as it is rendered. */
-function writeReport(report: Report, format: ReportFormat, output: string | undefined, io: CliIO): void {
+async function writeReport(report: Report, format: ReportFormat, output: string | undefined, io: CliIO): Promise<void> {
   const toTerminal = output === undefined && io.isTTY;
   const chunks = renderReportChunks(report, format, { color: output === undefined && useColor(io), width: toTerminal ? (io.columns ?? 100) : 100 });
   if (output === undefined) {
-    for (const piece of batched(chunks)) io.stdout(piece);
-    return;
+    return writeOut(io, batched(chunks));
   }
   let fd: number;
   try {
