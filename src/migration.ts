@@ -19,6 +19,7 @@ import { profileCredentials } from './aws/identity.js';
 import { awsFailure, awsIdentity, checkProfile, endpointFor, REQUEST_HANDLER, type AwsAccess, type AwsService } from './aws/access.js';
 import { runIdentity } from './aws/journal.js';
 import { acquireLock } from './aws/lock.js';
+import { loadTreeSitter } from './python/parser.js';
 
 export type { AwsAccess } from './aws/access.js';
 
@@ -74,6 +75,7 @@ export async function makePlan(r: PlanRequest): Promise<Plan> {
   const settings: PlanSettings = { ...r.settings, ...(secretsRequest ? { secrets: secretsRequest } : {}) };
   const now = clock(aws.env);
   // With --fix, the code as it will be uploaded: checked, sized and planned after the fixes.
+  if (settings.fix) await loadTreeSitter(); // the fixes parse the files they change
   const checked = checkForPlan(inventory, r.homePath, { target, now, fix: settings.fix });
   // Sizing is priced only for display elsewhere: any region in the table will do for the counts.
   const sizing = sizeEnvironment(checked.inventory, { target, region: knownRegions().includes(region) ? region : defaultRegion(), ...(settings.environmentClass ? { environmentClass: settings.environmentClass } : {}) });

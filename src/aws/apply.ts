@@ -27,6 +27,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { MappedSecret } from '../secrets/mapping.js';
 import type { SecretsPart } from '../secrets/step.js';
 import { upsertSecrets } from './secrets-manager.js';
+import { loadTreeSitter } from '../python/parser.js';
 
 // Carries out a Plan: the bucket and its settings, the objects, then the environment. Every step
 // first looks at what AWS already holds and what the journal says, so a re-run (after a crash,
@@ -84,6 +85,7 @@ export async function freshArtifacts(plan: Plan): Promise<Artifacts> {
   // bytes must have the planned MD5s like any other object's.
   const inventory = await scanHome(home, fix ? { envFile: plan.inputs.envFile, airflowVersion: fix.airflowVersion } : { analyze: false });
   // The date moves findings (CODE023), never a fix.
+  if (fix) await loadTreeSitter(); // the fixes parse the files they change
   const fixed = fix ? fixCode(inventory, home, { target, now: new Date() }, fix).fixed : null;
   // The startup script comes from the code's analysis, which the hashing scan skips: the plan holds its text.
   const built = { ...(await buildArtifacts(inventory, target, dagsPrefix, fixed)), startup: plan.startupScript };

@@ -5,6 +5,7 @@ import { HOME_OPTIONS, parse, targetVersionFlag, type Options } from './args.js'
 import { printUsage } from './help.js';
 import type { CliIO } from './io.js';
 import { checkHome } from './report.js';
+import { loadTreeSitter } from '../python/parser.js';
 
 // fix: apply the safe fixes the findings carry. By default a diff, nothing written (as ruff --diff);
 // --out DIR writes a fixed copy of the DAG and plugins folders and plugins.zip; --write rewrites the home.
@@ -28,6 +29,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (values.force && !values.write) throw new UsageError('--force goes with --write');
   const target = targetVersionFlag(values['target-version']);
   const { catalog, home, inventory, result } = await checkHome('fix', values, positionals, io, target, { replacements: true });
+  await loadTreeSitter(); // the fixes parse each file they change, and what they make of it
   const plan = planFixes(inventory, result.findings, catalog, home.path, { unsafe: values['unsafe-fixes'] });
 
   if (values.write) {

@@ -30,6 +30,7 @@ import { PLAN_FORMAT_VERSION, type CreateEnvironmentInput, type Plan, type PlanS
 import { checkForPlan, type CheckedHome, type FixSettings } from '../plan/fixed.js';
 import type { CheckLine, HomeProbe } from '../ui/types.js';
 import { fixedSources, previewFixes, type FixPreview } from './fixes.js';
+import { loadTreeSitter } from '../python/parser.js';
 
 // Everything the walkthrough's controller asks of the outside world, as one interface: the
 // default implementation below is wired to the real scanner, rules, sizing, AWS and files;
@@ -189,7 +190,8 @@ export function defaultCore({ env, cwd, cache }: DefaultCoreOptions): GuideCore 
       const file = join(home, '.env');
       return existsSync(file) ? file : undefined;
     },
-    scan: (home, envFile, onProgress) => scanHome(home, { envFile, env, cache, onProgress }),
+    // Loaded beside the scan: the walkthrough's fixes parse the files they change.
+    scan: async (home, envFile, onProgress) => (await Promise.all([scanHome(home, { envFile, env, cache, onProgress }), loadTreeSitter()]))[0],
     check: (inventory, target, fix) => checkForPlan(inventory, inventory.home, { target, now: clock(env), ...(fix ? { fix } : {}) }),
     excerpts: (checked) => fixedSources(readSources(checked.inventory), checked.fixed),
     previewFixes: (inventory, target) => previewFixes(inventory, catalog(), target, clock(env)),

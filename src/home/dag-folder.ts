@@ -5,6 +5,7 @@ import type { DagFolder, Problem, PyFile, PyImport } from './inventory.js';
 import { openZip, readCapped, splitBySize, tooLargeProblem } from './read.js';
 import { walkFolder, type FoundFile } from './walk.js';
 import { digests, fileFacts } from '../python/file.js';
+import { withTreeSitter } from '../python/parser.js';
 import type { FileOutcome } from '../python/pool.js';
 import { compareNames } from '../collate.js';
 
@@ -126,7 +127,7 @@ async function zipFiles(io: ScanIO, s: DagFolderScan, z: FoundFile, folder: DagF
   const out: PyFile[] = [];
   for (const [name, data] of Object.entries(unzipped)) {
     if (!name.endsWith('.py')) continue;
-    const facts = fileFacts(data, s.analyzing);
+    const facts = await withTreeSitter(() => fileFacts(data, s.analyzing));
     const path = `${zipPath}/${name}`;
     const role = !name.includes('/') && (!s.safeMode || facts.mightContainDag) ? 'dag' : 'module';
     if (role === 'module' && !name.includes('/')) folder.skippedBySafeMode.push(path);

@@ -27,6 +27,7 @@ import { decideVersion } from './version.js';
 import { readVersionFiles } from './version-files.js';
 import { catalogVersionFor } from '../refdata/airflow-config.js';
 import { fileFacts } from '../python/file.js';
+import { withTreeSitter } from '../python/parser.js';
 import { analyzeFiles, defaultWorkers, type FileJob, type FileOutcome } from '../python/pool.js';
 import { TOOL_VERSION } from '../version.js';
 import { compareNames } from '../collate.js';
@@ -390,7 +391,7 @@ async function scanPlugins(
     }
     out.zip = { path: shown, entries, wrappedIn };
     for (const name of entries.filter((n) => n.endsWith('.py'))) {
-      const facts = fileFacts(unzipped[name]!, analyzing);
+      const facts = await withTreeSitter(() => fileFacts(unzipped[name]!, analyzing));
       out.files.push({ path: `${shown}/${name}`, size: unzipped[name]!.length, sha256: facts.sha256, md5: facts.md5, zip: shown, role: 'module', analysis: facts.analysis });
     }
     break;

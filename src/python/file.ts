@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PyAnalysis, ProblemCode } from '../home/inventory.js';
 import { analyzePython } from './analyze.js';
 import { decodePython } from './decode.js';
+import { TreeSitterNotLoaded } from './parser.js';
 
 // One Python file from bytes to facts: hash, Airflow's safe-mode test, decoding, analysis.
 // Runs on the main thread or in a worker (see pool.ts), so it takes and returns plain data.
@@ -48,6 +49,7 @@ export function fileFacts(bytes: Uint8Array, analyze: boolean): FileFacts {
   try {
     analysis = { encoding: decoded.encoding, ...analyzePython(decoded.text) };
   } catch (e) {
+    if (e instanceof TreeSitterNotLoaded) throw e; // see withTreeSitter
     // Whatever the input does to the parser or the analysis stays a problem of this one file.
     return { sha256, md5, mightContainDag: might, analysis: null, problem: { code: 'analysis-failed', message: analysisFailure(e) } };
   }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { fileFacts, type FileFacts } from './file.js';
+import { withTreeSitter } from './parser.js';
 import { shareStrings } from './shared-strings.js';
 
 // Spreads file analysis over worker threads: parsing is CPU-bound and tree-sitter is synchronous.
@@ -41,7 +42,7 @@ export async function runJob(job: FileJob, read: ReadFile = readFile): Promise<F
   } catch (e) {
     return { ok: false, error: (e as Error).message, code: (e as NodeJS.ErrnoException).code };
   }
-  return { ok: true, ...fileFacts(bytes, job.analyze) };
+  return { ok: true, ...(await withTreeSitter(() => fileFacts(bytes, job.analyze))) };
 }
 
 export interface PoolOptions {

@@ -5,8 +5,13 @@ import { asciiJson, runJob, type FileJob } from './pool.js';
 // A worker owns its thread: a blocking read is cheaper than a round trip through libuv's pool.
 const readSync = async (path: string) => readFileSync(path);
 
-parentPort!.on('message', async (jobs: FileJob[]) => {
-  const out: string[] = [];
-  for (const job of jobs) out.push(asciiJson(await runJob(job, readSync)));
-  parentPort!.postMessage(out);
+// Batches are answered in the order they came (the pool matches answers to batches by order),
+// even when one waits for tree-sitter to load while the next has already arrived.
+let last: Promise<void> = Promise.resolve();
+parentPort!.on('message', (jobs: FileJob[]) => {
+  last = last.then(async () => {
+    const out: string[] = [];
+    for (const job of jobs) out.push(asciiJson(await runJob(job, readSync)));
+    parentPort!.postMessage(out);
+  });
 });

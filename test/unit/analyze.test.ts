@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzePython } from '../../src/python/analyze.js';
+import { loadTreeSitter } from '../../src/python/parser.js';
 import { decodePython } from '../../src/python/decode.js';
 
 const py = (lines: string[]) => lines.join('\n') + '\n';
+
+// Broken and Python 2 files go to tree-sitter, which the callers load first (see parser.ts).
+beforeAll(loadTreeSitter);
 
 describe('imports', () => {
   it('records absolute, aliased, relative, wildcard, try-guarded and TYPE_CHECKING imports with positions', () => {

@@ -1,14 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fastParse, lastError } from '../../src/python/fast/index.js';
-import { parseWithTreeSitter } from '../../src/python/parser.js';
+import { loadTreeSitter, parseWithTreeSitter } from '../../src/python/parser.js';
 import { requires } from '../support/requires.js';
 import type { PyNode } from '../../src/python/tree.js';
 
 // Differential test: wherever the fast parser accepts a file, its tree must be exactly the one
 // tree-sitter + copyTree gives (type, field, isNamed, span, missing, children, parent links).
+
+beforeAll(loadTreeSitter);
 
 function diff(a: PyNode, b: PyNode, path: string): string | null {
   for (const k of ['type', 'field', 'isNamed', 'start', 'end', 'missing'] as const) {

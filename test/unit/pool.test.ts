@@ -24,6 +24,8 @@ describe('the worker pool', () => {
     }
     writeFileSync(join(home, 'dags', 'empty_dag.py'), '');
     writeFileSync(join(home, 'dags', 'latin1_dag.py'), Buffer.from('# airflow dag\nname = "caf\xe9"\n', 'latin1'));
+    // Refused by the fast parser: the worker that meets it loads tree-sitter then, and only then.
+    writeFileSync(join(home, 'dags', 'broken_dag.py'), 'from airflow import DAG\n\ndef build(:\n    return DAG("broken")\n');
     const r = cli(['scan', home, '--json', '--no-cache']);
     expect(r.code, r.stderr).toBe(0);
     const pooled = JSON.parse(r.stdout) as Awaited<ReturnType<typeof scanHome>>;
@@ -32,5 +34,6 @@ describe('the worker pool', () => {
     const facts = (inv: typeof inline) => inv.dagFiles.map((f) => ({ path: f.path, sha256: f.sha256, md5: f.md5, analysis: f.analysis }));
     expect(facts(pooled)).toEqual(facts(inline));
     expect(pooled.problems).toEqual(inline.problems);
+    expect(pooled.problems).toContainEqual(expect.objectContaining({ code: 'syntax-error', file: 'dags/broken_dag.py' }));
   });
 });
