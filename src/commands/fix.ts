@@ -1,9 +1,10 @@
 import { EXIT_CHANGES, EXIT_OK, UsageError } from '../exit.js';
 import { planFixes, type FixPlan } from '../fix/home.js';
-import { rewritten, uncommitted, unifiedDiff, writeInPlace, writeOut } from '../fix/write.js';
+import { diffPieces, rewritten, uncommitted, writeInPlace, writeOut } from '../fix/write.js';
 import { HOME_OPTIONS, parse, targetVersionFlag, type Options } from './args.js';
 import { printUsage } from './help.js';
-import type { CliIO } from './io.js';
+import { streamOut, type CliIO } from './io.js';
+import { batched } from '../report/json-chunks.js';
 import { checkHome } from './report.js';
 import { loadTreeSitter } from '../python/parser.js';
 
@@ -39,7 +40,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } else if (values.out !== undefined) {
     writeOut(plan.files, inventory, home.path, values.out);
   } else {
-    io.stdout(unifiedDiff(plan.files));
+    await streamOut(io, batched(diffPieces(plan.files)));
   }
   const renamed = result.findings.filter((f) => f.ruleId === 'CFG001').length;
   const cfg = renamed

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 
 export interface CliIO {
   stdout: (s: string) => void;
-  /** Resolves once stdout has taken in what was written (see writeOut); absent: at once. */
+  /** Resolves once stdout has taken in what was written (see streamOut); absent: at once. */
   drained?: () => Promise<void>;
   stderr: (s: string) => void;
   env: Record<string, string | undefined>;
@@ -53,7 +53,7 @@ export function drainedOf(out: NodeJS.WritableStream & { writableNeedDrain: bool
  * rest in memory, so a report written at once to `| jq` or a CI log reader was held whole: the
  * 10,000-file home's JSON report peaked at 780 MB piped, 450 MB written to a file.
  */
-export async function writeOut(io: CliIO, pieces: Iterable<string>): Promise<void> {
+export async function streamOut(io: CliIO, pieces: Iterable<string>): Promise<void> {
   for (const piece of pieces) {
     io.stdout(piece);
     await io.drained?.();

@@ -16,7 +16,7 @@ import { useColor } from '../report/style.js';
 import { sizeEnvironment, type SizingOptions } from '../sizing/sizing.js';
 import { airflowVersionFlag, homeArg, parse, type Options } from './args.js';
 import { printUsage } from './help.js';
-import { writeOut, type CliIO } from './io.js';
+import { streamOut, type CliIO } from './io.js';
 import { SIZE_OPTIONS, sizingFlags } from './size.js';
 
 // report: check a home for a move to MWAA and report the findings (with the sizing).
@@ -122,7 +122,7 @@ async function writeReport(report: Report, format: ReportFormat, output: string 
   const toTerminal = output === undefined && io.isTTY;
   const chunks = renderReportChunks(report, format, { color: output === undefined && useColor(io), width: toTerminal ? (io.columns ?? 100) : 100 });
   if (output === undefined) {
-    return writeOut(io, batched(chunks));
+    return streamOut(io, batched(chunks));
   }
   let fd: number;
   try {

@@ -5,7 +5,7 @@ import { renderScanText } from '../report/scan-text.js';
 import { useColor } from '../report/style.js';
 import { airflowVersionFlag, HOME_OPTIONS, homeArg, parse, type Options } from './args.js';
 import { printUsage } from './help.js';
-import { writeOut, type CliIO } from './io.js';
+import { streamOut, type CliIO } from './io.js';
 
 // scan: read an Airflow home into an inventory.
 
@@ -30,7 +30,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!values.json) io.stdout(renderScanText(inventory, { color: useColor(io), width: io.isTTY ? Math.max(60, io.columns ?? 100) : 100 }));
   else {
     // Written as it is rendered, one DAG file at a time: the JSON of a large home is 200 MB.
-    await writeOut(io, batched(jsonChunks(inventory, 2)));
+    await streamOut(io, batched(jsonChunks(inventory, 2)));
     io.stdout('\n');
   }
   return EXIT_OK;

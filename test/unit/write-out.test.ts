@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { drainedOf, writeOut, type CliIO } from '../../src/commands/io.js';
+import { drainedOf, streamOut, type CliIO } from '../../src/commands/io.js';
 
 // Long outputs (report, scan --json) go to stdout piece by piece, each after the reader has taken
 // in the last: a pipe holds 64 KiB, and what it cannot take Node keeps in memory.
@@ -28,12 +28,12 @@ function slowPipe() {
   return { io, out, seen };
 }
 
-describe('writeOut', () => {
+describe('streamOut', () => {
   const pieces = Array.from({ length: 40 }, (_, i) => `${i}:${'x'.repeat(4000)}\n`);
 
   it('never queues more than one piece for a slow reader, and writes every piece in order', async () => {
     const { io, seen } = slowPipe();
-    await writeOut(io, pieces);
+    await streamOut(io, pieces);
     expect(seen.queuedMost).toBeLessThanOrEqual(pieces[0]!.length + 4);
     await new Promise((r) => setTimeout(r, 50));
     expect(seen.received).toBe(pieces.join(''));
@@ -44,7 +44,7 @@ describe('writeOut', () => {
     out.on('error', () => {});
     const io: CliIO = { stdout: (s) => void out.write(s), drained: () => drainedOf(out), stderr: () => {}, env: {}, isTTY: false };
     setTimeout(() => out.destroy(), 20);
-    await writeOut(io, pieces); // resolves: a closed stdout drops the rest, as with `| head`
+    await streamOut(io, pieces); // resolves: a closed stdout drops the rest, as with `| head`
     expect(out.destroyed).toBe(true);
   });
 });
