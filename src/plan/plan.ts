@@ -15,7 +15,6 @@ import { refusedRouteLine, versionRoute } from './version-route.js';
 import { startupObject, type StartupPlan } from './startup.js';
 import type { SecretsPart, SecretsRequest } from '../secrets/step.js';
 import type { FixesLeft, FixSettings, FixSummary } from './fixed.js';
-import { compareNames } from '../collate.js';
 
 // The Plan: what apply would do to move one home to MWAA, as one plain, versioned value
 // (schema/plan.schema.json). Built by a pure function from the scanned home, its findings, the
@@ -301,8 +300,10 @@ export function pinnedObjects(actions: Action[]): { plugins?: string; requiremen
 
 /** A stable hash of the findings: what matched where, not how it is worded. */
 export function findingsFingerprint(findings: Finding[]): string {
-  const rows = findings.map((f) => [f.ruleId, f.file, f.line, f.col, f.text]).sort((a, b) => compareNames(JSON.stringify(a), JSON.stringify(b)));
-  return `sha256:${sha256(JSON.stringify(rows))}`;
+  // Each row's JSON made once, then sorted by code unit: made in the comparator, for 135,000
+  // findings, it took a second.
+  const rows = findings.map((f) => JSON.stringify([f.ruleId, f.file, f.line, f.col, f.text])).sort();
+  return `sha256:${sha256(`[${rows.join(',')}]`)}`;
 }
 
 export interface PlanInput {
