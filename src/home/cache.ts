@@ -119,24 +119,34 @@ interface Range {
 // (one JSON text of the whole cache was a quarter of a warm scan's peak memory).
 const PIECE = 1 << 20;
 
-/** The file's lines and where each lies; entries are ASCII (asciiJson), so bytes decode as Latin-1, the fastest way. */
+/**
+ * The file's lines and where each lies. Newlines are found in the bytes and each line decoded on
+ * its own (entries are ASCII, see asciiJson, so as Latin-1, the fastest way): no piece-sized string
+ * is made, searched and cut up.
+ */
 function* lines(fd: number): Generator<{ line: string; range: Range }> {
-  const buf = Buffer.allocUnsafe(PIECE);
-  let rest = '';
-  let offset = 0; // of `rest` in the file
-  for (let n = readSync(fd, buf, 0, PIECE, null); n > 0; n = readSync(fd, buf, 0, PIECE, null)) {
-    const text = rest + buf.toString('latin1', 0, n);
+  let buf = Buffer.allocUnsafe(PIECE);
+  let kept = 0; // bytes at the start of buf: the line the last piece cut short
+  let offset = 0; // of buf[0] in the file
+  for (let n = readSync(fd, buf, kept, buf.length - kept, null); n > 0; n = readSync(fd, buf, kept, buf.length - kept, null)) {
+    const filled = kept + n;
+    // An entry is a JSON array: anything else (the single object of earlier versions) is not read on.
+    if (offset === 0 && buf[0] !== 0x5b) throw new Error('not a cache of entries');
     let start = 0;
-    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-      yield { line: text.slice(start, end), range: { start: offset + start, end: offset + end + 1 } };
+    for (let end = buf.indexOf(0x0a, start); end >= 0 && end < filled; end = buf.indexOf(0x0a, start)) {
+      yield { line: buf.toString('latin1', start, end), range: { start: offset + start, end: offset + end + 1 } };
       start = end + 1;
     }
-    rest = text.slice(start);
+    kept = filled - start;
     offset += start;
-    // An entry is a JSON array: anything else (the single object of earlier versions) is not read on.
-    if (start === 0 && !text.startsWith('[')) throw new Error('not a cache of entries');
+    if (start === 0 && kept === buf.length) {
+      // One line longer than the buffer: a bigger one.
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, kept);
+      buf = bigger;
+    } else buf.copy(buf, 0, start, filled);
   }
-  if (rest) throw new Error('cut short'); // every entry ends with a newline
+  if (kept) throw new Error('cut short'); // every entry ends with a newline
 }
 
 /** A cache file's next version, made beside it and put in its place only when complete. */
