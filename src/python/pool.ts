@@ -50,7 +50,7 @@ export interface PoolOptions {
   /** A custom reader (tests inject errors through it) keeps the work on this thread. */
   read?: ReadFile;
   onDone?: (n: number) => void;
-  /** Each outcome as it arrives, with its text when it came from a worker (see outcomeText). */
+  /** Each outcome as it arrives, with its text when it came from a worker (see asciiJson). */
   onResult?: (index: number, outcome: FileOutcome, text: string | undefined) => void;
 }
 
