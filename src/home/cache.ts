@@ -3,6 +3,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSy
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { asciiJson, type FileOutcome } from '../python/pool.js';
+import { shareStrings } from '../python/shared-strings.js';
 
 // Re-scans of an unchanged home skip reading and parsing: results are keyed by path, size and
 // modification time, and the whole cache by the analyser's version. It holds no secret: analysis
@@ -42,10 +43,14 @@ export class ScanCache {
   load(): void {
     if (this.loaded) return;
     this.loaded = true;
+    // Each entry's strings kept once, as for a worker's outcomes (pool.ts): a warm report of the
+    // 10,000-file home peaks at about 390 MB instead of 445, in the same time.
+    const strings = new Map<string, string>();
     try {
       this.read = openSync(this.digestsOnly ? this.digestFile : this.file, 'r');
       for (const { line, range } of lines(this.read)) {
         const [abs, size, mtimeMs, outcome] = JSON.parse(line) as [string, number, number, FileOutcome];
+        if (outcome.ok && outcome.analysis) shareStrings(outcome.analysis, strings);
         this.entries.set(abs, { size, mtimeMs, outcome });
         this.lineOf.set(abs, range);
       }
