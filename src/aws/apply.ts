@@ -84,8 +84,8 @@ export async function freshArtifacts(plan: Plan): Promise<Artifacts> {
   // With --fix the fixes are made again as plan made them (the plan holds no code), and their
   // bytes must have the planned MD5s like any other object's.
   const inventory = await scanHome(home, fix ? { envFile: plan.inputs.envFile, airflowVersion: fix.airflowVersion } : { analyze: false });
-  // The date moves findings (CODE023), never a fix.
   if (fix) await loadTreeSitter(); // the fixes parse the files they change
+  // The date moves findings (CODE023), never a fix.
   const fixed = fix ? fixCode(inventory, home, { target, now: new Date() }, fix).fixed : null;
   // The startup script comes from the code's analysis, which the hashing scan skips: the plan holds its text.
   const built = { ...(await buildArtifacts(inventory, target, dagsPrefix, fixed)), startup: plan.startupScript };
