@@ -49,6 +49,14 @@ export function compareVersions(a: string, b: string): number {
 
 /** The captured catalogue that stands for a given Airflow version: same major.minor, else the newest before it. */
 export function catalogVersionFor(version: string): string | null {
+  // Asked for each option's default, with the same few versions.
+  let found = catalogVersions.get(version);
+  if (found === undefined) catalogVersions.set(version, (found = standingFor(version)));
+  return found;
+}
+const catalogVersions = new Map<string, string | null>();
+
+function standingFor(version: string): string | null {
   const { versions } = airflowConfigCatalog();
   const mm = parts(version).slice(0, 2).join('.');
   const same = versions.find((v) => parts(v).slice(0, 2).join('.') === mm);

@@ -136,7 +136,17 @@ function decide(o: ConfigOption, c: Context): Omit<CarryDecision, 'option' | 'pr
  * different from the default MWAA would otherwise use (its own default where it has one, else
  * Airflow's). Deprecated values are sent rewritten. Airflow reads a new name before an old one.
  */
-export function carryDecisions(inv: Inventory, target: string): CarryDecision[] {
+export function carryDecisions(inv: Inventory, target: string): readonly CarryDecision[] {
+  // Seven rules and the plan ask for the same home's decisions: made once per inventory and target.
+  let byTarget = decided.get(inv);
+  if (!byTarget) decided.set(inv, (byTarget = new Map()));
+  let decisions = byTarget.get(target);
+  if (!decisions) byTarget.set(target, (decisions = decideAll(inv, target)));
+  return decisions;
+}
+const decided = new WeakMap<Inventory, Map<string, readonly CarryDecision[]>>();
+
+function decideAll(inv: Inventory, target: string): readonly CarryDecision[] {
   const backend = inv.config.options.find((o) => name(...currentName(o.section, o.key, target)) === 'secrets.backend' && o.valueFrom === 'literal');
   const context: Context = {
     target,
