@@ -1,6 +1,17 @@
 #!/usr/bin/env -S node --
 // `--` stops Node from taking our --env-file flag as its own: Node 22 checks that file exists
 // even when the flag comes after the script name.
-import { main } from '../dist/cli.js';
+import { existsSync } from 'node:fs';
+import { enableCompileCache } from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+// V8's compiled code for the tool and its dependencies, kept beside the scan cache, so that a
+// command starts without compiling the AWS SDK and the rest again (130 ms of each AWS command).
+// It must be on before they load. Only under a cache folder that exists: Node's recursive mkdir
+// never returns for a path under /proc.
+const caches = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+if (existsSync(caches)) enableCompileCache?.(join(caches, 'mwaa-migrate', 'compile'));
+const { main } = await import('../dist/cli.js');
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -50,6 +50,17 @@ describe('start-up', () => {
       expect(loadedBy(command, '--help').filter((url) => /@aws-sdk|@smithy/.test(url))).toEqual([]);
     });
   }
+
+  it("keeps V8's compiled code under an existing cache folder, and makes no cache folder of its own", () => {
+    const run = (caches: string) => spawnSync(process.execPath, ['--', BIN, 'scan', '--help'], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env['PATH'], XDG_CACHE_HOME: caches } });
+    const existing = join(tmp, 'caches');
+    mkdirSync(existing);
+    expect(run(existing).status).toBe(0);
+    expect(readdirSync(join(existing, 'mwaa-migrate', 'compile')).length).toBeGreaterThan(0);
+    const missing = join(tmp, 'no-caches');
+    expect(run(missing).status).toBe(0);
+    expect(existsSync(missing)).toBe(false);
+  });
 
   it('wraps the MWAA versions in the usage text as wrap-ansi would', () => {
     const list = targetVersions().map((v) => v.version).join(', ');
