@@ -2,7 +2,7 @@
 // `--` stops Node from taking our --env-file flag as its own: Node 22 checks that file exists
 // even when the flag comes after the script name.
 import { existsSync } from 'node:fs';
-import { enableCompileCache } from 'node:module';
+import nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,7 +11,8 @@ import { join } from 'node:path';
 // It must be on before they load. Only under a cache folder that exists: Node's recursive mkdir
 // never returns for a path under /proc.
 const caches = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-if (existsSync(caches)) enableCompileCache?.(join(caches, 'mwaa-migrate', 'compile'));
+// (Node 22.1 and newer: on an older Node the tool starts without it.)
+if (existsSync(caches)) nodeModule.enableCompileCache?.(join(caches, 'mwaa-migrate', 'compile'));
 const { main } = await import('../dist/cli.js');
 
 process.exitCode = await main(process.argv.slice(2));
