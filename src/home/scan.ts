@@ -174,6 +174,7 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
       else todo.push(i);
     });
     const base = progress.filesRead;
+    progress.filesFound += files.length;
     progress.filesRead += files.length - todo.length;
     report();
     const jobs: FileJob[] = todo.map((i) => ({ abs: files[i]!.abs, analyze: analyzing }));

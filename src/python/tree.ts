@@ -39,7 +39,9 @@ export class PyNode {
   }
 
   childForFieldName(field: string): PyNode | null {
-    return this.children.find((c) => c.field === field) ?? null;
+    // A plain loop: the analysis asks this millions of times on a big home.
+    for (const c of this.children) if (c.field === field) return c;
+    return null;
   }
 
   childrenForFieldName(field: string): PyNode[] {

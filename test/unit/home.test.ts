@@ -9,7 +9,7 @@ import { addIgnoreFile, emptyRules, isIgnored } from '../../src/home/ignore.js';
 import type { Requirement } from '../../src/home/inventory.js';
 import { wrappingFolder } from '../../src/home/plugins.js';
 import { requirementAt } from '../../src/home/requirements.js';
-import { scanHome } from '../../src/home/scan.js';
+import { scanHome, type ScanProgress } from '../../src/home/scan.js';
 import { decideVersion } from '../../src/home/version.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mwaa-migrate-unit-'));
@@ -168,5 +168,21 @@ describe('scan through an injected file system', () => {
     ]);
     expect(inv.dagFiles.map((f) => f.path)).toEqual(['dags/ok.py']);
     expect(inv.summary.dags).toBe(1);
+  });
+
+  it('reports progress as files found and files read, ending with every Python file read', async () => {
+    const home = join(tmp, 'progress-home');
+    mkdirSync(join(home, 'dags', 'lib'), { recursive: true });
+    mkdirSync(join(home, 'plugins'), { recursive: true });
+    writeFileSync(join(home, 'dags', 'a.py'), 'from airflow import DAG\nfrom lib import util\nDAG("a")\n');
+    writeFileSync(join(home, 'dags', 'b.py'), 'from airflow import DAG\nDAG("b")\n');
+    writeFileSync(join(home, 'dags', '.airflowignore'), 'lib/\n');
+    writeFileSync(join(home, 'dags', 'lib', 'util.py'), 'X = 1\n');
+    writeFileSync(join(home, 'plugins', 'p.py'), 'Y = 2\n');
+    const seen: ScanProgress[] = [];
+    await scanHome(home, { cache: false, onProgress: (p) => seen.push(p) });
+    // The guide shows "files read: read/found": found must count every file handed to the parser.
+    expect(seen.at(-1)).toMatchObject({ phase: 'done', filesFound: 4, filesRead: 4, dags: 2 });
+    expect(seen.every((p) => p.filesRead <= p.filesFound)).toBe(true);
   });
 });

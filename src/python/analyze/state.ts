@@ -27,7 +27,10 @@ export interface Ctx {
 
 export type Walk = (node: PyNode | null, ctx: Ctx) => void;
 
-export const pos = (n: PyNode): Position => ({ line: n.startPosition.row + 1, col: n.startPosition.column + 1 });
+export function pos(n: PyNode): Position {
+  const { row, column } = n.startPosition; // a search of the file's line starts: once, not twice
+  return { line: row + 1, col: column + 1 };
+}
 export const lastPart = (q: string) => q.slice(q.lastIndexOf('.') + 1);
 
 export function snippet(n: PyNode, max = 200): string {
