@@ -97,6 +97,7 @@ export function holdsCredential(text: string): boolean {
  * ssh user names are account names (authentication is by key) and are kept.
  */
 export function redactUrlCredentials(text: string): string {
+  if (!text.includes('://')) return text; // nearly every string: no generator to start
   let out = '';
   let done = 0;
   for (const { start, colon, atSign } of urlSpans(text)) {

@@ -150,6 +150,17 @@ describe('classes and plugins', () => {
   });
 });
 
+describe('host paths in string literals', () => {
+  it('finds absolute and home paths, written or escaped, and nothing else', () => {
+    const a = analyzePython(py(['A = "/opt/airflow/data/x.csv"', "B = '~/keys/id_rsa'", 'C = "\\x2fetc\\x2fhosts"', 'D = "no/leading/slash"', 'E = "plain"', "F = 'https://example.com/a'"]));
+    expect(a.paths.map((p) => [p.line, p.value])).toEqual([
+      [1, '/opt/airflow/data/x.csv'],
+      [2, '~/keys/id_rsa'],
+      [3, '/etc/hosts'],
+    ]);
+  });
+});
+
 describe('syntax', () => {
   it('recognises Python 2 code without crashing', () => {
     const a = analyzePython(py(['from airflow import DAG', 'print "hello"', 'try:', '    pass', 'except Exception, e:', '    pass', 'x = 0777']));

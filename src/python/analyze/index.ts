@@ -148,7 +148,9 @@ function visitAssignment(s: State, assignment: PyNode, ctx: Ctx): void {
 }
 
 function visitString(s: State, node: PyNode, ctx: Ctx): void {
-  const v = literal(node);
+  // A path has a slash (written, or escaped): most strings are not evaluated at all.
+  const text = node.text;
+  const v = text.includes('/') || text.includes('\\') ? literal(node) : undefined;
   if (typeof v === 'string' && PATH_LITERAL.test(v)) s.out.paths.push({ ...pos(node), value: v });
   checkPython2(s, node);
   visitStringParts(s, node, ctx);
