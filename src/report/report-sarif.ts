@@ -16,17 +16,44 @@ const HOME_BASE = 'AIRFLOW_HOME';
 const FINGERPRINT = 'mwaaMigrateFinding/v1';
 const PLACEHOLDER = /\{(\w+)\}/g;
 
+/** GitHub code scanning rejects a run of more results than this (and shows the 5,000 most severe). */
+export const SARIF_MAX_RESULTS = 25_000;
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+type AnyFinding = ReportFinding | ReportSuppressedFinding;
+
+/**
+ * The results a run can carry, in report order: errors first, then warnings, then notes, then
+ * suppressed findings, each kind in report order, up to the limit.
+ */
+export function sarifResults(r: Report, max = SARIF_MAX_RESULTS): { kept: AnyFinding[]; left: number } {
+  const all: AnyFinding[] = [...r.findings, ...r.suppressed];
+  if (all.length <= max) return { kept: all, left: 0 };
+  const bySeverity: AnyFinding[][] = [[], [], []];
+  for (const f of r.findings) bySeverity[RANK[f.severity]]!.push(f);
+  const kept = new Set([...bySeverity.flat(), ...r.suppressed].slice(0, max));
+  return { kept: all.filter((f) => kept.has(f)), left: all.length - max };
+}
+
 /** The SARIF log of a report (render.ts writes it as JSON, the results one by one). */
-export function sarifLog(r: Report): Sarif.Log {
+export function sarifLog(r: Report, max = SARIF_MAX_RESULTS): Sarif.Log {
+  const { kept, left } = sarifResults(r, max);
   const ruleIndex = new Map(r.rules.map((rule, i) => [rule.id, i]));
   // A finding is the same finding from run to run while its rule, file and matched text stay;
-  // the line is left out so that an edit above it does not make a new alert.
+  // the line is left out so that an edit above it does not make a new alert. Findings that share
+  // them are numbered in report order, counting those a cut left out: the number does not depend
+  // on the cut (results are made in report order, so one pass over all findings serves).
   const seen = new Map<string, number>();
-  const fingerprint = (f: ReportFinding) => {
-    const hash = createHash('sha256').update(`${f.ruleId}\0${f.file}\0${f.text}`).digest('hex').slice(0, 32);
-    const n = seen.get(hash) ?? 0;
-    seen.set(hash, n + 1);
-    return `${hash}:${n}`;
+  const all: AnyFinding[] = left ? [...r.findings, ...r.suppressed] : kept;
+  let next = 0;
+  const fingerprint = (f: AnyFinding) => {
+    for (;;) {
+      const g = all[next++]!;
+      const hash = createHash('sha256').update(`${g.ruleId}\0${g.file}\0${g.text}`).digest('hex').slice(0, 32);
+      const n = seen.get(hash) ?? 0;
+      seen.set(hash, n + 1);
+      if (g === f) return `${hash}:${n}`;
+    }
   };
   const result = (f: ReportFinding | ReportSuppressedFinding): Sarif.Result => ({
     ruleId: f.ruleId,
@@ -75,18 +102,21 @@ export function sarifLog(r: Report): Sarif.Log {
             executionSuccessful: true,
             ...(r.timestamp ? { endTimeUtc: r.timestamp } : {}),
             // What the scanner could not read: the results may be missing findings there.
-            toolExecutionNotifications: r.problems.map((p) => ({
-              level: 'warning' as const,
-              message: { text: sentence(p.message) },
-              descriptor: { id: p.code },
-              ...(p.file && !isAbsolute(p.file) ? { locations: [location({ file: p.file, line: p.line ?? 0, col: 0 })] } : {}),
-            })),
+            toolExecutionNotifications: [
+              ...r.problems.map((p) => ({
+                level: 'warning' as const,
+                message: { text: sentence(p.message) },
+                descriptor: { id: p.code },
+                ...(p.file && !isAbsolute(p.file) ? { locations: [location({ file: p.file, line: p.line ?? 0, col: 0 })] } : {}),
+              })),
+              ...(left ? [leftOut(left, max)] : []),
+            ],
           },
         ],
         // Each result is made as it is written (JSON.stringify and the streamed writer both call
         // toJSON in order, which the fingerprints' counters rely on): 135,000 results with their
         // code snippets, all made first, doubled the peak memory of a large report.
-        results: [...r.findings, ...r.suppressed].map((f) => ({ toJSON: () => result(f) }) as unknown as Sarif.Result),
+        results: kept.map((f) => ({ toJSON: () => result(f) }) as unknown as Sarif.Result),
         properties: {
           airflowVersion: r.airflowVersion.detected ?? r.airflowVersion.family,
           targetVersion: r.target.version,
@@ -96,6 +126,11 @@ export function sarifLog(r: Report): Sarif.Log {
       },
     ],
   };
+}
+
+function leftOut(left: number, max: number): Sarif.Notification {
+  const text = `${left.toLocaleString('en-US')} more results left out: GitHub code scanning rejects a run of over ${max.toLocaleString('en-US')}, so the most severe are kept (the JSON report lists every finding).`;
+  return { level: 'warning', message: { text }, descriptor: { id: 'results-left-out' } };
 }
 
 function location(f: { file: string; line: number; col: number; excerpt?: ExcerptLine[] }): Sarif.Location {
