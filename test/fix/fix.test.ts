@@ -72,6 +72,23 @@ describe('fix', () => {
     expect(r.stdout).toBe(GOLDEN);
     expect(readFileSync(join(ODD_HOME, 'dags', 'odd_imports.py'), 'utf8')).toBe(before);
   });
+
+  it('lists the first 20 findings left by hand with their reasons, and counts the rest per rule', () => {
+    const home = join(tmp, 'many-by-hand');
+    cpSync(join(HOMES, 'airflow1'), home, { recursive: true });
+    // Each use of a SubDagOperator whose import is not fixed is left by hand (IMP001).
+    const uses = Array.from({ length: 30 }, (_, i) => `op_${i} = SubDagOperator`);
+    writeFileSync(join(home, 'dags', 'many_subdags.py'), ['from airflow import DAG', 'from airflow.operators.subdag_operator import SubDagOperator', ...uses, ''].join('\n'));
+    const r = cli(['fix', home, ...TARGET]);
+    expect(r.code, r.stderr).toBe(3);
+    const total = Number(/^(\d+) findings of fixable rules left to fix by hand:$/m.exec(r.stderr)?.[1]);
+    expect(total).toBeGreaterThan(30);
+    expect([...r.stderr.matchAll(/^ {2}\S+:\d+:\d+ [A-Z]+\d+ \S+: .+$/gm)]).toHaveLength(20);
+    const more = /^ {2}and (\d+) more: ((?:[A-Z]+\d+ \d+(?:, )?)+) \(`mwaa-migrate report` lists every finding\)$/m.exec(r.stderr);
+    expect(more?.[1]).toBe(String(total - 20));
+    const counted = more![2]!.split(', ').reduce((n, part) => n + Number(part.split(' ')[1]), 0);
+    expect(counted).toBe(total - 20);
+  });
 });
 
 // The 1.10 home's imports go straight to their 3.x homes; the 3.x home has nothing to fix.
