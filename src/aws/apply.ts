@@ -16,7 +16,8 @@ import pLimit from 'p-limit';
 import { UsageError } from '../exit.js';
 import { scanHome } from '../home/scan.js';
 import { buildArtifacts, type Artifacts, type DagObject } from '../plan/artifacts.js';
-import { fixCode } from '../plan/fixed.js';
+import type { FixSettings } from '../plan/fixed.js';
+import type { Inventory } from '../home/inventory.js';
 import { pinnable, type Action, type Plan } from '../plan/plan.js';
 import { environmentDrift, updateInput, type Drift } from '../plan/drift.js';
 import { startupObject } from '../plan/startup.js';
@@ -26,8 +27,6 @@ import { headObject, listObjects, type RemoteObject } from './s3-state.js';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { MappedSecret } from '../secrets/mapping.js';
 import type { SecretsPart } from '../secrets/step.js';
-import { upsertSecrets } from './secrets-manager.js';
-import { loadTreeSitter } from '../python/parser.js';
 
 // Carries out a Plan: the bucket and its settings, the objects, then the environment. Every step
 // first looks at what AWS already holds and what the journal says, so a re-run (after a crash,
@@ -76,6 +75,12 @@ const putsOf = (plan: Plan) => plan.actions.filter((a): a is Put => a.kind === '
 const uploadable = (built: Artifacts): DagObject[] => [...built.dags, ...(built.plugins ? [built.plugins] : []), ...(built.requirements ? [built.requirements] : []), ...(built.startup ? [startupObject(built.startup)] : [])];
 
 /** Rebuilds the artifacts from the home and refuses when they are not what the plan was made from. */
+/** The fixes plan made, made again (tree-sitter loaded first: the fixes parse the files they change). */
+async function fixesOf(inventory: Inventory, home: string, target: string, fix: FixSettings) {
+  const [{ fixCode }] = await Promise.all([import('../plan/fixed.js'), import('../python/parser.js').then((m) => m.loadTreeSitter())]);
+  return fixCode(inventory, home, { target, now: new Date() }, fix);
+}
+
 export async function freshArtifacts(plan: Plan): Promise<Artifacts> {
   const { home, target, dagsPrefix, fix } = plan.inputs;
   // Hashes only, without --fix: nothing else needs the analysis. The scan's digest cache (keyed by
@@ -84,9 +89,8 @@ export async function freshArtifacts(plan: Plan): Promise<Artifacts> {
   // With --fix the fixes are made again as plan made them (the plan holds no code), and their
   // bytes must have the planned MD5s like any other object's.
   const inventory = await scanHome(home, fix ? { envFile: plan.inputs.envFile, airflowVersion: fix.airflowVersion } : { analyze: false });
-  if (fix) await loadTreeSitter(); // the fixes parse the files they change
-  // The date moves findings (CODE023), never a fix.
-  const fixed = fix ? fixCode(inventory, home, { target, now: new Date() }, fix).fixed : null;
+  // The date moves findings (CODE023), never a fix. The rules and fixes load only for a plan made with --fix.
+  const fixed = fix ? (await fixesOf(inventory, home, target, fix)).fixed : null;
   // The startup script comes from the code's analysis, which the hashing scan skips: the plan holds its text.
   const built = { ...(await buildArtifacts(inventory, target, dagsPrefix, fixed)), startup: plan.startupScript };
   const files = new Map(built.fingerprints.map((f) => [f.path, f.sha256]));
@@ -330,6 +334,7 @@ async function updateStep(a: Update, versions: Map<string, string>, o: ApplyOpti
 /** Writes the secrets before the environment exists, so its first DAG runs find their connections. */
 async function secretsStep(secrets: NonNullable<ApplyOptions['secrets']>, o: ApplyOptions): Promise<void> {
   const { part } = secrets;
+  const { upsertSecrets } = await import('./secrets-manager.js');
   const r = await upsertSecrets({
     client: secrets.client,
     actions: part.actions,

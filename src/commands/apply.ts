@@ -101,7 +101,7 @@ export function allowed(plan: Plan, allowErrors: boolean, io: CliIO): boolean {
 
 /** Applies a plan written to file, printing progress and the outcome. */
 export async function runApply(plan: Plan, file: string, f: ApplyFlags, io: CliIO): Promise<number> {
-  const { applyPlanFile } = await import('../migration.js');
+  const { applyPlanFile } = await import('../migration/apply.js');
   const result = await applyPlanFile(plan, file, { aws: f.aws, ...(f.metadataDbUrl !== undefined ? { metadataDbUrl: f.metadataDbUrl } : {}), wait: f.wait, pollMs: f.pollMs, progress: (l) => io.stderr(`mwaa-migrate: ${l}\n`) });
   io.stdout(applySummary(result, f.wait, plan));
   return failed(result.status) ? EXIT_FAILED : EXIT_OK;

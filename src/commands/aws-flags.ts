@@ -1,6 +1,6 @@
 import { UsageError } from '../exit.js';
 import type { AwsAccess } from '../aws/access.js';
-import type { PlanRequest } from '../migration.js';
+import type { PlanRequest } from '../migration/plan.js';
 import { PLUGINS_KEY, REQUIREMENTS_KEY } from '../plan/artifacts.js';
 import type { PlanSettings } from '../plan/plan.js';
 import { secretsRequest, type SecretsRequest } from '../secrets/step.js';

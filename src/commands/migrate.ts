@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { endpointFor } from '../aws/access.js';
 import { EXIT_CHANGES, EXIT_DECLINED, EXIT_FINDINGS, EXIT_OK, UsageError } from '../exit.js';
-import type { PlanRequest } from '../migration.js';
+import type { PlanRequest } from '../migration/plan.js';
 import { hasChanges, type Plan } from '../plan/plan.js';
 import { renderPlanText } from '../plan/render.js';
 import { parse, type Options } from './args.js';
@@ -34,7 +34,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!values.yes && !values['dry-run'] && !canAsk(io)) throw new UsageError('migrate changes AWS and cannot ask for confirmation here (no terminal, or CI is set): pass --yes');
 
   // The AWS SDK loads once the flags are known to be right.
-  const { makePlan } = await import('../migration.js');
+  const { makePlan } = await import('../migration/plan.js');
   const plan = await makePlan(request);
   if (!allowed(plan, Boolean(values['allow-errors']), io)) {
     io.stdout(renderPlanText(plan));

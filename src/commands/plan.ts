@@ -21,7 +21,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (values.help) return printUsage(io, 'plan');
   const request = planRequest('plan', values, positionals, io.env);
   // The AWS SDK loads once the flags are known to be right.
-  const { makePlan } = await import('../migration.js');
+  const { makePlan } = await import('../migration/plan.js');
   const plan = await makePlan(request);
   if (values.out === undefined) io.stdout(renderPlanText(plan));
   else writePlan(plan, values.out, io);

@@ -15,7 +15,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, PREFLIGHT_OPTIONS, 'preflight');
   if (values.help) return printUsage(io, 'preflight');
   const request = { ...planRequest('preflight', values, positionals, io.env), preflight: true };
-  const { makePlan } = await import('../migration.js');
+  const { makePlan } = await import('../migration/plan.js');
   const { preflight } = await makePlan(request);
   io.stdout(values.json ? `${JSON.stringify(preflight, null, 2)}\n` : renderPreflightText(preflight));
   return preflight.some((c) => c.status === 'fail') ? EXIT_FINDINGS : EXIT_OK;

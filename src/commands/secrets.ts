@@ -46,7 +46,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const [{ profileCredentials }, { secretsManagerClient, upsertSecrets }, { planSecretsPart }] = await Promise.all([
     import('../aws/identity.js'),
     import('../aws/secrets-manager.js'),
-    import('../migration.js'),
+    import('../migration/plan.js'),
   ]);
   const client = secretsManagerClient({ region, endpoint: endpointFor(aws, 'SECRETS_MANAGER'), maxAttempts: 6, credentials: profileCredentials(aws.profile) });
   try {

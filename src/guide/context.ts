@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { BucketStatus, Discovery } from '../aws/discover.js';
 import type { Inventory } from '../home/inventory.js';
-import type { AwsAccess } from '../migration.js';
+import type { AwsAccess } from '../migration/plan.js';
 import type { CheckedHome, FixSettings } from '../plan/fixed.js';
 import type { Plan } from '../plan/plan.js';
 import type { Sizing } from '../sizing/sizing.js';

@@ -1,4 +1,4 @@
-import type { PlanRequest } from '../migration.js';
+import type { PlanRequest } from '../migration/plan.js';
 import { refusals } from '../plan/plan.js';
 import { renderPlanText } from '../plan/render.js';
 import { oneLine, type GuideContext } from './context.js';

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { defaultCore } from '../../src/guide/core.js';
 import { migrateCommandLine } from '../../src/guide/command.js';
-import type { PlanRequest } from '../../src/migration.js';
+import type { PlanRequest } from '../../src/migration/plan.js';
 import type { Plan } from '../../src/plan/plan.js';
 import { HOMES, inProcessCli, leakedCanaries } from '../helpers.js';
 import { freshHome, make, planFor, retype, root, until } from './harness.js';

@@ -1,27 +1,23 @@
-import { clock } from './clock.js';
-import { UsageError } from './exit.js';
-import { scanHome } from './home/scan.js';
-import { sizeEnvironment } from './sizing/sizing.js';
-import { defaultRegion, knownRegions } from './sizing/table.js';
-import { readBucketState, s3Client } from './aws/s3-state.js';
-import { buildArtifacts, PLUGINS_KEY, REQUIREMENTS_KEY } from './plan/artifacts.js';
-import { checkForPlan } from './plan/fixed.js';
-import { STARTUP_KEY } from './plan/startup.js';
-import { buildPlan, desiredEnvironment, type Plan, type PlanSettings } from './plan/plan.js';
-import { readSecretsState, secretsManagerClient } from './aws/secrets-manager.js';
-import { planSecrets } from './secrets/plan.js';
-import { readSecrets, withEnvFileSource, type SecretsPart, type SecretsRequest, type SourceContext } from './secrets/step.js';
-import type { MappedSecret } from './secrets/mapping.js';
-import { applyPlan, type ApplyResult } from './aws/apply.js';
-import { Journal, journalPath } from './aws/journal.js';
-import { mwaaClient, readEnvironment } from './aws/mwaa-client.js';
-import { profileCredentials } from './aws/identity.js';
-import { awsFailure, awsIdentity, checkProfile, endpointFor, REQUEST_HANDLER, type AwsAccess, type AwsService } from './aws/access.js';
-import { runIdentity } from './aws/journal.js';
-import { acquireLock } from './aws/lock.js';
-import { loadTreeSitter } from './python/parser.js';
+import { clock } from '../clock.js';
+import { UsageError } from '../exit.js';
+import { scanHome } from '../home/scan.js';
+import { sizeEnvironment } from '../sizing/sizing.js';
+import { defaultRegion, knownRegions } from '../sizing/table.js';
+import { readBucketState, s3Client } from '../aws/s3-state.js';
+import { buildArtifacts, PLUGINS_KEY, REQUIREMENTS_KEY } from '../plan/artifacts.js';
+import { checkForPlan } from '../plan/fixed.js';
+import { STARTUP_KEY } from '../plan/startup.js';
+import { buildPlan, desiredEnvironment, type Plan, type PlanSettings } from '../plan/plan.js';
+import { readSecretsState, secretsManagerClient } from '../aws/secrets-manager.js';
+import { planSecrets } from '../secrets/plan.js';
+import { readSecrets, withEnvFileSource, type SecretsPart, type SecretsRequest, type SourceContext } from '../secrets/step.js';
+import type { MappedSecret } from '../secrets/mapping.js';
+import { mwaaClient, readEnvironment } from '../aws/mwaa-client.js';
+import { profileCredentials } from '../aws/identity.js';
+import { awsFailure, awsIdentity, checkProfile, endpointFor, REQUEST_HANDLER, type AwsAccess, type AwsService } from '../aws/access.js';
+import { loadTreeSitter } from '../python/parser.js';
 
-export type { AwsAccess } from './aws/access.js';
+export type { AwsAccess } from '../aws/access.js';
 
 // The migration steps every front end shares (the plan/apply/migrate commands and the guided
 // walkthrough): make a plan from settings, write it, and carry it out. Rendering stays with the
@@ -99,7 +95,7 @@ export async function makePlan(r: PlanRequest): Promise<Plan> {
     const plan = buildPlan({ inventory: checked.inventory, findings: checked.result.findings, sizing, settings, artifacts, bucket, environment, now, ...(secrets ? { secrets } : {}), ...(checked.fixed ? { fixesLeft: checked.fixed.left } : {}) });
     if (!r.preflight) return plan;
     // IAM and EC2 are read by the preflight alone: their SDKs load only when it runs.
-    const [{ preflight }, { IAMClient }, { EC2Client }] = await Promise.all([import('./aws/preflight.js'), import('@aws-sdk/client-iam'), import('@aws-sdk/client-ec2')]);
+    const [{ preflight }, { IAMClient }, { EC2Client }] = await Promise.all([import('../aws/preflight.js'), import('@aws-sdk/client-iam'), import('@aws-sdk/client-ec2')]);
     const iam = new IAMClient({ region, endpoint: endpointFor(aws, 'IAM'), credentials, requestHandler: REQUEST_HANDLER });
     const ec2 = new EC2Client({ region, endpoint: endpointFor(aws, 'EC2'), credentials, requestHandler: REQUEST_HANDLER });
     closing.push(iam, ec2);
@@ -119,46 +115,5 @@ export async function makePlan(r: PlanRequest): Promise<Plan> {
     return { ...plan, preflight: checks };
   } finally {
     for (const c of closing) c.destroy();
-  }
-}
-
-export interface ApplyRun {
-  aws: AwsAccess;
-  /** --metadata-db-url again, when the plan's secrets come from a database named on the command line. */
-  metadataDbUrl?: string;
-  wait: boolean;
-  pollMs: number;
-  progress: (line: string) => void;
-}
-
-/** Applies a plan written to file (its journal sits next to it). AWS errors become one-line UsageErrors. */
-export async function applyPlanFile(plan: Plan, file: string, run: ApplyRun): Promise<ApplyResult> {
-  const region = plan.inputs.region;
-  checkProfile(run.aws);
-  const release = acquireLock(`${file}.lock`, file);
-  const credentials = profileCredentials(run.aws.profile);
-  // More attempts than the SDK's default 3: a long apply should ride out throttling and blips.
-  const s3 = s3Client({ region, endpoint: endpointFor(run.aws, 'S3'), maxAttempts: 6, credentials });
-  const mwaa = mwaaClient({ region, endpoint: endpointFor(run.aws, 'MWAA'), maxAttempts: 6, credentials });
-  const closing: { destroy(): void }[] = [s3, mwaa];
-  try {
-    // The values are read again from their sources now: the plan holds only their fingerprints.
-    let secrets: Parameters<typeof applyPlan>[0]['secrets'];
-    if (plan.secrets) {
-      const client = secretsManagerClient({ region, endpoint: endpointFor(run.aws, 'SECRETS_MANAGER'), maxAttempts: 6, credentials });
-      closing.push(client);
-      const current = (await readSecrets(plan.secrets, plan.inputs.target, { home: plan.inputs.home, envFile: plan.inputs.envFile, env: run.aws.env, metadataDbUrl: run.metadataDbUrl })).secrets;
-      secrets = { client, part: plan.secrets, current };
-    }
-    const journal = new Journal(journalPath(file), runIdentity({ plan: plan.inputs, ...awsIdentity(run.aws, ['S3', 'MWAA', 'SECRETS_MANAGER']) }));
-    if (journal.setAside) run.progress(`the journal beside ${file} was left by another plan or AWS endpoint: kept as ${journal.setAside}, not trusted`);
-    return await applyPlan({ plan, journal, s3, mwaa, ...(secrets ? { secrets } : {}), wait: run.wait, pollMs: run.pollMs, progress: run.progress });
-  } catch (e) {
-    // AWS said no (or could not be reached): the journal keeps what was done, a re-run resumes.
-    if (e instanceof UsageError || !(e instanceof Error) || !('$metadata' in e || 'code' in e)) throw e;
-    throw new UsageError(`apply stopped: ${awsFailure(e, run.aws, ['S3', 'MWAA', 'SECRETS_MANAGER'])} (fix the cause and run apply again to resume)`);
-  } finally {
-    for (const c of closing) c.destroy();
-    release();
   }
 }
