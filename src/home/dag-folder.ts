@@ -1,4 +1,4 @@
-import { join, posix } from 'node:path';
+import { join, posix, sep } from 'node:path';
 import { ioReason, type ScanIO } from './fs.js';
 import type { IgnoreSyntax } from './ignore.js';
 import type { DagFolder, Problem, PyFile, PyImport } from './inventory.js';
@@ -25,6 +25,8 @@ export interface DagFolderScan {
   analyze: Analyze;
   /** false: files are hashed, not parsed, so no import is followed. */
   analyzing: boolean;
+  /** Paths under the folder that are not part of it (see homeOwned in scan.ts). */
+  skip: ReadonlySet<string>;
 }
 
 export async function scanDagFolder(io: ScanIO, s: DagFolderScan, folder: DagFolder, problems: Problem[]): Promise<PyFile[]> {
@@ -33,6 +35,7 @@ export async function scanDagFolder(io: ScanIO, s: DagFolderScan, folder: DagFol
     display: (rel) => s.show(join(s.root, rel)),
     accept: () => true,
     skipDirs: new Set(['__pycache__']),
+    skip: s.skip,
   });
   problems.push(...walked.problems);
   // Airflow only ever looks at .py and .zip files: the others it ignores are no news.
@@ -47,7 +50,8 @@ export async function scanDagFolder(io: ScanIO, s: DagFolderScan, folder: DagFol
   for (let round = s.analyzing ? files : []; round.length; ) {
     const wanted = [...new Set(round.flatMap((f) => importCandidates(posix.relative(relRoot(s), f.path), f.analysis?.imports ?? [])))].filter((r) => !seen.has(r));
     for (const r of wanted) seen.add(r);
-    const found = await existingFiles(io, s.root, wanted);
+    // An import does not bring back what is not part of the folder (the home's plugins folder).
+    const found = (await existingFiles(io, s.root, wanted)).filter((f) => ![...s.skip].some((p) => f.abs === p || f.abs.startsWith(p + sep)));
     const before = files.length;
     await addAnalysed(s, found, true, files, problems, folder);
     round = files.slice(before);

@@ -27,6 +27,7 @@ export type ProblemCode =
   | 'dags-folder-fallback'
   | 'plugins-folder-fallback'
   | 'dags-folder-missing'
+  | 'dags-folder-is-home'
   | 'ignore-invalid-pattern'
   | 'unreadable'
   | 'symlink-loop'

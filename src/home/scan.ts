@@ -1,5 +1,4 @@
 import { UsageError } from '../exit.js';
-import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { unzipSync } from 'fflate';
 import { ScanCache, defaultCacheDir } from './cache.js';
@@ -21,6 +20,8 @@ import {
 import { findPlugins, wrappingFolder } from './plugins.js';
 import { walkFolder } from './walk.js';
 import { scanDagFolder, type Analyze } from './dag-folder.js';
+import { homeOwned } from './home-owned.js';
+import { expandPath, locateFolder } from './locate.js';
 import { openZip, readCapped, splitBySize, tooLargeProblem } from './read.js';
 import { collectRequirements } from './requirements.js';
 import { decideVersion } from './version.js';
@@ -212,8 +213,13 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
     zips: [],
     dataFiles: [],
   };
+  const pluginsPath = await locateFolder(io, home, env, setting('core', 'plugins_folder'), 'plugins', 'plugins_folder', problems, show);
+  const logs = setting('logging', 'base_log_folder') ?? setting('core', 'base_log_folder');
+  const own = [cfgPath, options.envFile ? resolve(options.envFile) : null, ...requirements.files.map((f) => join(home, f)), pluginsPath.path, logs ? expandPath(logs, home, env) : null];
+  const owned = dagsPath.path === home ? homeOwned({ home, names, own }) : null;
+  if (owned?.problem) problems.push(owned.problem);
   const dagFiles: PyFile[] = dagsPath.path
-    ? await scanDagFolder(io, { root: dagsPath.path, safeMode, syntax: ignoreSyntax, maxSize, show, analyze, analyzing }, dagFolder, problems)
+    ? await scanDagFolder(io, { root: dagsPath.path, safeMode, syntax: ignoreSyntax, maxSize, show, analyze, analyzing, skip: owned?.skip ?? new Set() }, dagFolder, problems)
     : [];
   // Counts cover what Airflow would load: files that decode and parse. The facts recovered from
   // broken files stay on each file for the rules.
@@ -224,7 +230,7 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
   // Plugins
   progress.phase = 'plugins';
   report();
-  const plugins = await scanPlugins(io, home, env, setting('core', 'plugins_folder'), ignoreSyntax, maxSize, problems, show, analyze, analyzing);
+  const plugins = await scanPlugins(io, home, pluginsPath.path, ignoreSyntax, maxSize, problems, show, analyze, analyzing);
 
   cache?.save(cacheKeep);
 
@@ -294,59 +300,10 @@ async function homeEntries(io: ScanIO, home: string): Promise<string[]> {
   return names;
 }
 
-/** Expands what Airflow expands in a folder setting: env variables, ~ and the {AIRFLOW_HOME} template. */
-function expandPath(value: string, home: string, env: Record<string, string | undefined>): string {
-  const expanded = value
-    .trim()
-    .replace(/\{AIRFLOW_HOME\}/g, home)
-    .replace(/\$\{?(\w+)\}?/g, (all, name: string) => (name === 'AIRFLOW_HOME' ? home : env[name] ?? all))
-    .replace(/^~(?=$|\/)/, homedir());
-  return resolve(home, expanded);
-}
-
-async function locateFolder(
-  io: ScanIO,
-  home: string,
-  env: Record<string, string | undefined>,
-  configured: string | null,
-  fallbackName: string,
-  option: string,
-  problems: Problem[],
-  show: (abs: string) => string,
-): Promise<{ path: string | null; fellBack: boolean }> {
-  const isDir = async (p: string) => {
-    try {
-      return (await io.stat(p)).isDirectory();
-    } catch {
-      return false;
-    }
-  };
-  const fallback = join(home, fallbackName);
-  if (configured) {
-    const wanted = expandPath(configured, home, env);
-    if (await isDir(wanted)) return { path: wanted, fellBack: false };
-    if (await isDir(fallback)) {
-      problems.push({
-        code: fallbackName === 'dags' ? 'dags-folder-fallback' : 'plugins-folder-fallback',
-        file: 'airflow.cfg',
-        message: `[core] ${option} = ${configured} does not exist here (a path on the old host); scanned ${show(fallback)} instead`,
-      });
-      return { path: fallback, fellBack: true };
-    }
-  } else if (await isDir(fallback)) {
-    return { path: fallback, fellBack: false };
-  }
-  if (fallbackName === 'dags') {
-    problems.push({ code: 'dags-folder-missing', file: configured ?? show(fallback), message: `no DAG folder: neither ${configured ?? '(unset)'} nor ${show(fallback)} exists` });
-  }
-  return { path: null, fellBack: false };
-}
-
 async function scanPlugins(
   io: ScanIO,
   home: string,
-  env: Record<string, string | undefined>,
-  configured: string | null,
+  folder: string | null,
   syntax: IgnoreSyntax,
   maxSize: number,
   problems: Problem[],
@@ -354,11 +311,10 @@ async function scanPlugins(
   analyze: Analyze,
   analyzing: boolean,
 ): Promise<PluginsInventory> {
-  const located = await locateFolder(io, home, env, configured, 'plugins', 'plugins_folder', problems, show);
-  const out: PluginsInventory = { folder: located.path ? show(located.path) : null, files: [], otherFiles: [], plugins: [], zip: null };
+  const out: PluginsInventory = { folder: folder ? show(folder) : null, files: [], otherFiles: [], plugins: [], zip: null };
   const zipCandidates = [join(home, 'plugins.zip')];
-  if (located.path) {
-    const root = located.path;
+  if (folder) {
+    const root = folder;
     const walked = await walkFolder(io, root, { syntax, display: (rel) => show(join(root, rel)), accept: () => true, skipDirs: new Set(['__pycache__']) });
     problems.push(...walked.problems);
     const py = walked.files.filter((f) => f.rel.endsWith('.py'));

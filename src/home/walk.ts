@@ -25,6 +25,8 @@ export interface WalkOptions {
   display: (rel: string) => string;
   accept: (name: string) => boolean;
   skipDirs?: ReadonlySet<string>;
+  /** Absolute paths neither walked nor listed: what belongs to the home when the folder is the home. */
+  skip?: ReadonlySet<string>;
 }
 
 // Folders no Airflow home lives in, whose walk would never end or would read devices and the
@@ -68,6 +70,7 @@ export async function walkFolder(io: ScanIO, root: string, opts: WalkOptions): P
     const stats = await Promise.all(names.map((name) => io.stat(join(dir, name)).catch((e: unknown) => e as NodeJS.ErrnoException)));
     for (const [i, name] of names.entries()) {
       const abs = join(dir, name);
+      if (opts.skip?.has(abs)) continue;
       const childRel = rel ? `${rel}/${name}` : name;
       const st = stats[i]!;
       // The ignore file itself is never ignored: it goes where its folder goes, when accepted.

@@ -11,6 +11,10 @@ import { wrappingFolder } from '../../src/home/plugins.js';
 import { requirementAt } from '../../src/home/requirements.js';
 import { scanHome, type ScanProgress } from '../../src/home/scan.js';
 import { decideVersion } from '../../src/home/version.js';
+import { check } from '../../src/check/engine.js';
+import { loadCatalog } from '../../src/check/catalog.js';
+import { dagObjects } from '../../src/plan/artifacts.js';
+import { HOMES } from '../helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mwaa-migrate-unit-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -184,5 +188,40 @@ describe('scan through an injected file system', () => {
     // The guide shows "files read: read/found": found must count every file handed to the parser.
     expect(seen.at(-1)).toMatchObject({ phase: 'done', filesFound: 4, filesRead: 4, dags: 2 });
     expect(seen.every((p) => p.filesRead <= p.filesFound)).toBe(true);
+  });
+});
+
+describe('a DAG folder that is the Airflow home', () => {
+  it('leaves the home\'s own files out of it: no secret among its files, no plugin checked twice', async () => {
+    const home = join(tmp, 'dags-in-home');
+    mkdirSync(join(home, 'plugins'), { recursive: true });
+    mkdirSync(join(home, 'logs', 'scheduler'), { recursive: true });
+    writeFileSync(join(home, 'airflow.cfg'), '[core]\ndags_folder = {AIRFLOW_HOME}\nfernet_key = canary-fernet-0451\n');
+    writeFileSync(join(home, '.env'), 'AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=postgresql://u:canary-pw-0451@db/airflow\n');
+    writeFileSync(join(home, 'standalone_admin_password.txt'), 'canary-admin-0451\n');
+    writeFileSync(join(home, 'logs', 'scheduler', 'latest.log'), 'log line\n');
+    writeFileSync(join(home, 'my_dag.py'), 'from airflow import DAG\nfrom plugins.my_plugin import X\nDAG("d")\n');
+    writeFileSync(join(home, 'plugins', 'my_plugin.py'), 'from airflow.operators.bash_operator import BashOperator\nX = BashOperator\n');
+    const inv = await scanHome(home, { cache: false, envFile: join(home, '.env') });
+    expect(inv.dagFiles.map((f) => f.path)).toEqual(['my_dag.py']);
+    expect(inv.plugins.files.map((f) => f.path)).toEqual(['plugins/my_plugin.py']);
+    expect(inv.dagFolder.dataFiles).toEqual([]);
+    expect(inv.problems).toContainEqual({
+      code: 'dags-folder-is-home',
+      file: 'airflow.cfg',
+      message: expect.stringContaining('(.env, airflow.cfg, logs/, plugins/, standalone_admin_password.txt) are not DAG files'),
+    });
+    const { objects } = await dagObjects(inv, 'dags');
+    expect(objects.map((o) => o.key)).toEqual(['dags/my_dag.py']);
+    expect(JSON.stringify(objects)).not.toContain('canary');
+    // The plugin's old import is one finding, not one as a plugin and one as a module of the DAGs.
+    const hits = check(inv, loadCatalog()).findings.filter((f) => f.file.endsWith('my_plugin.py'));
+    expect(new Set(hits.map((f) => `${f.ruleId} ${f.file}:${f.line}:${f.col}`)).size).toBe(hits.length);
+    expect(hits.length).toBeGreaterThan(0);
+  });
+
+  it('is the same as before for a DAG folder inside the home', async () => {
+    const inv = await scanHome(join(HOMES, 'airflow2'), { cache: false });
+    expect(inv.problems.map((p) => p.code)).not.toContain('dags-folder-is-home');
   });
 });
