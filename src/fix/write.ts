@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { ioReason, makeFolder } from '../home/fs.js';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { UsageError } from '../exit.js';
@@ -34,7 +35,11 @@ export function writeOut(files: FileFix[], inv: Inventory, homePath: string, out
   const target = resolve(out);
   if (inside(dags, target) || (plugins && inside(plugins, target))) throw new UsageError(`--out ${out}: inside the folder it would copy`);
   if (existsSync(target) && readdirSync(target).length) throw new UsageError(`--out ${out}: not empty (give a new or empty folder)`);
-  mkdirSync(target, { recursive: true });
+  try {
+    makeFolder(target);
+  } catch (e) {
+    throw new UsageError(`--out ${out}: ${ioReason(e)}`);
+  }
   const fixed = new Map(written(files, inv, homePath).map(([path, bytes]) => [resolve(homePath, path), bytes] as const));
   // The fixed files are written, not copied first and then written over (most of a big home's files).
   const copy = { recursive: true, filter: (src: string) => !fixed.has(src) };

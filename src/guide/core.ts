@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { makeFolder } from '../home/fs.js';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { loadCatalog } from '../check/catalog.js';
@@ -207,7 +208,7 @@ export function defaultCore({ env, cwd, cache }: DefaultCoreOptions): GuideCore 
     bucketStatus,
     makePlan,
     savePlan(plan, file) {
-      mkdirSync(dirname(file), { recursive: true });
+      makeFolder(dirname(file));
       writePlanFile(plan, `${file}.tmp`);
       renameSync(`${file}.tmp`, file);
     },
@@ -222,7 +223,7 @@ export function defaultCore({ env, cwd, cache }: DefaultCoreOptions): GuideCore 
         sources: readSources(inventory),
         sizing,
       });
-      mkdirSync(dirname(file), { recursive: true });
+      makeFolder(dirname(file));
       writeFileSync(`${file}.tmp`, renderReport(report, 'markdown', { color: false, width: 100 }));
       renameSync(`${file}.tmp`, file);
     },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { makeFolder } from './fs.js';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { asciiJson, type FileOutcome } from '../python/pool.js';
@@ -170,7 +171,7 @@ class LineWriter {
   static open(file: string): LineWriter | null {
     const tmp = `${file}.${process.pid}.tmp`;
     try {
-      mkdirSync(dirname(file), { recursive: true });
+      makeFolder(dirname(file));
       return new LineWriter(file, tmp, openSync(tmp, 'w'));
     } catch {
       return null;

@@ -1,4 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, promises as fsp, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, promises as fsp, readSync, realpathSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import pLimit from 'p-limit';
 
 // The scanner's only contact with the file system. Everything else is pure and takes contents.
@@ -92,4 +93,24 @@ export async function readTextOrNull(io: ScanIO, path: string): Promise<Uint8Arr
   } catch {
     return null;
   }
+}
+
+/**
+ * `mkdir -p`, refused inside /proc: there Node's recursive mkdir never returns (procfs answers
+ * each step as if the folder were made), so a cache or output folder named there hung the CLI.
+ * The deepest folder that exists is resolved first (/proc/self/cwd/x is a real folder's child).
+ */
+export function makeFolder(dir: string, mode?: number): void {
+  const abs = resolve(dir);
+  let real = abs;
+  for (let d = abs; ; d = dirname(d)) {
+    try {
+      real = realpathSync(d);
+      break;
+    } catch {
+      if (dirname(d) === d) break;
+    }
+  }
+  if (real === '/proc' || real.startsWith('/proc/')) throw new Error('no folder can be made under /proc');
+  mkdirSync(abs, { recursive: true, ...(mode !== undefined ? { mode } : {}) });
 }

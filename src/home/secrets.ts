@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { makeFolder } from './fs.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { REDACTED } from './inventory.js';
@@ -25,7 +26,7 @@ function fingerprintKey(): Buffer {
   if (key) return key;
   const fresh = randomBytes(32);
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeFolder(dir, 0o700);
     writeFileSync(file, fresh, { mode: 0o600, flag: 'wx' });
   } catch {
     // Another process won the race, or the folder is read-only: use theirs, else this run's.

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../src/home/inventory.js';
-import { BIN, cliAsync } from '../helpers.js';
+import { BIN, cliAsync, HOMES } from '../helpers.js';
 
 // A home full of what old servers hold: every oddity is a problem of its own file or folder, the
 // rest of the home is still scanned, and nothing blocks or crashes. The CLI runs as users run it.
@@ -121,3 +121,22 @@ describe('a reader that stops early', () => {
   }, 60_000);
 });
 
+
+// Node's recursive mkdir never returns inside /proc: a cache, config or output folder named there
+// must cost the cache (or be refused), never hang the command.
+describe('folders named inside /proc', () => {
+  it.skipIf(process.platform !== 'linux')('a cache and config folder there: the report is made without them', () => {
+    const env = { PATH: process.env['PATH'], XDG_CACHE_HOME: '/proc/self/no-such-cache', XDG_CONFIG_HOME: '/proc/self/no-such-config' };
+    const r = spawnSync(process.execPath, ['--', BIN, 'report', join(HOMES, 'airflow2'), '--fail-on', 'never'], { encoding: 'utf8', env, timeout: 60_000 });
+    expect(r.signal, 'timed out').toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('mwaa-migrate');
+  }, 90_000);
+
+  it.skipIf(process.platform !== 'linux')('fix --out there: one line, exit 2', () => {
+    const r = spawnSync(process.execPath, ['--', BIN, 'fix', join(HOMES, 'airflow1'), '--no-cache', '--out', '/proc/self/fixed'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.signal, 'timed out').toBeNull();
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('mwaa-migrate: --out /proc/self/fixed: no folder can be made under /proc');
+  }, 90_000);
+});
