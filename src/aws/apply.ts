@@ -74,13 +74,13 @@ const putsOf = (plan: Plan) => plan.actions.filter((a): a is Put => a.kind === '
 /** Every object of the artifacts, with the bytes of those built here (DAG files are read as they upload, unless fixed). */
 const uploadable = (built: Artifacts): DagObject[] => [...built.dags, ...(built.plugins ? [built.plugins] : []), ...(built.requirements ? [built.requirements] : []), ...(built.startup ? [startupObject(built.startup)] : [])];
 
-/** Rebuilds the artifacts from the home and refuses when they are not what the plan was made from. */
 /** The fixes plan made, made again (tree-sitter loaded first: the fixes parse the files they change). */
 async function fixesOf(inventory: Inventory, home: string, target: string, fix: FixSettings) {
   const [{ fixCode }] = await Promise.all([import('../plan/fixed.js'), import('../python/parser.js').then((m) => m.loadTreeSitter())]);
   return fixCode(inventory, home, { target, now: new Date() }, fix);
 }
 
+/** Rebuilds the artifacts from the home and refuses when they are not what the plan was made from. */
 export async function freshArtifacts(plan: Plan): Promise<Artifacts> {
   const { home, target, dagsPrefix, fix } = plan.inputs;
   // Hashes only, without --fix: nothing else needs the analysis. The scan's digest cache (keyed by

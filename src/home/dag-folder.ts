@@ -25,7 +25,7 @@ export interface DagFolderScan {
   analyze: Analyze;
   /** false: files are hashed, not parsed, so no import is followed. */
   analyzing: boolean;
-  /** Paths under the folder that are not part of it (see homeOwned in scan.ts). */
+  /** Paths under the folder that are not part of it (the home's own, see home-owned.ts). */
   skip: ReadonlySet<string>;
 }
 

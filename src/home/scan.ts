@@ -1,6 +1,5 @@
 import { UsageError } from '../exit.js';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { unzipSync } from 'fflate';
 import { ScanCache, defaultCacheDir } from './cache.js';
 import { parseCfg, type CfgEntry } from './cfgparse.js';
 import { buildConfig, type EnvVar } from './config.js';

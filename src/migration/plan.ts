@@ -14,14 +14,14 @@ import { readSecrets, withEnvFileSource, type SecretsPart, type SecretsRequest, 
 import type { MappedSecret } from '../secrets/mapping.js';
 import { mwaaClient, readEnvironment } from '../aws/mwaa-client.js';
 import { profileCredentials } from '../aws/identity.js';
-import { awsFailure, awsIdentity, checkProfile, endpointFor, REQUEST_HANDLER, type AwsAccess, type AwsService } from '../aws/access.js';
+import { awsFailure, checkProfile, endpointFor, REQUEST_HANDLER, type AwsAccess, type AwsService } from '../aws/access.js';
 import { loadTreeSitter } from '../python/parser.js';
 
 export type { AwsAccess } from '../aws/access.js';
 
 // The migration steps every front end shares (the plan/apply/migrate commands and the guided
-// walkthrough): make a plan from settings, write it, and carry it out. Rendering stays with the
-// front ends.
+// walkthrough): make a plan from settings (here) and carry it out (apply.ts). Rendering stays
+// with the front ends.
 
 /** What to plan: the settings and how to read the home. */
 export interface PlanRequest {
