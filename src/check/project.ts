@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { lazyYaml } from '../lazy-yaml.js';
 import { UsageError } from '../exit.js';
 
 // The project file, `.mwaa-migrate.yaml` in the Airflow home (or given by flag): rule ids and
@@ -36,7 +36,7 @@ export function loadProject(home: string, explicit?: string): ProjectFile {
   }
   let doc: unknown;
   try {
-    doc = parse(text) ?? {};
+    doc = lazyYaml().parse(text) ?? {};
   } catch (e) {
     throw new UsageError(`project file ${path}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -1,5 +1,6 @@
 import { join, sep } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node as YamlNode, type YAMLMap } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode, YAMLMap } from 'yaml';
+import { lazyYaml } from '../lazy-yaml.js';
 import type { ScanIO } from './fs.js';
 import type { VersionPin } from './inventory.js';
 
@@ -137,6 +138,7 @@ function addImage(out: VersionFiles, ref: string, file: string, line: number, wh
 }
 
 function yamlDoc(text: string): { doc: Document; lines: LineCounter } | null {
+  const { LineCounter, parseDocument } = lazyYaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false });
   return doc.errors.length ? null : { doc, lines };
@@ -149,6 +151,7 @@ export function parseCompose(text: string, file: string): VersionFiles {
   const out = empty();
   const parsed = yamlDoc(text);
   if (!parsed) return out;
+  const { isScalar, visit } = lazyYaml();
   visit(parsed.doc, {
     Pair(_key, pair) {
       if (!isScalar(pair.key) || pair.key.value !== 'image' || !isScalar(pair.value) || typeof pair.value.value !== 'string') return;
@@ -161,7 +164,7 @@ export function parseCompose(text: string, file: string): VersionFiles {
 
 const scalarAt = (map: YAMLMap, key: string) => {
   const node = map.get(key, true);
-  return isScalar(node) && node.value !== null ? { value: String(node.value), node } : null;
+  return lazyYaml().isScalar(node) && node.value !== null ? { value: String(node.value), node } : null;
 };
 
 /**
@@ -172,6 +175,7 @@ const scalarAt = (map: YAMLMap, key: string) => {
 export function parseHelmValues(text: string, file: string): VersionFiles {
   const out = empty();
   const parsed = yamlDoc(text);
+  const { isMap, isScalar, visit } = lazyYaml();
   if (!parsed || !isMap(parsed.doc.contents)) return out;
   const root = parsed.doc.contents;
   const at = (node: YamlNode) => lineOf(parsed.lines, node);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { lazyYaml } from '../lazy-yaml.js';
 import { UsageError } from '../exit.js';
 import { parseDotenv } from '../home/dotenv.js';
 import { ConnectionUriError, parseConnectionUri } from './airflow-uri.js';
@@ -33,6 +33,7 @@ function parseJson(text: string, file: string, what: string): unknown {
 }
 
 function parseYamlText(text: string, file: string, what: string): unknown {
+  const { parse: parseYaml, YAMLParseError } = lazyYaml();
   try {
     return parseYaml(text);
   } catch (e) {

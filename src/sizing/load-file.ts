@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { lazyYaml } from '../lazy-yaml.js';
 import { UsageError } from '../exit.js';
 
 // --load-file: the load the old installation really carried, as 24 hourly values (hour of day,
@@ -56,6 +56,7 @@ function csvRows(text: string, file: string): [number, unknown, unknown][] {
 
 /** JSON: an array of {hour, task_instances} or {timestamp, count}, each row's line kept for messages. */
 function jsonRows(text: string, file: string): [number, unknown, unknown][] {
+  const { isMap, isSeq, LineCounter, parseDocument } = lazyYaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, schema: 'json', prettyErrors: false });
   const error = doc.errors[0];

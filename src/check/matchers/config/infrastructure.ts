@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { once } from '../../../refdata/data.js';
+import { yamlTable } from '../../../refdata/yaml-table.js';
 
 // Options that configure what MWAA runs itself (the web server's port, the metadata database's
 // pool, the Celery app, metrics): rules/data/mwaa-infrastructure.yaml, hand-kept, says which
@@ -13,13 +11,8 @@ interface Group {
   reason: string;
 }
 
-const require = createRequire(import.meta.url);
-
-const groups = once(() => {
-  const { parse } = require('yaml') as typeof import('yaml');
-  const text = readFileSync(new URL('../../../../rules/data/mwaa-infrastructure.yaml', import.meta.url), 'utf8');
-  return (parse(text) as { groups: Group[] }).groups;
-});
+const table = yamlTable<{ groups: Group[] }>('mwaa-infrastructure.yaml');
+const groups = () => table().groups;
 
 const covers = (pattern: string, option: string) => (pattern.endsWith('*') ? option.startsWith(pattern.slice(0, -1)) : pattern === option);
 
