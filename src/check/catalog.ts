@@ -1,12 +1,12 @@
 import { UsageError } from '../exit.js';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
-import { makeFolder } from '../home/fs.js';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ajv as AjvClass } from 'ajv';
-import { defaultCacheDir } from '../home/cache.js';
+import { defaultCacheDir, keptJson } from '../home/cache.js';
+import { lazyYaml } from '../lazy-yaml.js';
 import { TOOL_VERSION } from '../version.js';
 import { MATCHERS } from './matchers/index.js';
 import type { RuleDef } from './types.js';
@@ -44,37 +44,13 @@ export function loadCatalog(dir = RULES_DIR): Catalog {
   const key = createHash('sha256').update(`${TOOL_VERSION}\0${Object.keys(MATCHERS).join(',')}\0${schemaText}`);
   for (const { file, text } of texts) key.update(`\0${file}\0${text}`);
   const store = dir === RULES_DIR ? join(defaultCacheDir(), `catalog-${key.digest('hex').slice(0, 32)}.json`) : null;
-  const stored = store ? readStored(store) : null;
-  const catalog = stored ?? compile(schemaText, texts);
-  if (store) {
-    cached = catalog;
-    if (!stored) writeStored(store, catalog);
-  }
-  return catalog;
-}
-
-function readStored(file: string): Catalog | null {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Catalog;
-  } catch {
-    return null;
-  }
-}
-
-function writeStored(file: string, catalog: Catalog): void {
-  try {
-    makeFolder(join(file, '..'));
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(catalog));
-    renameSync(tmp, file);
-  } catch {
-    // A read-only cache folder only costs speed.
-  }
+  if (!store) return compile(schemaText, texts);
+  return (cached = keptJson(store, () => compile(schemaText, texts)));
 }
 
 function compile(schemaText: string, texts: { file: string; text: string }[]): Catalog {
   const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
-  const { parse } = require('yaml') as typeof import('yaml');
+  const { parse } = lazyYaml();
   const validate = new Ajv({ allErrors: true }).compile(JSON.parse(schemaText));
   const rules: RuleDef[] = [];
   const seen = new Map<string, string>();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { makeFolder } from './fs.js';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -255,4 +255,26 @@ function alive(pid: number): boolean {
 export function defaultCacheDir(): string {
   const base = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
   return join(base, 'mwaa-migrate');
+}
+
+/**
+ * A value kept as JSON in a file of the cache folder (the rule catalogue, the hand-kept tables):
+ * read back when it is there and readable, else made and kept, written beside and put in place.
+ */
+export function keptJson<T>(file: string, make: () => T): T {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    // Not kept yet, or unreadable: made below.
+  }
+  const value = make();
+  try {
+    makeFolder(dirname(file));
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(value));
+    renameSync(tmp, file);
+  } catch {
+    // A read-only cache folder only costs speed.
+  }
+  return value;
 }

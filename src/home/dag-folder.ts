@@ -46,12 +46,13 @@ export async function scanDagFolder(io: ScanIO, s: DagFolderScan, folder: DagFol
   await addAnalysed(s, py, false, files, problems, folder);
 
   // Follow imports into ignored files until nothing new turns up.
+  const skipped = [...s.skip];
   const seen = new Set(py.map((f) => f.rel));
   for (let round = s.analyzing ? files : []; round.length; ) {
     const wanted = [...new Set(round.flatMap((f) => importCandidates(posix.relative(relRoot(s), f.path), f.analysis?.imports ?? [])))].filter((r) => !seen.has(r));
     for (const r of wanted) seen.add(r);
     // An import does not bring back what is not part of the folder (the home's plugins folder).
-    const found = (await existingFiles(io, s.root, wanted)).filter((f) => ![...s.skip].some((p) => f.abs === p || f.abs.startsWith(p + sep)));
+    const found = (await existingFiles(io, s.root, wanted)).filter((f) => !skipped.some((p) => f.abs === p || f.abs.startsWith(p + sep)));
     const before = files.length;
     await addAnalysed(s, found, true, files, problems, folder);
     round = files.slice(before);

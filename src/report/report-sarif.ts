@@ -26,25 +26,25 @@ type AnyFinding = ReportFinding | ReportSuppressedFinding;
  * The results a run can carry, in report order: errors first, then warnings, then notes, then
  * suppressed findings, each kind in report order, up to the limit.
  */
-export function sarifResults(r: Report, max = SARIF_MAX_RESULTS): { kept: AnyFinding[]; left: number } {
-  const all: AnyFinding[] = [...r.findings, ...r.suppressed];
-  if (all.length <= max) return { kept: all, left: 0 };
+function keptResults(all: AnyFinding[], r: Report, max: number): AnyFinding[] {
+  if (all.length <= max) return all;
   const bySeverity: AnyFinding[][] = [[], [], []];
   for (const f of r.findings) bySeverity[RANK[f.severity]]!.push(f);
   const kept = new Set([...bySeverity.flat(), ...r.suppressed].slice(0, max));
-  return { kept: all.filter((f) => kept.has(f)), left: all.length - max };
+  return all.filter((f) => kept.has(f));
 }
 
 /** The SARIF log of a report (render.ts writes it as JSON, the results one by one). */
 export function sarifLog(r: Report, max = SARIF_MAX_RESULTS): Sarif.Log {
-  const { kept, left } = sarifResults(r, max);
+  const all: AnyFinding[] = [...r.findings, ...r.suppressed];
+  const kept = keptResults(all, r, max);
+  const left = all.length - kept.length;
   const ruleIndex = new Map(r.rules.map((rule, i) => [rule.id, i]));
   // A finding is the same finding from run to run while its rule, file and matched text stay;
   // the line is left out so that an edit above it does not make a new alert. Findings that share
   // them are numbered in report order, counting those a cut left out: the number does not depend
   // on the cut (results are made in report order, so one pass over all findings serves).
   const seen = new Map<string, number>();
-  const all: AnyFinding[] = left ? [...r.findings, ...r.suppressed] : kept;
   let next = 0;
   const fingerprint = (f: AnyFinding) => {
     for (;;) {
