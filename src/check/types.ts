@@ -115,7 +115,7 @@ export interface CheckContext {
   now: Date;
 }
 
-export type Matcher = (inv: Inventory, ctx: CheckContext, params: Record<string, unknown>) => Hit[];
+export type Matcher = (inv: Inventory, ctx: CheckContext, params: Record<string, unknown>) => Iterable<Hit>;
 
 export interface Finding {
   ruleId: string;

@@ -240,13 +240,17 @@ const importTable: Matcher = (inv: Inventory, ctx: CheckContext, raw) => {
     // The message and note speak of the matched row (e.g. the 3.0 removal), the replacement of `better`.
     return better ? { ...v, vars: { ...v.vars, since: row.since, note: row.note ? ` ${row.note.replace(/\.?$/, '.')}` : '' } } : v;
   };
-  const hits: Hit[] = [];
-  for (const file of [...inv.dagFiles, ...inv.plugins.files]) {
-    const a = file.analysis;
-    if (a) hits.push(...fileHits(file, a, t, ctx, describe, severity));
-  }
-  return hits;
+  return hitsOf(inv, (file, a) => fileHits(file, a, t, ctx, describe, severity));
 };
+
+/**
+ * File by file, as the check takes them: the tens of thousands of hits of a large home are made
+ * into findings while young, not all held till the last file (old-generation garbage, which
+ * raised a large report's peak memory).
+ */
+function* hitsOf(inv: Inventory, of: (file: PyFile, a: PyAnalysis) => Hit[]): Generator<Hit> {
+  for (const file of [...inv.dagFiles, ...inv.plugins.files]) if (file.analysis) yield* of(file, file.analysis);
+}
 
 /**
  * Names with no importable replacement whose calls are rewritten instead (src/fix/days-ago.ts), or
