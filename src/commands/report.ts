@@ -11,6 +11,7 @@ import { scanHome } from '../home/scan.js';
 import { readSources } from '../report/excerpts.js';
 import { buildReport, countsLabel, severitiesFrom, type Report } from '../report/model.js';
 import { batched } from '../report/json-chunks.js';
+import { collectGarbage } from './heap.js';
 import { isReportFormat, renderReportChunks, REPORT_FORMATS, type ReportFormat } from '../report/render.js';
 import { useColor } from '../report/style.js';
 import { sizeEnvironment, type SizingOptions } from '../sizing/sizing.js';
@@ -81,6 +82,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!failOn) throw new UsageError(`--fail-on ${values['fail-on']}: not one of ${FAIL_ON.join(', ')}`);
   const sizingOptions = await sizingFlags(values, io.env);
   const { report, partial } = await reportOf(values, positionals, io, sizingOptions);
+  // What the report was made from is garbage now: let go before the report is written.
+  collectGarbage();
   await writeReport(report, format, values.output, io);
   if (failOn === 'never') return EXIT_OK;
   const failing = severitiesFrom(failOn).reduce((n, s) => n + report.counts.bySeverity[s], 0);
