@@ -9,6 +9,7 @@ import { cliAsync } from '../helpers.js';
 
 /** ruff reports its rule names; the codes are how users (and the issue) select them. */
 const RULE_CODES: Record<string, string> = {
+  'airflow-dag-no-schedule-argument': 'AIR002',
   'airflow3-removal': 'AIR301',
   'airflow3-moved-to-provider': 'AIR302',
   'airflow3-suggested-update': 'AIR311',
@@ -144,4 +145,13 @@ export function names(f: OurFinding, name: string): boolean {
 /** The findings in a file that name the thing. */
 export function namedBy(findings: OurFinding[], file: string, name: string): OurFinding[] {
   return findings.filter((f) => f.file === file && names(f, name));
+}
+
+/**
+ * Whether our findings cover a ruff diagnostic: by name in the same file, except AIR002 (a DAG
+ * with no schedule), whose message names only the missing argument: ARG015 on the same line.
+ */
+export function covered(findings: OurFinding[], d: RuffDiagnostic): boolean {
+  if (d.code === 'AIR002') return findings.some((f) => f.ruleId === 'ARG015' && f.file === d.file && f.line === d.line);
+  return namedBy(findings, d.file, d.name).length > 0;
 }

@@ -3,7 +3,7 @@ import { argumentTable } from './arguments/argument-table.js';
 import { contextTable } from './arguments/context.js';
 import { metadataDb } from './arguments/metadata-db.js';
 import { removedMethod } from './arguments/methods.js';
-import { argumentDefaultChanged, dagChain, operatorClass, operatorMetaclass, signatureTable } from './arguments/signature.js';
+import { argumentDefaultChanged, dagChain, dagDefaultSchedule, operatorClass, operatorMetaclass, signatureTable } from './arguments/signature.js';
 
 // The ARG family's matchers (and the metadata-database one CODE020 uses), one concern per file
 // under ./arguments/: renamed and removed arguments, argument values, method signatures,
@@ -20,6 +20,7 @@ export const argumentsMatchers: Record<string, Matcher> = {
   'signature-table': signatureTable,
   'operator-class': operatorClass,
   'argument-default-changed': argumentDefaultChanged,
+  'dag-default-schedule': dagDefaultSchedule,
   'removed-method': removedMethod,
   'metadata-db': metadataDb,
 };

@@ -15,9 +15,10 @@ const TASK_DECORATOR_ROOTS = ['airflow.decorators.task', 'airflow.sdk.task', 'ta
 const isTaskDecorator = (q: string) => TASK_DECORATOR_ROOTS.some((r) => q === r || q.startsWith(r + '.')) && !/\.(override|expand|partial)$/.test(q);
 
 function addDag(s: State, call: PyNode, form: PyDag['form'], fallbackId: string | null, at: PyNode, ctx: Ctx): number {
-  const { positional, keywords } = args(call);
+  const given = args(call);
+  const { positional, keywords } = given;
   const id = s.literalOf(keywords.get('dag_id') ?? positional[0]);
-  s.out.dags.push({ ...pos(at), dagId: typeof id === 'string' ? id : fallbackId, form, inLoop: ctx.loop, ...scheduleOf(s, keywords), startDate: startDateOf(s, keywords), ...dagKwargs(s, keywords) });
+  s.out.dags.push({ ...pos(at), dagId: typeof id === 'string' ? id : fallbackId, form, inLoop: ctx.loop, ...scheduleOf(s, given), startDate: startDateOf(s, keywords), ...dagKwargs(s, keywords) });
   return s.out.dags.length - 1;
 }
 

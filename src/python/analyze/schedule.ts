@@ -5,11 +5,18 @@ import { args, lastPart, snippet, type State } from './state.js';
 
 // A DAG's schedule argument, classified: preset, cron, timedelta (with seconds), dataset, timetable...
 
-export function scheduleOf(s: State, keywords: Map<string, PyNode>): Pick<PyDag, 'schedule' | 'scheduleArg'> {
+/**
+ * The schedule of `DAG(...)` or `@dag(...)`: a keyword, else the third positional argument (the
+ * schedule, or schedule_interval before 2.4, in every version's signature), else whatever a splat
+ * holds; 'default' only when the call certainly gives none.
+ */
+export function scheduleOf(s: State, { positional, keywords, splat }: ReturnType<typeof args>): Pick<PyDag, 'schedule' | 'scheduleArg'> {
   for (const arg of ['schedule', 'timetable', 'schedule_interval'] as const) {
     const v = keywords.get(arg);
     if (v) return { scheduleArg: arg, schedule: classifySchedule(s, v) };
   }
+  if (positional[2]) return { scheduleArg: null, schedule: classifySchedule(s, positional[2]) };
+  if (splat) return { scheduleArg: null, schedule: { kind: 'expression', text: snippet(splat) } };
   return { scheduleArg: null, schedule: { kind: 'default' } };
 }
 

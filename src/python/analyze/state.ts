@@ -38,10 +38,11 @@ export function snippet(n: PyNode, max = 200): string {
   return t.length > max ? t.slice(0, max - 3) + '...' : t;
 }
 
-/** Positional and keyword arguments of a call (splats left out). */
-export function args(call: PyNode): { positional: PyNode[]; keywords: Map<string, PyNode> } {
+/** Positional and keyword arguments of a call; `splat`, the first `*x` or `**x`, which may hold any of them. */
+export function args(call: PyNode): { positional: PyNode[]; keywords: Map<string, PyNode>; splat: PyNode | null } {
   const positional: PyNode[] = [];
   const keywords = new Map<string, PyNode>();
+  let splat: PyNode | null = null;
   const list = call.childForFieldName('arguments');
   if (list && list.type === 'argument_list') {
     for (const a of list.namedChildren) {
@@ -49,12 +50,14 @@ export function args(call: PyNode): { positional: PyNode[]; keywords: Map<string
         const k = a.childForFieldName('name');
         const v = a.childForFieldName('value');
         if (k && v) keywords.set(k.text, v);
-      } else if (a.type !== 'comment' && a.type !== 'list_splat' && a.type !== 'dictionary_splat') {
+      } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
+        splat ??= a;
+      } else if (a.type !== 'comment') {
         positional.push(a);
       }
     }
   }
-  return { positional, keywords };
+  return { positional, keywords, splat };
 }
 
 export function kwargsOf(keywords: Map<string, PyNode>): { kwargs: Record<string, LiteralValue>; exprKwargs: string[] } {

@@ -116,6 +116,15 @@ export const argumentDefaultChanged: Matcher = (inv, _ctx, raw) => {
   return hits;
 };
 
+// --- dag-default-schedule: DAGs that give no schedule, which Airflow 3.0 stopped running daily --
+
+export const dagDefaultSchedule: Matcher = (inv) =>
+  analysed(inv).flatMap((file) =>
+    file.analysis.dags
+      .filter((d) => d.schedule.kind === 'default')
+      .map((d) => ({ file: file.path, line: d.line, col: d.col, text: d.form === 'decorator' ? '@dag' : 'DAG(...)', vars: { dag: d.dagId ?? 'The DAG' } })),
+  );
+
 // --- dag-chain: `dag >> task`, which Airflow 1.10 read as "add task to dag" and 2.0 refuses ----
 
 export const dagChain: Matcher = (inv) =>
