@@ -8,8 +8,11 @@ import { callsAt, descendants, keywordOf, nodesStartingAt, stringContent } from 
 
 type Intent<K extends FixIntent['kind']> = Extract<FixIntent, { kind: K }>;
 
-/** The one call at `at` (or a call of `callee` inside it) that passes `name=`. */
+/** The one call at `at` (or a call of `callee` inside it) that passes `name=`; or the keyword itself at `at`, as findings point at it. */
 function keywordAt(root: PyNode, at: number, name: string, callee?: string): { call: PyNode; keyword: PyNode } | Refusal {
+  const keyword = callee ? undefined : nodesStartingAt(root, at).find((n) => n.type === 'keyword_argument' && n.childForFieldName('name')?.text === name);
+  // keyword_argument < argument_list < call
+  if (keyword?.parent?.parent?.type === 'call') return { call: keyword.parent.parent, keyword };
   let calls = callsAt(root, at);
   if (callee) calls = calls.flatMap((c) => descendants(c, (n) => n.type === 'call' && lastName(n.childForFieldName('function')) === callee));
   const found = calls.flatMap((call) => {

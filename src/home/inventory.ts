@@ -165,6 +165,8 @@ export interface PyDag extends Position {
   kwargs: Record<string, LiteralValue>;
   /** Keyword names given with a non-literal value. */
   exprKwargs: string[];
+  /** Where each keyword's name is written: line and column, two numbers a keyword, in the order of kwargs, then exprKwargs. */
+  keywordAt: number[];
 }
 
 export interface PyTask extends Position {
@@ -178,6 +180,8 @@ export interface PyTask extends Position {
   mapped: boolean;
   kwargs: Record<string, LiteralValue>;
   exprKwargs: string[];
+  /** As PyDag's. */
+  keywordAt: number[];
 }
 
 export interface PyCall extends Position {

@@ -3,7 +3,7 @@ import { literal, redactIfSensitive } from '../literal.js';
 import type { PyNode } from '../tree.js';
 import { scheduleOf } from './schedule.js';
 import { startDateOf } from './start-date.js';
-import { args, kwargsOf, lastPart, pos, type Ctx, type State } from './state.js';
+import { args, keywordPositions, kwargsOf, lastPart, pos, type Ctx, type State } from './state.js';
 
 // DAGs (constructor, `with DAG(...)`, @dag) and tasks (operators, sensors, @task, mapped
 // `.partial().expand()`), tied to the DAG they belong to.
@@ -23,13 +23,14 @@ function addDag(s: State, call: PyNode, form: PyDag['form'], fallbackId: string 
 }
 
 /** A DAG's keyword arguments, default_args read through a module-level `default_args = {...}` (the usual way to write it). */
-function dagKwargs(s: State, keywords: Map<string, PyNode>): Pick<PyDag, 'kwargs' | 'exprKwargs'> {
+function dagKwargs(s: State, keywords: Map<string, PyNode>): Pick<PyDag, 'kwargs' | 'exprKwargs' | 'keywordAt'> {
   const out = kwargsOf(keywords);
   const named = keywords.get('default_args');
   const value = named?.type === 'identifier' ? s.literalOf(named) : undefined;
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     out.kwargs['default_args'] = redactIfSensitive('default_args', value);
     out.exprKwargs = out.exprKwargs.filter((k) => k !== 'default_args');
+    out.keywordAt = keywordPositions(keywords, [...Object.keys(out.kwargs), ...out.exprKwargs]);
   }
   return out;
 }
@@ -91,7 +92,7 @@ export function visitDagTaskDecorators(s: State, decorated: PyNode, fname: strin
     if (DAG_DECORATORS.has(q)) {
       if (call) dagIndex = addDag(s, call, 'decorator', fname, decorated, ctx);
       else {
-        s.out.dags.push({ ...pos(decorated), dagId: fname, form: 'decorator', inLoop: ctx.loop, scheduleArg: null, schedule: { kind: 'default' }, startDate: null, kwargs: {}, exprKwargs: [] });
+        s.out.dags.push({ ...pos(decorated), dagId: fname, form: 'decorator', inLoop: ctx.loop, scheduleArg: null, schedule: { kind: 'default' }, startDate: null, kwargs: {}, exprKwargs: [], keywordAt: [] });
         dagIndex = s.out.dags.length - 1;
       }
     } else if (isTaskDecorator(q) && !taskDecorator) {

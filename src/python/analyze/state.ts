@@ -60,7 +60,7 @@ export function args(call: PyNode): { positional: PyNode[]; keywords: Map<string
   return { positional, keywords, splat };
 }
 
-export function kwargsOf(keywords: Map<string, PyNode>): { kwargs: Record<string, LiteralValue>; exprKwargs: string[] } {
+export function kwargsOf(keywords: Map<string, PyNode>): { kwargs: Record<string, LiteralValue>; exprKwargs: string[]; keywordAt: number[] } {
   const kwargs: Record<string, LiteralValue> = {};
   const exprKwargs: string[] = [];
   for (const [k, v] of keywords) {
@@ -68,7 +68,18 @@ export function kwargsOf(keywords: Map<string, PyNode>): { kwargs: Record<string
     if (lit === undefined) exprKwargs.push(k);
     else kwargs[k] = redactIfSensitive(k, lit);
   }
-  return { kwargs, exprKwargs };
+  return { kwargs, exprKwargs, keywordAt: keywordPositions(keywords, [...Object.keys(kwargs), ...exprKwargs]) };
+}
+
+/** Where the keywords `names` are written (see PyDag.keywordAt): a finding about one points at it, as ruff does. */
+export function keywordPositions(keywords: Map<string, PyNode>, names: string[]): number[] {
+  const at: number[] = [];
+  for (const name of names) {
+    // The value's parent is its keyword_argument, which starts at the name.
+    const { row, column } = (keywords.get(name)!.parent ?? keywords.get(name)!).startPosition;
+    at.push(row + 1, column + 1);
+  }
+  return at;
 }
 
 export class State {

@@ -3,6 +3,7 @@ import type { FixIntent, Hit, Matcher } from '../../types.js';
 import {
   airflowAncestors,
   analysed,
+  argAt,
   argNames,
   byOld,
   defaultArgs,
@@ -58,7 +59,7 @@ const SCANS: Record<ArgumentParams['scope'], Scan> = {
     const table = byOld(rowsIn('dag'));
     return (file, a, hit) => {
       for (const dag of a.dags) {
-        for (const name of argNames(dag)) for (const row of table.get(name) ?? []) hit(row, file, dag, name, { owner: 'DAG' }, undefined, keyword(row));
+        for (const name of argNames(dag)) for (const row of table.get(name) ?? []) hit(row, file, argAt(dag, name), name, { owner: 'DAG' }, undefined, keyword(row));
       }
     };
   },
@@ -73,7 +74,7 @@ const SCANS: Record<ArgumentParams['scope'], Scan> = {
         for (const name of names) {
           for (const row of table.get(name) ?? []) {
             if (row.classes && !row.classes.some((c) => classes.includes(c))) continue;
-            hit(row, file, task, name, { owner: ownerOf(task) }, undefined, keyword(row));
+            hit(row, file, argAt(task, name), name, { owner: ownerOf(task) }, undefined, keyword(row));
           }
         }
       }
@@ -93,7 +94,7 @@ const SCANS: Record<ArgumentParams['scope'], Scan> = {
       for (const task of a.tasks) {
         // A subclass defined here may take the argument itself; a taskflow task is a PythonOperator.
         if (task.form === 'taskflow' || local.has(task.operator) || !isAirflowName(task.operator) || accepting.has(simple(task.operator))) continue;
-        for (const name of argNames(task)) if (wanted.has(name)) hit(row!, file, task, name, { owner: simple(task.operator), name }, undefined, { kind: 'keyword', name, to: null });
+        for (const name of argNames(task)) if (wanted.has(name)) hit(row!, file, argAt(task, name), name, { owner: simple(task.operator), name }, undefined, { kind: 'keyword', name, to: null });
       }
     };
   },

@@ -1,4 +1,4 @@
-import type { Inventory, LiteralValue, PyAnalysis, PyDag, PyFile, PyFunction } from '../../../home/inventory.js';
+import type { Inventory, LiteralValue, Position, PyAnalysis, PyDag, PyFile, PyFunction, PyTask } from '../../../home/inventory.js';
 import { dataTable } from '../../../refdata/data.js';
 import type { CheckContext, FixIntent, Hit, Severity } from '../../types.js';
 
@@ -119,6 +119,12 @@ export function airflowAncestors(q: string, local: Map<string, string[]>, depth 
 }
 
 export const argNames = (x: { kwargs: Record<string, LiteralValue>; exprKwargs: string[] }) => [...Object.keys(x.kwargs), ...x.exprKwargs];
+
+/** Where a DAG's or task's keyword argument `name` is written; the call's place when it is not (a default_args key). */
+export function argAt(x: PyDag | PyTask, name: string): Position {
+  const i = argNames(x).indexOf(name);
+  return i >= 0 && x.keywordAt.length > 2 * i ? { line: x.keywordAt[2 * i]!, col: x.keywordAt[2 * i + 1]! } : x;
+}
 
 /** default_args keys reach every operator of the DAG; known only when written as a literal dict. */
 export function defaultArgs(dag: PyDag): Record<string, LiteralValue> | null {
