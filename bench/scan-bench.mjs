@@ -196,6 +196,7 @@ function scanSummary({ files, gen, home, cacheDir, cold, fill, warm, cli, report
     },
     { name: `peak RSS < ${TARGET_RSS_MB} MB (max over all scans)`, value: rssValues.length ? Math.max(...rssValues) : null, limit: TARGET_RSS_MB, unit: 'MB' },
     { name: 'warm re-scan < 1 s (median)', value: sWarm?.medianMs ?? null, limit: TARGET_WARM_MS, unit: 'ms' },
+    { name: `report --format json end to end, peak RSS <= ${TARGET_RSS_MB} MB`, value: report.ok ? report.maxRssMB : null, limit: TARGET_RSS_MB, unit: 'MB', le: true },
     // The rules add little to a scan: (scan + rules) / scan over the cold runs.
     {
       name: `scan + rules < 1.3x scan alone (cold medians: scan ${fmt(sCold?.medianMs)} ms, rules ${fmt(sCold?.medianCheckMs)} ms)`,
