@@ -62,8 +62,8 @@ function contextName(s: State, n: PyNode | null | undefined, ctx: Ctx): boolean 
   return ctx.scope.contextNames.get(n.text);
 }
 
-/** The key of `context["k"]` or `context.get("k")`, and whether the object is surely the context. */
-function contextKeyOf(s: State, n: PyNode, ctx: Ctx): { key: string; sure: boolean } | null {
+/** The key of `context["k"]` or `context.get("k")`, its string, and whether the object is surely the context. */
+function contextKeyOf(s: State, n: PyNode, ctx: Ctx): { key: string; at: PyNode; sure: boolean } | null {
   let obj: PyNode | null = null;
   let keyNode: PyNode | null | undefined = null;
   if (n.type === 'subscript') {
@@ -78,7 +78,7 @@ function contextKeyOf(s: State, n: PyNode, ctx: Ctx): { key: string; sure: boole
   const sure = contextName(s, obj, ctx);
   if (sure === undefined) return null;
   const key = literal(keyNode);
-  return typeof key === 'string' ? { key, sure } : null;
+  return typeof key === 'string' ? { key, at: keyNode!, sure } : null;
 }
 
 /** The key `context["k"]` or `context.get("k")` reads, as the object of a chained lookup. */
@@ -87,13 +87,14 @@ export function contextValueName(s: State, n: PyNode, ctx: Ctx): string | null {
 }
 
 export function subscriptRead(s: State, node: PyNode, ctx: Ctx): void {
+  // At the key's string, where ruff points too.
   const read = contextKeyOf(s, node, ctx);
-  if (read) push(s, node, read.key, 'subscript', read.sure, ctx);
+  if (read) push(s, read.at, read.key, 'subscript', read.sure, ctx);
 }
 
 export function getRead(s: State, call: PyNode, ctx: Ctx): void {
   const read = contextKeyOf(s, call, ctx);
-  if (read) push(s, call, read.key, 'get', read.sure, ctx);
+  if (read) push(s, read.at, read.key, 'get', read.sure, ctx);
 }
 
 /**

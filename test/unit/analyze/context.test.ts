@@ -25,6 +25,14 @@ describe('context reads in task code', () => {
     ]);
   });
 
+  it('points a lookup at its key, as ruff does', () => {
+    const src = py(['def cb(**context):', '    return context["execution_date"], context.get("next_ds")']);
+    expect(analyzePython(src).contextReads.map((r) => [r.line, r.col, r.key])).toEqual([
+      [2, 20, 'execution_date'],
+      [2, 51, 'next_ds'],
+    ]);
+  });
+
   it('reads f-strings and .format() only where they index the context', () => {
     expect(
       reads([
