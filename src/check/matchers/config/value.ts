@@ -101,7 +101,10 @@ export const configValue: Matcher = (inv, ctx, raw) => {
     const owned = entry.option.endsWith('.*') ? current : entry.option;
     hits.push({ ...at(o.source), text: label(o.section, o.key), vars: vars(label(o.section, o.key), labelOf(owned), shown(o), entry), ...(severity ? { severity } : {}) });
   }
-  if (p.orDefault && ctx.detected) {
+  // Nothing known of the configuration (a folder of DAGs, no airflow.cfg, no option from the
+  // environment): the running home's settings are elsewhere, and its default is no fact about them.
+  const unknown = inv.config.file === null && inv.config.options.length === 0;
+  if (p.orDefault && ctx.detected && !unknown) {
     for (const entry of entries) {
       const full = entry.option;
       const def = defaultAt(full, ctx.detected);
