@@ -10,7 +10,7 @@ import { shareStrings } from '../python/shared-strings.js';
 // modification time, and the whole cache by the analyser's version. It holds no secret: analysis
 // results are already redacted. A cache that cannot be read or written is simply not used.
 
-export const ANALYZER_VERSION = 'py-17';
+export const ANALYZER_VERSION = 'py-18';
 
 interface Entry {
   size: number;

@@ -40,12 +40,15 @@ function push(s: State, at: PyNode, key: string, via: PyContextRead['via'], sure
  */
 export function functionScope(parent: Scope | null, fn: string, params: PyNode | null, kind: 'method' | 'dunder' | 'task' | 'function' | 'lambda'): Scope {
   const contextNames = new Map(parent?.contextNames);
+  const locals = new Set(parent?.locals);
   for (const p of params?.namedChildren ?? []) {
     if (p.type === 'dictionary_splat_pattern' && kind !== 'dunder') contextNames.set(p.text.slice(2), true);
     const name = p.type === 'identifier' ? p : p.type === 'typed_parameter' ? p.namedChildren[0] : p.childForFieldName('name');
+    const bound = p.type.endsWith('splat_pattern') ? p.namedChildren[0] : name;
+    if (bound?.type === 'identifier') locals.add(bound.text);
     if (name?.text === 'context') contextNames.set('context', kind !== 'function' || (parent?.contextNames.get('context') ?? false));
   }
-  return { fn: kind === 'lambda' && parent ? parent.fn : fn, contextNames };
+  return { fn: kind === 'lambda' && parent ? parent.fn : fn, contextNames, locals };
 }
 
 /** `x = get_current_context()` makes x a context name in the current function. */

@@ -1,6 +1,7 @@
 import type { PyDag } from '../../home/inventory.js';
 import { literal, redactIfSensitive } from '../literal.js';
 import type { PyNode } from '../tree.js';
+import { rebind } from './imports.js';
 import { scheduleOf } from './schedule.js';
 import { startDateOf } from './start-date.js';
 import { args, keywordPositions, kwargsOf, lastPart, pos, type Ctx, type State } from './state.js';
@@ -136,6 +137,8 @@ export function visitWith(s: State, node: PyNode, ctx: Ctx): void {
     } else {
       s.walk(value, ctx);
     }
+    // Bound once the value is read: `with DAG(...) as dag:` after `from airflow.decorators import dag`.
+    if (alias) rebind(s, alias, ctx);
   }
   s.walk(node.childForFieldName('body'), inner);
 }

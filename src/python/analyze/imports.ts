@@ -107,13 +107,33 @@ const BINDING_FIELDS: Record<string, string> = {
   class_definition: 'name',
 };
 
+// Bindings that give a module-level name a new value (`with DAG(...) as dag:`, `dag = ...`, a def
+// or class of that name), unlike parameters, keywords and attributes, which only name something.
+const REBINDING = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'list_splat_pattern', 'as_pattern_target', 'assignment', 'augmented_assignment', 'for_statement', 'named_expression', 'function_definition', 'class_definition']);
+
 /** An identifier read: a use when an airflow import bound it. */
-export function visitIdentifier(s: State, node: PyNode): void {
+export function visitIdentifier(s: State, node: PyNode, ctx: Ctx): void {
   const at = s.airflowImports.get(node.text);
   if (!at) return;
   const parent = node.parent;
-  if (parent && (BINDING_PARENTS.has(parent.type) || BINDING_FIELDS[parent.type] === node.field)) return;
-  s.out.uses.push({ ...pos(node), name: s.names.get(node.text)!, import: at });
+  if (parent && (BINDING_PARENTS.has(parent.type) || BINDING_FIELDS[parent.type] === node.field)) {
+    if (REBINDING.has(parent.type)) rebind(s, node.text, ctx);
+    return;
+  }
+  if (!ctx.scope?.locals.has(node.text)) s.out.uses.push({ ...pos(node), name: s.names.get(node.text)!, import: at });
+}
+
+/**
+ * A name given a new value. In a function, a local of its own from there on; at module level (not
+ * in a class body), no longer the import it was: `from airflow.decorators import dag` then
+ * `with DAG(...) as dag:` makes `dag.doc_md` no use of the decorator.
+ */
+export function rebind(s: State, name: string, ctx: Ctx): void {
+  if (ctx.scope) ctx.scope.locals.add(name);
+  else if (!ctx.classBody) {
+    s.airflowImports.delete(name);
+    s.names.delete(name);
+  }
 }
 
 /** A dotted airflow name reached through an imported module, e.g. `dates.days_ago`. */

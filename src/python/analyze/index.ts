@@ -44,7 +44,7 @@ function walk(s: State, node: PyNode | null, ctx: Ctx): void {
   if (!node) return;
   switch (node.type) {
     case 'identifier':
-      return visitIdentifier(s, node);
+      return visitIdentifier(s, node, ctx);
     case 'import_statement':
       return visitImport(s, node, ctx);
     case 'import_from_statement':

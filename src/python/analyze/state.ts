@@ -12,6 +12,8 @@ export interface Scope {
   fn: string;
   /** Names holding the context: true when sure, false when only if `fn` turns out to be a callable. */
   contextNames: Map<string, boolean>;
+  /** Names this function (or one around it) binds, parameters included: an import of the same name is not what they read. */
+  locals: Set<string>;
 }
 
 /** Where the walk is: each visitor passes a changed copy down, never mutates it. */

@@ -73,8 +73,7 @@ describe('uses of imported airflow names', () => {
     expect(a.uses.map((u) => [u.line, u.col, u.name, u.import.line])).toEqual([
       [6, 9, 'airflow.utils.dates.days_ago', 1],
       [9, 25, 'airflow.operators.bash_operator.BashOperator', 2],
-      // the parameter shadows the import inside f, but names are not scoped: still a read of the name
-      [10, 12, 'airflow.utils.dates.days_ago', 1],
+      // line 10 reads f's parameter days_ago, which shadows the import there
       [11, 1, 'airflow.operators.bash_operator.BashOperator', 2],
       [12, 10, 'airflow.utils.dates.days_ago', 1],
       [13, 2, 'airflow.decorators.task', 4],
@@ -106,5 +105,37 @@ describe('uses in class statements', () => {
       py(['from airflow.contrib.hooks.gcp_api_base_hook import GoogleCloudBaseHook', 'from airflow.models import metaclass', 'class H(GoogleCloudBaseHook, metaclass=M):', '    pass']),
     );
     expect(a.uses.map((u) => [u.line, u.col, u.name])).toEqual([[3, 9, 'airflow.contrib.hooks.gcp_api_base_hook.GoogleCloudBaseHook']]);
+  });
+});
+
+describe('names bound again', () => {
+  it('stop being the import once the module binds them to something else', () => {
+    const a = analyzePython(
+      py([
+        'from airflow import DAG',
+        'from airflow.decorators import dag, task',
+        '',
+        'def build():',
+        '    dag = 1  # a local: the module name is still the decorator',
+        '    return dag',
+        '',
+        '@dag(schedule=None)',
+        'def first():',
+        '    pass',
+        '',
+        'with DAG("d", schedule=None) as dag:',
+        '    @dag.task',
+        '    def second():',
+        '        pass',
+        '',
+        'dag.doc_md = "notes"',
+        'task = None',
+        'print(task)',
+      ]),
+    );
+    expect(a.uses.map((u) => [u.line, u.name])).toEqual([
+      [8, 'airflow.decorators.dag'],
+      [12, 'airflow.DAG'],
+    ]);
   });
 });
