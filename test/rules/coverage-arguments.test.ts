@@ -243,3 +243,15 @@ describe('upgrade_check coverage', () => {
     console.log(`upgrade_check: ${mapped} by rule, ${reasoned} with a reason why a scan cannot check it (of ${mapped + reasoned})`);
   });
 });
+
+describe('a keyword renamed on one class of a name (Variable.get, airflow.sdk)', () => {
+  const call = (from: string) => `from ${from} import Variable\n\nBUCKET = Variable.get("bucket", default_var="b")\n`;
+
+  it('is an error on that class, and a warning on another class of the name, which keeps the keyword until the import moves', async () => {
+    const sdk = (await findingsFor(home({ 'dags/v.py': call('airflow.sdk') }), '2.10.3', '3.0.6')).filter((f) => f.ruleId === 'ARG011');
+    const models = (await findingsFor(home({ 'dags/v.py': call('airflow.models') }), '2.10.3', '3.0.6')).filter((f) => f.ruleId === 'ARG011');
+    expect(sdk.map((f) => [f.severity, f.line])).toEqual([['error', 3]]);
+    expect(models.map((f) => [f.severity, f.line])).toEqual([['warning', 3]]);
+    expect(models[0]!.message).toContain('(once imported from airflow.sdk.Variable)');
+  });
+});

@@ -130,10 +130,12 @@ const SCANS: Record<ArgumentParams['scope'], Scan> = {
         const t = tail(call.callee);
         for (const row of table.get(t) ?? []) {
           if (!call.kwargs.includes(row.old)) continue;
-          // Another class of the same name (airflow.models.Variable) keeps the old keyword until fix moves its import.
+          // Another class of the same name (airflow.models.Variable) keeps the old keyword: it breaks
+          // once the import moves to the row's class (as IMP004 says to), and fix renames it then.
           const cls = row.callee!.slice(0, row.callee!.lastIndexOf('.'));
-          const fix: FixIntent = { kind: 'keyword', name: row.old, to: row.new, ...(call.callee === row.callee ? {} : { ifMovedTo: cls }) };
-          hit(row, file, call, `${t}(${row.old}=...)`, { owner: t }, undefined, fix);
+          const exact = call.callee === row.callee;
+          const fix: FixIntent = { kind: 'keyword', name: row.old, to: row.new, ...(exact ? {} : { ifMovedTo: cls }) };
+          hit(row, file, call, `${t}(${row.old}=...)`, { owner: exact ? t : `${t} (once imported from ${cls})` }, exact ? undefined : 'warning', fix);
         }
       }
     };
