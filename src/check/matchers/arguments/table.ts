@@ -91,7 +91,8 @@ export function hitter<R extends Change = ArgumentRow>(ctx: CheckContext, hits: 
     if (severity === undefined) judged.set(row, (severity = severityOf(row, ctx)));
     if (!severity) return;
     const s = lower === 'warning' && severity === 'error' ? lower : severity;
-    hits.push({ file: file.path, line: at.line, col: at.col, text, severity: s, vars: { ...rowVars(row, s, ctx), ...vars }, ...(fix ? { fix } : {}) });
+    // A lowered hit is one the scan is less sure of, not a milder change: it is worded as the row is.
+    hits.push({ file: file.path, line: at.line, col: at.col, text, severity: s, vars: { ...rowVars(row, severity, ctx), ...vars }, ...(fix ? { fix } : {}) });
   };
 }
 
