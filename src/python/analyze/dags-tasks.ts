@@ -1,10 +1,10 @@
 import type { PyDag } from '../../home/inventory.js';
-import { literal, redactIfSensitive } from '../literal.js';
+import { literal } from '../literal.js';
 import type { PyNode } from '../tree.js';
 import { rebind } from './imports.js';
 import { scheduleOf } from './schedule.js';
 import { startDateOf } from './start-date.js';
-import { args, keywordPositions, kwargsOf, lastPart, pos, type Ctx, type State } from './state.js';
+import { args, kwargsOf, lastPart, pos, type Ctx, type State } from './state.js';
 
 // DAGs (constructor, `with DAG(...)`, @dag) and tasks (operators, sensors, @task, mapped
 // `.partial().expand()`), tied to the DAG they belong to.
@@ -25,15 +25,13 @@ function addDag(s: State, call: PyNode, form: PyDag['form'], fallbackId: string 
 
 /** A DAG's keyword arguments, default_args read through a module-level `default_args = {...}` (the usual way to write it). */
 function dagKwargs(s: State, keywords: Map<string, PyNode>): Pick<PyDag, 'kwargs' | 'exprKwargs' | 'keywordAt'> {
-  const out = kwargsOf(keywords);
-  const named = keywords.get('default_args');
-  const value = named?.type === 'identifier' ? s.literalOf(named) : undefined;
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    out.kwargs['default_args'] = redactIfSensitive('default_args', value);
-    out.exprKwargs = out.exprKwargs.filter((k) => k !== 'default_args');
-    out.keywordAt = keywordPositions(keywords, [...Object.keys(out.kwargs), ...out.exprKwargs]);
-  }
-  return out;
+  return kwargsOf(keywords, (name, v) => {
+    if (name === 'default_args' && v.type === 'identifier') {
+      const value = s.literalOf(v);
+      if (value && typeof value === 'object' && !Array.isArray(value)) return value;
+    }
+    return literal(v);
+  });
 }
 
 function dagOfTask(s: State, keywords: Map<string, PyNode>, ctx: Ctx): number | null {

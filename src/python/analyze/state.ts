@@ -62,11 +62,15 @@ export function args(call: PyNode): { positional: PyNode[]; keywords: Map<string
   return { positional, keywords, splat };
 }
 
-export function kwargsOf(keywords: Map<string, PyNode>): { kwargs: Record<string, LiteralValue>; exprKwargs: string[]; keywordAt: number[] } {
+/** Keyword arguments split into literal values and the names of the rest; `valueOf` reads a value (a literal by default). */
+export function kwargsOf(
+  keywords: Map<string, PyNode>,
+  valueOf: (name: string, value: PyNode) => LiteralValue | undefined = (_, v) => literal(v),
+): { kwargs: Record<string, LiteralValue>; exprKwargs: string[]; keywordAt: number[] } {
   const kwargs: Record<string, LiteralValue> = {};
   const exprKwargs: string[] = [];
   for (const [k, v] of keywords) {
-    const lit = literal(v);
+    const lit = valueOf(k, v);
     if (lit === undefined) exprKwargs.push(k);
     else kwargs[k] = redactIfSensitive(k, lit);
   }
@@ -74,7 +78,7 @@ export function kwargsOf(keywords: Map<string, PyNode>): { kwargs: Record<string
 }
 
 /** Where the keywords `names` are written (see PyDag.keywordAt): a finding about one points at it, as ruff does. */
-export function keywordPositions(keywords: Map<string, PyNode>, names: string[]): number[] {
+function keywordPositions(keywords: Map<string, PyNode>, names: string[]): number[] {
   const at: number[] = [];
   for (const name of names) {
     // The value's parent is its keyword_argument, which starts at the name.
