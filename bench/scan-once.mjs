@@ -31,16 +31,21 @@ if (typeof scanHome !== 'function') {
   process.exit(2);
 }
 
+// Scanned as the CLI's commands scan: keeping the context reads and method calls the rules look at.
+const { loadCatalog } = await import(new URL('../dist/check/catalog.js', import.meta.url).href);
+const { analysisInterest } = await import(new URL('../dist/check/interest.js', import.meta.url).href);
+const catalog = loadCatalog();
+const interest = analysisInterest(catalog);
+
 const t0 = performance.now();
-const inv = await scanHome(home, { cacheDir, cache: !!cacheDir });
+const inv = await scanHome(home, { cacheDir, cache: !!cacheDir, interest });
 const ms = performance.now() - t0;
 // Peak memory of the scan alone, before the rules add their findings to the heap.
 const scanRssKiB = process.resourceUsage().maxRSS;
 // The rules check runs on the finished inventory; timed apart so the report can compare the two.
-const { loadCatalog } = await import(new URL('../dist/check/catalog.js', import.meta.url).href);
 const { check } = await import(new URL('../dist/check/engine.js', import.meta.url).href);
 const t1 = performance.now();
-const result = check(inv, loadCatalog());
+const result = check(inv, catalog);
 const checkMs = performance.now() - t1;
 const s = inv?.summary ?? {};
 const line = JSON.stringify({

@@ -2,6 +2,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadCatalog } from '../check/catalog.js';
 import { check } from '../check/engine.js';
+import { analysisInterest } from '../check/interest.js';
 import { loadProject } from '../check/project.js';
 import type { RuleDef } from '../check/types.js';
 import { clock } from '../clock.js';
@@ -65,7 +66,7 @@ export async function checkHome(command: string, values: CheckFlags, positionals
   const airflowVersion = airflowVersionFlag(values['airflow-version']);
   const home = homeArg(command, positionals, io.env);
   const project = loadProject(resolve(home.path), values['project-file']);
-  const inventory = await scanHome(home.path, { envFile: values['env-file'], env: io.env, airflowVersion, cache: !values['no-cache'] });
+  const inventory = await scanHome(home.path, { envFile: values['env-file'], env: io.env, airflowVersion, cache: !values['no-cache'], interest: analysisInterest(catalog) });
   const result = check(inventory, catalog, { target, select, ignore, project, now: clock(io.env), ...options });
   return { catalog, select, ignore, home, inventory, result };
 }

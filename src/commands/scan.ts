@@ -1,3 +1,4 @@
+import { shippedInterest } from '../check/interest.js';
 import { EXIT_OK } from '../exit.js';
 import { scanHome } from '../home/scan.js';
 import { batched, jsonChunks } from '../report/json-chunks.js';
@@ -25,6 +26,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     env: io.env,
     airflowVersion: airflowVersionFlag(values['airflow-version']),
     cache: !values['no-cache'],
+    interest: shippedInterest(),
   });
   // A terminal's own width; 100 columns in a pipe or a file.
   if (!values.json) io.stdout(renderScanText(inventory, { color: useColor(io), width: io.isTTY ? Math.max(60, io.columns ?? 100) : 100 }));

@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { loadCatalog } from '../check/catalog.js';
 import { addSuppression, type Suppression } from '../check/project-write.js';
 import type { CheckResult } from '../check/types.js';
+import { analysisInterest } from '../check/interest.js';
 import { clock } from '../clock.js';
 import { defaultTarget, targetVersions, type MwaaVersion } from '../refdata/mwaa.js';
 import type { Inventory } from '../home/inventory.js';
@@ -193,7 +194,7 @@ export function defaultCore({ env, cwd, cache }: DefaultCoreOptions): GuideCore 
       return existsSync(file) ? file : undefined;
     },
     // Loaded beside the scan: the walkthrough's fixes parse the files they change.
-    scan: async (home, envFile, onProgress) => (await Promise.all([scanHome(home, { envFile, env, cache, onProgress }), loadTreeSitter()]))[0],
+    scan: async (home, envFile, onProgress) => (await Promise.all([scanHome(home, { envFile, env, cache, onProgress, interest: analysisInterest(catalog()) }), loadTreeSitter()]))[0],
     check: (inventory, target, fix) => checkForPlan(inventory, inventory.home, { target, now: clock(env), ...(fix ? { fix } : {}) }),
     excerpts: (checked) => fixedSources(readSources(checked.inventory), checked.fixed),
     previewFixes: (inventory, target) => previewFixes(inventory, catalog(), target, clock(env)),

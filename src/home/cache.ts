@@ -3,6 +3,7 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync, renameSync, r
 import { makeFolder } from './fs.js';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import type { AnalysisInterest } from './inventory.js';
 import { asciiJson, type FileOutcome } from '../python/pool.js';
 import { shareStrings } from '../python/shared-strings.js';
 
@@ -33,10 +34,14 @@ export class ScanCache {
   private readonly digestFile: string;
   private loaded = false;
 
-  /** `digestsOnly`: this scan hashes without parsing, so it reads and writes the digest file alone. */
-  constructor(dir: string, home: string, toolVersion: string, private readonly digestsOnly = false) {
+  /**
+   * `digestsOnly`: this scan hashes without parsing, so it reads and writes the digest file alone.
+   * Analyses made for another interest are kept in a file of their own; the digests are the same.
+   */
+  constructor(dir: string, home: string, toolVersion: string, private readonly digestsOnly = false, interest?: AnalysisInterest) {
     const key = createHash('sha256').update(`${home}\0${toolVersion}\0${ANALYZER_VERSION}`).digest('hex').slice(0, 32);
-    this.file = join(dir, `${key}.json`);
+    const variant = interest ? `-${createHash('sha256').update(JSON.stringify(interest)).digest('hex').slice(0, 12)}` : '';
+    this.file = join(dir, `${key}${variant}.json`);
     this.digestFile = join(dir, `${key}.digests.json`);
   }
 

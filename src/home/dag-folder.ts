@@ -4,8 +4,7 @@ import type { IgnoreSyntax } from './ignore.js';
 import type { DagFolder, Problem, PyFile, PyImport } from './inventory.js';
 import { openZip, readCapped, splitBySize, tooLargeProblem } from './read.js';
 import { walkFolder, type FoundFile } from './walk.js';
-import { digests, fileFacts } from '../python/file.js';
-import { withTreeSitter } from '../python/parser.js';
+import { digests, type FileFacts } from '../python/file.js';
 import type { FileOutcome } from '../python/pool.js';
 import { compareNames } from '../collate.js';
 
@@ -15,6 +14,8 @@ import { compareNames } from '../collate.js';
 // hides are checked when a checked file imports them: that is how helper folders are usually used.
 
 export type Analyze = (files: { abs: string; size: number; mtimeMs: number }[]) => Promise<FileOutcome[]>;
+/** One file's facts from bytes already read (a zip's entries), analysed as the scan's files are. */
+export type FactsOf = (bytes: Uint8Array) => Promise<FileFacts>;
 
 export interface DagFolderScan {
   root: string;
@@ -23,6 +24,7 @@ export interface DagFolderScan {
   maxSize: number;
   show: (abs: string) => string;
   analyze: Analyze;
+  factsOf: FactsOf;
   /** false: files are hashed, not parsed, so no import is followed. */
   analyzing: boolean;
   /** Paths under the folder that are not part of it (the home's own, see home-owned.ts). */
@@ -132,7 +134,7 @@ async function zipFiles(io: ScanIO, s: DagFolderScan, z: FoundFile, folder: DagF
   const out: PyFile[] = [];
   for (const [name, data] of Object.entries(unzipped)) {
     if (!name.endsWith('.py')) continue;
-    const facts = await withTreeSitter(() => fileFacts(data, s.analyzing));
+    const facts = await s.factsOf(data);
     const path = `${zipPath}/${name}`;
     const role = !name.includes('/') && (!s.safeMode || facts.mightContainDag) ? 'dag' : 'module';
     if (role === 'module' && !name.includes('/')) folder.skippedBySafeMode.push(path);

@@ -233,6 +233,16 @@ export interface PyClass extends Position {
   attributes: Record<string, string[]>;
 }
 
+/**
+ * What the rules look for among the context reads and method calls a home has 100,000s of:
+ * context keys (a read of `a.b` is kept for `a.b` or `a`) and method names. A scan given one
+ * records only these, which keeps the analyses a report holds, caches and sends between threads small.
+ */
+export interface AnalysisInterest {
+  contextKeys: string[];
+  methods: string[];
+}
+
 export interface PyAnalysis {
   encoding: string;
   syntax: 'ok' | 'error' | 'python2';
@@ -253,9 +263,9 @@ export interface PyAnalysis {
   dagChains: Position[];
   /** `name["literal"]` lookups, e.g. context["execution_date"]. */
   subscripts: (Position & { object: string; key: string })[];
-  /** Task-context keys read any way (see PyContextRead); the rules decide which keys matter. */
+  /** Task-context keys read any way (see PyContextRead); only the interest's keys when the scan had one. */
   contextReads: PyContextRead[];
-  /** Method calls on receivers that are not imports, e.g. `dag.create_dagrun(...)`. */
+  /** Method calls on receivers that are not imports, e.g. `dag.create_dagrun(...)`; only the interest's methods when the scan had one. */
   methodCalls: PyMethodCall[];
   /** String literals that look like absolute or home-relative file paths. */
   paths: (Position & { value: string })[];

@@ -9,6 +9,7 @@ import { ioReason, nodeIO, readRegularSync, type ScanIO } from './fs.js';
 import type { IgnoreSyntax } from './ignore.js';
 import {
   INVENTORY_SCHEMA_VERSION,
+  type AnalysisInterest,
   type DagFolder,
   type Inventory,
   type PluginsInventory,
@@ -18,7 +19,7 @@ import {
 } from './inventory.js';
 import { findPlugins, wrappingFolder } from './plugins.js';
 import { walkFolder } from './walk.js';
-import { scanDagFolder, type Analyze } from './dag-folder.js';
+import { scanDagFolder, type Analyze, type FactsOf } from './dag-folder.js';
 import { homeOwned } from './home-owned.js';
 import { expandPath, locateFolder } from './locate.js';
 import { openZip, readCapped, splitBySize, tooLargeProblem } from './read.js';
@@ -45,6 +46,8 @@ export interface ScanOptions {
   workers?: number;
   /** false: hash the Python files without parsing them (no analysis, no imports followed). */
   analyze?: boolean;
+  /** What the analyses keep of context reads and method calls (the rules' interest, see AnalysisInterest); everything when absent. */
+  interest?: AnalysisInterest;
   maxFileSize?: number;
   io?: ScanIO;
   onProgress?: (p: ScanProgress) => void;
@@ -160,9 +163,10 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
   const safeMode = !/^(false|f|no|n|0|off)$/i.test(setting('core', 'dag_discovery_safe_mode')?.trim() ?? 'true');
 
   const analyzing = options.analyze !== false;
-  const cache = options.cache === false ? null : new ScanCache(options.cacheDir ?? defaultCacheDir(), home, TOOL_VERSION, !analyzing);
+  const cache = options.cache === false ? null : new ScanCache(options.cacheDir ?? defaultCacheDir(), home, TOOL_VERSION, !analyzing, options.interest);
   const cacheKeep = new Set<string>();
   const workers = options.workers ?? defaultWorkers();
+  const factsOf: FactsOf = (bytes) => withTreeSitter(() => fileFacts(bytes, analyzing, options.interest ?? null));
   const analyze = async (files: { abs: string; size: number; mtimeMs: number }[]): Promise<FileOutcome[]> => {
     cache?.load();
     const out = new Array<FileOutcome>(files.length);
@@ -182,6 +186,7 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
       // Hashing alone is quicker than handing files to workers.
       workers: analyzing ? workers : 0,
       read: options.io ? (p) => io.readFile(p) : undefined,
+      interest: options.interest,
       onDone: (n) => {
         progress.filesRead = base + files.length - todo.length + n;
         report();
@@ -218,7 +223,7 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
   const owned = dagsPath.path === home ? homeOwned({ home, names, own }) : null;
   if (owned?.problem) problems.push(owned.problem);
   const dagFiles: PyFile[] = dagsPath.path
-    ? await scanDagFolder(io, { root: dagsPath.path, safeMode, syntax: ignoreSyntax, maxSize, show, analyze, analyzing, skip: owned?.skip ?? new Set() }, dagFolder, problems)
+    ? await scanDagFolder(io, { root: dagsPath.path, safeMode, syntax: ignoreSyntax, maxSize, show, analyze, factsOf, analyzing, skip: owned?.skip ?? new Set() }, dagFolder, problems)
     : [];
   // Counts cover what Airflow would load: files that decode and parse. The facts recovered from
   // broken files stay on each file for the rules.
@@ -229,7 +234,7 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
   // Plugins
   progress.phase = 'plugins';
   report();
-  const plugins = await scanPlugins(io, home, pluginsPath.path, ignoreSyntax, maxSize, problems, show, analyze, analyzing);
+  const plugins = await scanPlugins(io, home, pluginsPath.path, ignoreSyntax, maxSize, problems, show, analyze, factsOf);
 
   cache?.save(cacheKeep);
 
@@ -308,7 +313,7 @@ async function scanPlugins(
   problems: Problem[],
   show: (abs: string) => string,
   analyze: Analyze,
-  analyzing: boolean,
+  factsOf: FactsOf,
 ): Promise<PluginsInventory> {
   const out: PluginsInventory = { folder: folder ? show(folder) : null, files: [], otherFiles: [], plugins: [], zip: null };
   const zipCandidates = [join(home, 'plugins.zip')];
@@ -347,7 +352,7 @@ async function scanPlugins(
     }
     out.zip = { path: shown, entries, wrappedIn };
     for (const name of entries.filter((n) => n.endsWith('.py'))) {
-      const facts = await withTreeSitter(() => fileFacts(unzipped[name]!, analyzing));
+      const facts = await factsOf(unzipped[name]!);
       out.files.push({ path: `${shown}/${name}`, size: unzipped[name]!.length, sha256: facts.sha256, md5: facts.md5, zip: shown, role: 'module', analysis: facts.analysis });
     }
     break;

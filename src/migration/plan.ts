@@ -1,3 +1,4 @@
+import { shippedInterest } from '../check/interest.js';
 import { clock } from '../clock.js';
 import { UsageError } from '../exit.js';
 import { scanHome } from '../home/scan.js';
@@ -66,7 +67,7 @@ export async function makePlan(r: PlanRequest): Promise<Plan> {
   const { aws } = r;
   const { target, region, dagsPrefix } = r.settings;
   checkProfile(aws);
-  const inventory = await scanHome(r.homePath, { envFile: r.envFile, env: aws.env, airflowVersion: r.airflowVersion, cache: r.cache });
+  const inventory = await scanHome(r.homePath, { envFile: r.envFile, env: aws.env, airflowVersion: r.airflowVersion, cache: r.cache, interest: shippedInterest() });
   const secretsRequest = r.envFileSecrets ? withEnvFileSource(r.settings.secrets ?? null, r.envFile, inventory) : (r.settings.secrets ?? null);
   const settings: PlanSettings = { ...r.settings, ...(secretsRequest ? { secrets: secretsRequest } : {}) };
   const now = clock(aws.env);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PyAnalysis, ProblemCode } from '../home/inventory.js';
+import type { AnalysisInterest, PyAnalysis, ProblemCode } from '../home/inventory.js';
 import { analyzePython } from './analyze.js';
 import { decodePython } from './decode.js';
 import { TreeSitterNotLoaded } from './parser.js';
@@ -35,7 +35,8 @@ export function digests(bytes: Uint8Array): { sha256: string; md5: string } {
 // memory in proportion (a 5 MB file took 900 MB), and no hand-written DAG file comes near it.
 export const MAX_ANALYSED_BYTES = 1024 * 1024;
 
-export function fileFacts(bytes: Uint8Array, analyze: boolean): FileFacts {
+/** `interest`: what the analysis keeps of context reads and method calls (see AnalysisInterest); everything when null. */
+export function fileFacts(bytes: Uint8Array, analyze: boolean, interest: AnalysisInterest | null = null): FileFacts {
   const { sha256, md5 } = digests(bytes);
   const might = mightContainDag(bytes);
   if (!analyze) return { sha256, md5, mightContainDag: might, analysis: null, problem: null };
@@ -47,7 +48,7 @@ export function fileFacts(bytes: Uint8Array, analyze: boolean): FileFacts {
   if (!decoded.ok) return { sha256, md5, mightContainDag: might, analysis: null, problem: { code: decoded.code, message: decoded.reason } };
   let analysis: PyAnalysis;
   try {
-    analysis = { encoding: decoded.encoding, ...analyzePython(decoded.text) };
+    analysis = { encoding: decoded.encoding, ...analyzePython(decoded.text, interest) };
   } catch (e) {
     if (e instanceof TreeSitterNotLoaded) throw e; // see withTreeSitter
     // Whatever the input does to the parser or the analysis stays a problem of this one file.

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
+import type { AnalysisInterest } from '../home/inventory.js';
 import { fileFacts, type FileFacts } from './file.js';
 import { withTreeSitter } from './parser.js';
 import { shareStrings } from './shared-strings.js';
@@ -35,14 +36,14 @@ export function asciiJson(value: unknown): string {
 const NON_ASCII = /[\u0080-\uffff]/;
 const NON_ASCII_ALL = /[\u0080-\uffff]/g;
 
-export async function runJob(job: FileJob, read: ReadFile = readFile): Promise<FileOutcome> {
+export async function runJob(job: FileJob, read: ReadFile = readFile, interest: AnalysisInterest | null = null): Promise<FileOutcome> {
   let bytes: Uint8Array;
   try {
     bytes = await read(job.abs);
   } catch (e) {
     return { ok: false, error: (e as Error).message, code: (e as NodeJS.ErrnoException).code };
   }
-  return { ok: true, ...(await withTreeSitter(() => fileFacts(bytes, job.analyze))) };
+  return { ok: true, ...(await withTreeSitter(() => fileFacts(bytes, job.analyze, interest))) };
 }
 
 export interface PoolOptions {
@@ -52,13 +53,15 @@ export interface PoolOptions {
   onDone?: (n: number) => void;
   /** Each outcome as it arrives, with its text when it came from a worker (see asciiJson). */
   onResult?: (index: number, outcome: FileOutcome, text: string | undefined) => void;
+  /** What the analyses keep of context reads and method calls (see AnalysisInterest); everything when absent. */
+  interest?: AnalysisInterest | null;
 }
 
-export async function analyzeFiles(jobs: FileJob[], { workers, read, onDone, onResult }: PoolOptions): Promise<FileOutcome[]> {
+export async function analyzeFiles(jobs: FileJob[], { workers, read, onDone, onResult, interest = null }: PoolOptions): Promise<FileOutcome[]> {
   const results = new Array<FileOutcome>(jobs.length);
   if (workers <= 0 || read || jobs.length < INLINE_BELOW || !workerEntry()) {
     for (const [i, job] of jobs.entries()) {
-      results[i] = await runJob(job, read);
+      results[i] = await runJob(job, read, interest);
       onResult?.(i, results[i]!, undefined);
       onDone?.(i + 1);
     }
@@ -67,7 +70,7 @@ export async function analyzeFiles(jobs: FileJob[], { workers, read, onDone, onR
   let next = 0;
   let done = 0;
   const strings = new Map<string, string>();
-  const pool = Array.from({ length: Math.min(workers, Math.ceil(jobs.length / BATCH)) }, () => new Worker(workerEntry()!));
+  const pool = Array.from({ length: Math.min(workers, Math.ceil(jobs.length / BATCH)) }, () => new Worker(workerEntry()!, { workerData: interest }));
   try {
     await Promise.all(
       pool.map(

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AnalysisInterest } from '../home/inventory.js';
 import { asciiJson, runJob, type FileJob } from './pool.js';
 
 // A worker owns its thread: a blocking read is cheaper than a round trip through libuv's pool.
@@ -11,7 +12,7 @@ let last: Promise<void> = Promise.resolve();
 parentPort!.on('message', (jobs: FileJob[]) => {
   last = last.then(async () => {
     const out: string[] = [];
-    for (const job of jobs) out.push(asciiJson(await runJob(job, readSync)));
+    for (const job of jobs) out.push(asciiJson(await runJob(job, readSync, workerData as AnalysisInterest | null)));
     parentPort!.postMessage(out);
   });
 });

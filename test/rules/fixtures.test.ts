@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadCatalog, RULES_DIR } from '../../src/check/catalog.js';
 import { check } from '../../src/check/engine.js';
+import { analysisInterest } from '../../src/check/interest.js';
 import { scanHome } from '../../src/home/scan.js';
 
 // Every rule has a failing and a passing fixture (rules/fixtures/<ID>/fail and /pass, each a
@@ -22,12 +23,15 @@ interface Expect {
 }
 
 const catalog = loadCatalog();
+// Scanned as the CLI scans: keeping only the context reads and method calls the rules look for.
+const interest = analysisInterest(catalog);
 const FIXTURES = join(RULES_DIR, 'fixtures');
 
 async function findingsOf(id: string, home: string, e: Expect) {
   const inv = await scanHome(home, {
     cache: false,
     workers: 0,
+    interest,
     airflowVersion: e.airflowVersion,
     envFile: e.envFile && existsSync(join(home, e.envFile)) ? join(home, e.envFile) : undefined,
   });

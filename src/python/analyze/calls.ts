@@ -66,7 +66,7 @@ export function visitCall(s: State, node: PyNode, ctx: Ctx): void {
     const receiver = fn.childForFieldName('object')!;
     if (method === 'expand' || method === 'expand_kwargs') visitExpand(s, node, fn, ctx);
     if (!importRooted(s, receiver)) {
-      s.out.methodCalls.push({ ...pos(node), method, receiver: snippet(receiver, MAX_RECEIVER) });
+      if (s.wantsMethod(method)) s.out.methodCalls.push({ ...pos(node), method, receiver: snippet(receiver, MAX_RECEIVER) });
       if (method === 'get') getRead(s, node, ctx);
       else if (method === 'format') formatReads(s, node, ctx);
       const hook = ctx.runtime ? null : hookOf(s, receiver);

@@ -24,6 +24,7 @@ const TEMPLATE_ATTRIBUTE_OBJECTS = new Set([...ATTRIBUTE_OBJECTS, 'macros']);
 
 /** A read in code; through an unsure name it waits for the end of the file (finishContextReads). */
 function push(s: State, at: PyNode, key: string, via: PyContextRead['via'], sure = true, ctx?: Ctx): void {
+  if (!s.wantsKey(key)) return;
   const read = { ...pos(at), key, via: ctx?.fstring ? 'fstring' : via };
   if (sure || !ctx?.scope) s.out.contextReads.push(read);
   else s.pendingReads.push({ fn: ctx.scope.fn, read });
@@ -153,7 +154,7 @@ export function templateReads(s: State, str: PyNode): void {
   const at = lineCursor(text, pos(str));
   const seen = new Set<string>(); // one read per key and string: a SQL file may say {{ ds }} twenty times
   for (const { offset, key } of templateNames(text)) {
-    if (seen.has(key)) continue;
+    if (seen.has(key) || !s.wantsKey(key)) continue;
     seen.add(key);
     s.out.contextReads.push({ ...at(offset), key, via: 'template' });
   }
@@ -214,7 +215,7 @@ export function parameterReads(s: State, def: PyNode, fn: string, taskflow: bool
   const callable = taskflow || params.some((p) => p.type === 'dictionary_splat_pattern');
   for (const p of params) {
     const name = p.type === 'identifier' ? p : p.type === 'typed_parameter' ? p.namedChildren[0] : p.childForFieldName('name');
-    if (name?.type !== 'identifier' || !CONTEXT_KEYS.has(name.text)) continue;
+    if (name?.type !== 'identifier' || !CONTEXT_KEYS.has(name.text) || !s.wantsKey(name.text)) continue;
     const read: PyContextRead = { ...pos(name), key: name.text, via: 'parameter' };
     if (callable) s.out.contextReads.push(read);
     else s.pendingReads.push({ fn, read });

@@ -1,3 +1,4 @@
+import type { AnalysisInterest } from '../../home/inventory.js';
 import { literal } from '../literal.js';
 import { parsePython } from '../parser.js';
 import type { PyNode } from '../tree.js';
@@ -29,9 +30,10 @@ const PATH_LITERAL = /^(~|\/)[\w.@+-]*\/[\w.@+\-/]*$/;
 const SKIP = new Set(['comment', 'string', 'concatenated_string', 'integer', 'float', 'identifier', 'true', 'false', 'none']);
 const LOOPS = new Set(['for_statement', 'while_statement', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
-export function analyzePython(text: string): Facts {
+/** `interest`: record only the context reads and method calls it names (all without one). */
+export function analyzePython(text: string, interest: AnalysisInterest | null = null): Facts {
   const tree = parsePython(text);
-  const s: State = new State((node, ctx) => walk(s, node, ctx));
+  const s: State = new State((node, ctx) => walk(s, node, ctx), interest);
   s.walk(tree.root, { loop: false, runtime: false, dag: null, guard: 'none', classBody: false, fstring: false, scope: null });
   finishSyntax(s, tree.root, tree.hasError);
   finishContextReads(s);

@@ -1,4 +1,4 @@
-import type { LiteralValue, PyAnalysis, PyContextRead, PyImport, Position } from '../../home/inventory.js';
+import type { AnalysisInterest, LiteralValue, PyAnalysis, PyContextRead, PyImport, Position } from '../../home/inventory.js';
 import { literal, redactIfSensitive } from '../literal.js';
 import type { PyNode } from '../tree.js';
 
@@ -120,8 +120,27 @@ export class State {
   readonly callables = new Set<string>(); // function names passed as python_callable=, on_*_callback=...
   readonly pendingReads: { fn: string; read: PyContextRead }[] = []; // kept if fn is a callable (context.ts)
   python2 = false;
+  private readonly contextKeys: Set<string> | null;
+  private readonly methods: Set<string> | null;
 
-  constructor(readonly walk: Walk) {}
+  constructor(
+    readonly walk: Walk,
+    interest: AnalysisInterest | null,
+  ) {
+    this.contextKeys = interest && new Set(interest.contextKeys);
+    this.methods = interest && new Set(interest.methods);
+  }
+
+  /** Whether a context read of `key` is recorded (see AnalysisInterest). */
+  wantsKey(key: string): boolean {
+    if (!this.contextKeys || this.contextKeys.has(key)) return true;
+    const dot = key.indexOf('.');
+    return dot > 0 && this.contextKeys.has(key.slice(0, dot));
+  }
+
+  wantsMethod(method: string): boolean {
+    return !this.methods || this.methods.has(method);
+  }
 
   /** The qualified name of a dotted expression, through the imports; null for anything else. */
   resolve(n: PyNode | null): string | null {

@@ -28,6 +28,9 @@ function rowFor(key: string, names: Map<string, ArgumentRow>): ArgumentRow | und
 // its reads (to a plain name). f-strings and .format() over the context name the key in more than one place.
 const FIXABLE_VIA = new Set<PyContextRead['via']>(['subscript', 'get', 'template', 'parameter']);
 
+/** The keys whose reads the table judges (its other rows are string keys of context objects, see subscripts). */
+export const contextTableKeys = () => rowsIn('context').filter((r) => !r.stringKeys);
+
 export const contextTable: Matcher = (inv, ctx, raw) => {
   /** The rule's fixes: key -> what replaces it (in templates, an expression such as `data_interval_end | ds`). */
   const fixes = (raw as { fixes?: Record<string, string> }).fixes ?? {};
@@ -39,7 +42,7 @@ export const contextTable: Matcher = (inv, ctx, raw) => {
   const hits: Hit[] = [];
   const hit = hitter(ctx, hits);
   const table = rowsIn('context');
-  const names = new Map(table.filter((r) => !r.stringKeys).map((r) => [r.old, r]));
+  const names = new Map(contextTableKeys().map((r) => [r.old, r]));
   const keyed = new Map(table.filter((r) => r.stringKeys).map((r) => [r.old, r]));
   for (const file of analysed(inv)) {
     const a = file.analysis;

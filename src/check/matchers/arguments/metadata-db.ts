@@ -6,7 +6,7 @@ import { analysed, simple } from './table.js';
 // without database access, so each use of a session helper (and each ORM query on an Airflow
 // model through a session) is a finding at the line that breaks, with the import beside it.
 
-interface MetadataDbParams {
+export interface MetadataDbParams {
   /** Qualified names that hand out a session or engine. */
   names: string[];
   /** Session methods that run a query when given an ORM model. */
