@@ -141,6 +141,11 @@ export function isSensitiveName(name: string): boolean {
   return SENSITIVE_NAME_PARTS.some((p) => n.includes(p));
 }
 
+const SENSITIVE_PART = new RegExp(SENSITIVE_NAME_PARTS.join('|'), 'i');
+
+/** Whether an ASCII name in `text` could be sensitive (see isSensitiveName): a quick test before looking for names. */
+export const mentionsSensitiveName = (text: string): boolean => SENSITIVE_PART.test(text);
+
 // Keyword names that carry credentials beyond the masker's list: access keys, key material,
 // credential blobs and connection strings (Azure's hold an account key).
 const CREDENTIAL_KEY = /(^|_)(key|access_key|access_key_id|credentials?|connection_string)$/i;

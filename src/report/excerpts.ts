@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isSecretOption } from '../home/config.js';
 import { REDACTED, type Inventory } from '../home/inventory.js';
-import { isSensitiveName, redactUrlCredentials } from '../home/secrets.js';
+import { isSensitiveName, mentionsSensitiveName, redactUrlCredentials } from '../home/secrets.js';
 import { decodePython } from '../python/decode.js';
 import type { ExcerptLine, SourceLines } from './model.js';
 
@@ -109,7 +109,9 @@ const NEWLINE = /\r\n|\r|\n/g;
 /** Each line's start and end offsets, in turn (a last, empty line counts, as split gives it). */
 function lineBounds(text: string): Uint32Array {
   const bounds = [0];
-  for (const m of text.matchAll(NEWLINE)) bounds.push(m.index, m.index + m[0].length);
+  if (text.includes('\r')) for (const m of text.matchAll(NEWLINE)) bounds.push(m.index, m.index + m[0].length);
+  // Nearly every file: a search for one character is several times faster than the pattern.
+  else for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) bounds.push(at, at + 1);
   bounds.push(text.length);
   return Uint32Array.from(bounds);
 }
@@ -118,7 +120,10 @@ function lineBounds(text: string): Uint32Array {
 const NAMED_LITERAL = /(["']?)([A-Za-z_][\w-]*)\1(\s*[:=]\s*)([rRbBuUfF]{0,2})("""|'''|"|')((?:\\.|(?!\5)[^\\])*)\5/g;
 
 export function redactCode(line: string): string {
-  return redactUrlCredentials(line).replace(NAMED_LITERAL, (all, q: string, name: string, sep: string, prefix: string, quote: string, body: string) =>
+  const safe = redactUrlCredentials(line);
+  // A literal is hidden for its (ASCII) name: a line that names nothing sensitive is left as it is.
+  if (!mentionsSensitiveName(safe)) return safe;
+  return safe.replace(NAMED_LITERAL, (all, q: string, name: string, sep: string, prefix: string, quote: string, body: string) =>
     isSensitiveName(name) && body !== '' ? `${q}${name}${q}${sep}${prefix}${quote}${REDACTED}${quote}` : all,
   );
 }

@@ -18,6 +18,9 @@ describe('redaction', () => {
     expect(redactCode('url = "postgres://u:pw@db/x"')).toBe(`url = "postgres://u:${REDACTED}@db/x"`);
     expect(redactCode('if password == "":')).toBe('if password == "":');
     expect(redactCode('task_id="load", retries=3')).toBe('task_id="load", retries=3');
+    // Names in any case, as Airflow's masker lower-cases them.
+    expect(redactCode(`DB_PassWord = 'x'; ApiKey="y"`)).toBe(`DB_PassWord = '${REDACTED}'; ApiKey="${REDACTED}"`);
+    expect(redactCode(`creds = {"PRIVATE_KEY": "k"}`)).toBe(`creds = {"PRIVATE_KEY": "${REDACTED}"}`);
   });
 
   it('hides secret airflow.cfg values, their continuation lines and commented-out copies', () => {

@@ -150,7 +150,7 @@ const isFStringToken = (text: string) => /^[rRbBuU]{0,2}[fF]|^[rRbB][fF]/.test(t
 export function templateReads(s: State, str: PyNode): void {
   const text = str.text;
   if (!text.includes('{{') && !text.includes('{%')) return;
-  if (isFStringToken(text)) return;
+  if (isFStringToken(text) || s.keyNames?.test(text) === false) return;
   const at = lineCursor(text, pos(str));
   const seen = new Set<string>(); // one read per key and string: a SQL file may say {{ ds }} twenty times
   for (const { offset, key } of templateNames(text)) {

@@ -88,6 +88,24 @@ function keywordPositions(keywords: Map<string, PyNode>, names: string[]): numbe
   return at;
 }
 
+/** An interest as the walk tests it; made once per interest, not once per file. */
+interface Wants {
+  contextKeys: Set<string>;
+  methods: Set<string>;
+  /** A word test for the names the keys start with (identifiers): a string with none of them holds no wanted read. */
+  keyNames: RegExp;
+}
+const wantsOf = new WeakMap<AnalysisInterest, Wants>();
+function wants(interest: AnalysisInterest): Wants {
+  let w = wantsOf.get(interest);
+  if (!w) {
+    const heads = [...new Set(interest.contextKeys.map((k) => k.split('.')[0]!))];
+    const keyNames = heads.length ? new RegExp(`\\b(?:${heads.join('|')})\\b`) : /(?!)/;
+    wantsOf.set(interest, (w = { contextKeys: new Set(interest.contextKeys), methods: new Set(interest.methods), keyNames }));
+  }
+  return w;
+}
+
 export class State {
   readonly out: Facts = {
     syntax: 'ok',
@@ -122,13 +140,17 @@ export class State {
   python2 = false;
   private readonly contextKeys: Set<string> | null;
   private readonly methods: Set<string> | null;
+  /** See Wants; null: every read is recorded. */
+  readonly keyNames: RegExp | null;
 
   constructor(
     readonly walk: Walk,
     interest: AnalysisInterest | null,
   ) {
-    this.contextKeys = interest && new Set(interest.contextKeys);
-    this.methods = interest && new Set(interest.methods);
+    const w = interest && wants(interest);
+    this.contextKeys = w && w.contextKeys;
+    this.methods = w && w.methods;
+    this.keyNames = w && w.keyNames;
   }
 
   /** Whether a context read of `key` is recorded (see AnalysisInterest). */
