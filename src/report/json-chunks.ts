@@ -37,22 +37,20 @@ export function* jsonChunks(value: unknown, levels = 2, indent = ''): Generator<
   yield Array.isArray(v) ? `${indent}]` : `${indent}}`;
 }
 
-// Elements stringified this many at a time: one call indents them all, where one call each and a
-// re-indent of its text took two thirds of the time; and their text stays well below the size of
-// a large object (see batched).
-const ELEMENTS = 32;
-
-/** An array's elements at `depth` levels of indentation, as JSON.stringify writes them there. */
+/**
+ * An array's elements at `depth` levels of indentation, as JSON.stringify writes them there: each
+ * nested `depth` arrays deep comes out indented as it stands (the brackets around it are
+ * `depth * (depth + 1)` characters on either side). Half the time of stringifying it alone and
+ * indenting the text again; one element a call, as a text past some 64 KB took three times as long.
+ */
 function* leafElements(list: unknown[], depth: number): Generator<string> {
-  // A run of elements nested `depth` arrays deep comes out indented as they stand; the brackets
-  // around them are `depth * (depth + 1)` characters on either side.
   const edge = depth * (depth + 1);
-  for (let i = 0; i < list.length; i += ELEMENTS) {
-    let nested: unknown = list.slice(i, i + ELEMENTS);
+  for (let i = 0; i < list.length; i++) {
+    let nested: unknown = [list[i]];
     for (let d = 1; d < depth; d++) nested = [nested];
     const text = JSON.stringify(nested, null, 2);
     yield text.slice(edge, text.length - edge);
-    yield i + ELEMENTS < list.length ? ',\n' : '\n';
+    yield i < list.length - 1 ? ',\n' : '\n';
   }
 }
 

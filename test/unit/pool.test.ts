@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shippedInterest } from '../../src/check/interest.js';
 import { scanHome } from '../../src/home/scan.js';
+import { asciiJson } from '../../src/python/pool.js';
 import { cli, HOMES } from '../helpers.js';
 
 // The built CLI spreads a scan of 200 files or more over worker threads, the pool's thread
@@ -37,5 +38,15 @@ describe('the worker pool', () => {
     expect(facts(pooled)).toEqual(facts(inline));
     expect(pooled.problems).toEqual(inline.problems);
     expect(pooled.problems).toContainEqual(expect.objectContaining({ code: 'syntax-error', file: 'dags/broken_dag.py' }));
+  });
+});
+
+describe('asciiJson', () => {
+  it('writes any text as ASCII that JSON.parse reads back the same', () => {
+    for (const s of ['plain', 'Latin-1 ÿ and é', 'check ✓', 'emoji 🚀', 'lone \ud800 surrogate', '\u0080\u00ff\uffff']) {
+      const json = asciiJson({ s, list: [s] });
+      expect(json).toMatch(/^[\x00-\x7f]*$/);
+      expect(JSON.parse(json)).toEqual({ s, list: [s] });
+    }
   });
 });

@@ -99,7 +99,8 @@ const wantsOf = new WeakMap<AnalysisInterest, Wants>();
 function wants(interest: AnalysisInterest): Wants {
   let w = wantsOf.get(interest);
   if (!w) {
-    const heads = [...new Set(interest.contextKeys.map((k) => k.split('.')[0]!))];
+    // Escaped, though only a name's head can match (templateNames finds nothing else).
+    const heads = [...new Set(interest.contextKeys.map((k) => k.split('.')[0]!.replace(/[^\w]/g, '\\$&')))];
     const keyNames = heads.length ? new RegExp(`\\b(?:${heads.join('|')})\\b`) : /(?!)/;
     wantsOf.set(interest, (w = { contextKeys: new Set(interest.contextKeys), methods: new Set(interest.methods), keyNames }));
   }
