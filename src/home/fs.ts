@@ -13,8 +13,8 @@ export interface ScanIO {
   readFile(path: string): Promise<Uint8Array>;
 }
 
-// Every read that holds a file open goes through one limit, so homes of any size work under the
-// common `ulimit -n` of 1024 (stat and friends open nothing).
+// Every read that holds a file or folder open goes through one limit, so homes of any size work
+// under the common `ulimit -n` of 1024 (stat and friends open nothing).
 const openFiles = pLimit(64);
 
 // Opened without blocking, then checked: a FIFO, socket or device is refused instead of read
@@ -57,7 +57,7 @@ export function readRegularSync(path: string, max: number): Buffer {
 export const nodeIO: ScanIO = {
   stat: (p) => fsp.stat(p),
   lstat: (p) => fsp.lstat(p),
-  readdir: (p) => fsp.readdir(p),
+  readdir: (p) => openFiles(() => fsp.readdir(p)),
   realpath: (p) => fsp.realpath(p),
   readFile: readBounded,
 };
