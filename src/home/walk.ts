@@ -59,7 +59,7 @@ export async function walkFolder(io: ScanIO, root: string, opts: WalkOptions): P
       names = (await io.readdir(dir)).sort();
     } catch (e) {
       here.problems.push({ code: 'unreadable', file: opts.display(rel) || '.', message: `folder cannot be read: ${ioReason(e)}` });
-      return parts as WalkResult[];
+      return [here];
     }
     if (names.includes('.airflowignore')) {
       const ignoreRel = rel ? `${rel}/.airflowignore` : '.airflowignore';

@@ -1,5 +1,5 @@
 // `JSON.stringify(value, null, 2)`, byte for byte, in pieces: the outer levels of objects and
-// arrays are walked and the values below them stringified a few at a time, so a report with
+// arrays are walked and each value below them is stringified on its own, so a report with
 // 100,000 findings is written without first holding one string of all of it.
 
 const omitted = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
@@ -11,11 +11,7 @@ export function* jsonChunks(value: unknown, levels = 2, indent = ''): Generator<
     return;
   }
   const inner = `${indent}  `;
-  if (Array.isArray(v) && v.length === 0) {
-    yield '[]';
-    return;
-  }
-  if (levels === 1 && Array.isArray(v)) {
+  if (levels === 1 && Array.isArray(v) && v.length > 0) {
     yield '[\n';
     yield* leafElements(v, inner.length / 2);
     yield `${indent}]`;
