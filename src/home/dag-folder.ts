@@ -5,7 +5,7 @@ import type { DagFolder, Problem, PyFile, PyImport } from './inventory.js';
 import { openZip, readCapped, splitBySize, tooLargeProblem } from './read.js';
 import { walkFolder, type FoundFile } from './walk.js';
 import { digests, type FileFacts } from '../python/file.js';
-import type { FileOutcome } from '../python/pool.js';
+import type { ScanAnalysis } from './analysis.js';
 import { compareNames } from '../collate.js';
 
 // The DAG folder as Airflow's workers see it. Safe mode and .airflowignore decide which files the
@@ -13,7 +13,6 @@ import { compareNames } from '../collate.js';
 // imports it, so all of them are analysed and checked (role 'module'). Files that .airflowignore
 // hides are checked when a checked file imports them: that is how helper folders are usually used.
 
-export type Analyze = (files: { abs: string; size: number; mtimeMs: number }[]) => Promise<FileOutcome[]>;
 /** One file's facts from bytes already read (a zip's entries), analysed as the scan's files are. */
 export type FactsOf = (bytes: Uint8Array) => Promise<FileFacts>;
 
@@ -23,7 +22,7 @@ export interface DagFolderScan {
   syntax: IgnoreSyntax;
   maxSize: number;
   show: (abs: string) => string;
-  analyze: Analyze;
+  analysis: ScanAnalysis;
   factsOf: FactsOf;
   /** false: files are hashed, not parsed, so no import is followed. */
   analyzing: boolean;
@@ -38,6 +37,8 @@ export async function scanDagFolder(io: ScanIO, s: DagFolderScan, folder: DagFol
     accept: () => true,
     skipDirs: new Set(['__pycache__']),
     skip: s.skip,
+    // Each Python file is analysed from the moment it is found, while the walk goes on.
+    onFile: (f) => f.rel.endsWith('.py') && f.size <= s.maxSize && s.analysis.start(f),
   });
   problems.push(...walked.problems);
   // Airflow only ever looks at .py and .zip files: the others it ignores are no news.
@@ -75,7 +76,7 @@ async function addAnalysed(s: DagFolderScan, found: FoundFile[], ignored: boolea
     problems.push(tooLargeProblem(s.show(f.abs), f.size, s.maxSize));
     files.push({ path: s.show(f.abs), size: f.size, sha256: '', md5: '', zip: null, role: ignored ? 'module' : 'dag', analysis: null });
   }
-  const outcomes = await s.analyze(fitting);
+  const outcomes = await s.analysis.outcomesOf(fitting);
   fitting.forEach((f, i) => {
     const o = outcomes[i]!;
     const path = s.show(f.abs);

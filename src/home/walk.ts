@@ -27,6 +27,8 @@ export interface WalkOptions {
   skipDirs?: ReadonlySet<string>;
   /** Absolute paths neither walked nor listed: what belongs to the home when the folder is the home. */
   skip?: ReadonlySet<string>;
+  /** Told of each file taken, as it is found (the walk's result lists them in walk order at the end). */
+  onFile?: (f: FoundFile) => unknown;
 }
 
 // Folders no Airflow home lives in, whose walk would never end or would read devices and the
@@ -100,7 +102,11 @@ export async function walkFolder(io: ScanIO, root: string, opts: WalkOptions): P
         here.problems.push({ code: 'unreadable', file: opts.display(childRel), message: NOT_REGULAR });
       } else if (opts.accept(name)) {
         if (isIgnored(rules, childRel, false)) here.ignored.push(opts.display(childRel));
-        else here.files.push({ abs, rel: childRel, size: st.size, mtimeMs: st.mtimeMs });
+        else {
+          const f = { abs, rel: childRel, size: st.size, mtimeMs: st.mtimeMs };
+          here.files.push(f);
+          opts.onFile?.(f);
+        }
       }
     }
     return (await Promise.all(parts.map((p) => (p instanceof Promise ? p : [p])))).flat();

@@ -50,65 +50,100 @@ export interface PoolOptions {
   workers: number;
   /** A custom reader (tests inject errors through it) keeps the work on this thread. */
   read?: ReadFile;
-  onDone?: (n: number) => void;
-  /** Each outcome as it arrives, with its text when it came from a worker (see asciiJson). */
-  onResult?: (index: number, outcome: FileOutcome, text: string | undefined) => void;
+  /** Each outcome as it arrives, by the id it was added with, with its text when it came from a worker (see asciiJson). */
+  onResult: (id: number, outcome: FileOutcome, text: string | undefined) => void;
   /** What the analyses keep of context reads and method calls (see AnalysisInterest); everything when absent. */
   interest?: AnalysisInterest | null;
 }
 
-export async function analyzeFiles(jobs: FileJob[], { workers, read, onDone, onResult, interest = null }: PoolOptions): Promise<FileOutcome[]> {
-  const results = new Array<FileOutcome>(jobs.length);
-  if (workers <= 0 || read || jobs.length < INLINE_BELOW || !workerEntry()) {
-    for (const [i, job] of jobs.entries()) {
-      results[i] = await runJob(job, read, interest);
-      onResult?.(i, results[i]!, undefined);
-      onDone?.(i + 1);
+interface Slot {
+  worker: Worker;
+  /** The ids of the batches sent and not answered yet, oldest first. */
+  inFlight: number[][];
+}
+
+/**
+ * Takes jobs as they are found (the scan adds them while it still walks the folder) and starts
+ * its workers once enough have come to pay for them, so both cores work from the first files on.
+ * Jobs added to a pool that never started workers run on this thread in settle().
+ */
+export class AnalysisPool {
+  private readonly queue: { id: number; job: FileJob }[] = [];
+  private slots: Slot[] | null = null;
+  private unanswered = 0;
+  private failure: unknown = null;
+  private waiting: { resolve: () => void; reject: (e: unknown) => void } | null = null;
+  private readonly strings = new Map<string, string>();
+
+  constructor(private readonly o: PoolOptions) {}
+
+  add(id: number, job: FileJob): void {
+    this.queue.push({ id, job });
+    this.unanswered++;
+    if (!this.slots && this.queue.length >= INLINE_BELOW && this.o.workers > 0 && !this.o.read && workerEntry()) this.start();
+    if (this.slots) this.pump();
+  }
+
+  /** Resolves once every job added so far has been answered through onResult. */
+  async settle(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (!this.slots) {
+      for (const { id, job } of this.queue.splice(0)) {
+        this.o.onResult(id, await runJob(job, this.o.read, this.o.interest ?? null), undefined);
+        this.unanswered--;
+      }
+      return;
     }
-    return results;
+    if (this.unanswered === 0) return;
+    await new Promise<void>((resolve, reject) => (this.waiting = { resolve, reject }));
   }
-  let next = 0;
-  let done = 0;
-  const strings = new Map<string, string>();
-  const pool = Array.from({ length: Math.min(workers, Math.ceil(jobs.length / BATCH)) }, () => new Worker(workerEntry()!, { workerData: interest }));
-  try {
-    await Promise.all(
-      pool.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            // Two batches in flight: the worker starts the next while this thread takes in the last.
-            const inFlight: number[][] = [];
-            const feed = () => {
-              if (next >= jobs.length) return;
-              const batch: number[] = [];
-              for (let k = 0; k < BATCH && next < jobs.length; k++) batch.push(next++);
-              inFlight.push(batch);
-              w.postMessage(batch.map((i) => jobs[i]));
-            };
-            w.on('message', (texts: string[]) => {
-              const batch = inFlight.shift()!;
-              feed();
-              texts.forEach((text, k) => {
-                const r = JSON.parse(text) as FileOutcome;
-                if (r.ok && r.analysis) shareStrings(r.analysis, strings);
-                results[batch[k]!] = r;
-                onResult?.(batch[k]!, r, text);
-              });
-              done += texts.length;
-              onDone?.(done);
-              if (inFlight.length === 0) resolve();
-            });
-            w.once('error', reject);
-            feed();
-            feed();
-            if (inFlight.length === 0) resolve();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+
+  async close(): Promise<void> {
+    const slots = this.slots ?? [];
+    this.slots = null;
+    await Promise.all(slots.map((s) => s.worker.terminate()));
   }
-  return results;
+
+  private start(): void {
+    this.slots = Array.from({ length: this.o.workers }, () => {
+      const slot: Slot = { worker: new Worker(workerEntry()!, { workerData: this.o.interest ?? null }), inFlight: [] };
+      slot.worker.on('message', (texts: string[]) => this.answered(slot, texts));
+      slot.worker.once('error', (e) => this.fail(e));
+      return slot;
+    });
+  }
+
+  // Two batches in flight per worker: it starts the next while this thread takes in the last.
+  private pump(): void {
+    for (const slot of this.slots ?? []) {
+      while (slot.inFlight.length < 2 && this.queue.length) {
+        const batch = this.queue.splice(0, BATCH);
+        slot.inFlight.push(batch.map((b) => b.id));
+        slot.worker.postMessage(batch.map((b) => b.job));
+      }
+    }
+  }
+
+  private answered(slot: Slot, texts: string[]): void {
+    const ids = slot.inFlight.shift()!;
+    this.pump();
+    texts.forEach((text, k) => {
+      const r = JSON.parse(text) as FileOutcome;
+      if (r.ok && r.analysis) shareStrings(r.analysis, this.strings);
+      this.o.onResult(ids[k]!, r, text);
+    });
+    this.unanswered -= texts.length;
+    if (this.unanswered === 0 && this.waiting) {
+      this.waiting.resolve();
+      this.waiting = null;
+    }
+  }
+
+  private fail(e: unknown): void {
+    this.failure ??= e;
+    this.waiting?.reject(e);
+    this.waiting = null;
+  }
 }
 
 export function defaultWorkers(): number {
