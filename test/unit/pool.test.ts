@@ -1,11 +1,11 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shippedInterest } from '../../src/check/interest.js';
 import { scanHome } from '../../src/home/scan.js';
 import { asciiJson } from '../../src/python/pool.js';
-import { cli, HOMES } from '../helpers.js';
+import { cli, HOMES, ROOT } from '../helpers.js';
 
 // The built CLI spreads a scan of 200 files or more over worker threads, the pool's thread
 // reading ahead for them; the in-process scan of the sources analyses inline. Both must give
@@ -38,6 +38,30 @@ describe('the worker pool', () => {
     expect(facts(pooled)).toEqual(facts(inline));
     expect(pooled.problems).toEqual(inline.problems);
     expect(pooled.problems).toContainEqual(expect.objectContaining({ code: 'syntax-error', file: 'dags/broken_dag.py' }));
+  });
+});
+
+describe('the built pool', () => {
+  it('answers every job by its id when a long queue brings in a worker on the shared core', async () => {
+    // The compiled pool (npm test builds first): from the sources it never starts workers.
+    const built = (await import(join(ROOT, 'dist', 'python', 'pool.js'))) as typeof import('../../src/python/pool.js');
+    const dir = join(tmp, 'many');
+    mkdirSync(dir);
+    const jobs = Array.from({ length: 4200 }, (_, i) => {
+      const abs = join(dir, `m${i}.py`);
+      writeFileSync(abs, `from airflow.operators.dummy import DummyOperator\nX_${i} = ${i}\n`);
+      return { abs, analyze: true };
+    });
+    const got = new Map<number, string>();
+    const pool = new built.AnalysisPool({ workers: 2, interest: shippedInterest(), onResult: (id, outcome) => got.set(id, JSON.stringify(outcome)) });
+    // Added at once: past 4,000 waiting the pool starts its second worker, which must answer too.
+    jobs.forEach((job, id) => pool.add(id, job));
+    await pool.settle();
+    await pool.close();
+    expect(got.size).toBe(jobs.length);
+    for (const i of [0, 1, 2199, 4199]) {
+      expect(got.get(i)).toBe(JSON.stringify(await built.runJob(jobs[i]!, undefined, shippedInterest())));
+    }
   });
 });
 
