@@ -263,6 +263,23 @@ const CALL_REWRITES: Record<string, FixIntent> = {
   'airflow.operators.SubDagOperator': { kind: 'subdag' },
 };
 
+/**
+ * Every name fileHits may look up in a file (a superset: its imports, with a star import's module,
+ * its references and its uses), each once; kept per analysis, as the IMP rules ask each file in turn.
+ */
+const names = new WeakMap<PyAnalysis, string[]>();
+function namesIn(a: PyAnalysis): string[] {
+  let found = names.get(a);
+  if (!found) {
+    const all = new Set<string>();
+    for (const i of a.imports) all.add(i.name).add(i.module);
+    for (const r of a.references) all.add(r.name);
+    for (const u of a.uses) all.add(u.name);
+    names.set(a, (found = [...all]));
+  }
+  return found;
+}
+
 /** One finding per import and per use of an imported name, the use pointing at its import. */
 function fileHits(
   file: PyFile,
@@ -272,6 +289,8 @@ function fileHits(
   describe: (name: string) => Described | null,
   severity: Severity | undefined,
 ): Hit[] {
+  // Most files name nothing a given rule describes: told from their few distinct names first.
+  if (!namesIn(a).some((name) => describe(name))) return [];
   const pairs = acceptedPairs(a, t, ctx);
   const usedFine = (at: Position) => pairs.fallbacks.has(at.line) || pairs.tried.has(at.line);
   const seen = new Set<string>();

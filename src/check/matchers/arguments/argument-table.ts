@@ -66,11 +66,12 @@ const SCANS: Record<ArgumentParams['scope'], Scan> = {
   operator: () => {
     const table = byOld(rowsIn('operator'));
     return (file, a, hit) => {
-      const local = localClasses(a);
+      // The file's own classes, made only for a task with an argument the table names (few are).
+      let local: Map<string, string[]> | undefined;
       for (const task of a.tasks) {
         const names = argNames(task);
         if (!names.some((n) => table.has(n))) continue;
-        const classes = taskClasses(task, local);
+        const classes = taskClasses(task, (local ??= localClasses(a)));
         for (const name of names) {
           for (const row of table.get(name) ?? []) {
             if (row.classes && !row.classes.some((c) => classes.includes(c))) continue;
@@ -90,10 +91,11 @@ const SCANS: Record<ArgumentParams['scope'], Scan> = {
     const wanted = new Set(p.arguments ?? []);
     const accepting = new Set(rowsIn('operator').filter((r) => wanted.has(r.old)).flatMap((r) => r.classes ?? []));
     return (file, a, hit) => {
-      const local = localClasses(a);
+      let local: Map<string, string[]> | undefined;
       for (const task of a.tasks) {
         // A subclass defined here may take the argument itself; a taskflow task is a PythonOperator.
-        if (task.form === 'taskflow' || local.has(task.operator) || !isAirflowName(task.operator) || accepting.has(simple(task.operator))) continue;
+        if (task.form === 'taskflow' || !isAirflowName(task.operator) || accepting.has(simple(task.operator))) continue;
+        if ((local ??= localClasses(a)).has(task.operator)) continue;
         for (const name of argNames(task)) if (wanted.has(name)) hit(row!, file, argAt(task, name), name, { owner: simple(task.operator), name }, undefined, { kind: 'keyword', name, to: null });
       }
     };

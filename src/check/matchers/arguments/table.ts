@@ -119,7 +119,11 @@ export function airflowAncestors(q: string, local: Map<string, string[]>, depth 
   return isAirflowName(q) ? [simple(q)] : [];
 }
 
-export const argNames = (x: { kwargs: Record<string, LiteralValue>; exprKwargs: string[] }) => [...Object.keys(x.kwargs), ...x.exprKwargs];
+export const argNames = (x: { kwargs: Record<string, LiteralValue>; exprKwargs: string[] }): string[] => {
+  // Asked of every task by several rules: no spread copies when there is nothing to add.
+  const names = Object.keys(x.kwargs);
+  return x.exprKwargs.length ? names.concat(x.exprKwargs) : names;
+};
 
 /** Where a DAG's or task's keyword argument `name` is written; the call's place when it is not (a default_args key). */
 export function argAt(x: PyDag | PyTask, name: string): Position {
