@@ -46,19 +46,17 @@ export async function scanDagFolder(io: ScanIO, s: DagFolderScan, folder: DagFol
   folder.dataFiles = walked.files.filter((f) => !f.rel.endsWith('.py')).map((f) => ({ path: s.show(f.abs), size: f.size, md5: null, sha256: null }));
   const files: PyFile[] = [];
   const py = walked.files.filter((f) => f.rel.endsWith('.py'));
-  await addAnalysed(s, py, false, files, problems, folder);
+  const added = await addAnalysed(s, py, false, files, problems, folder);
 
   // Follow imports into ignored files until nothing new turns up.
   const skipped = [...s.skip];
   const seen = new Set(py.map((f) => f.rel));
-  for (let round = s.analyzing ? files : []; round.length; ) {
-    const wanted = [...new Set(round.flatMap((f) => importCandidates(posix.relative(relRoot(s), f.path), f.analysis?.imports ?? [])))].filter((r) => !seen.has(r));
+  for (let round = s.analyzing ? added : []; round.length; ) {
+    const wanted = [...new Set(round.flatMap((f) => importCandidates(f.rel, f.imports)))].filter((r) => !seen.has(r));
     for (const r of wanted) seen.add(r);
     // An import does not bring back what is not part of the folder (the home's plugins folder).
     const found = (await existingFiles(io, s.root, wanted)).filter((f) => !skipped.some((p) => f.abs === p || f.abs.startsWith(p + sep)));
-    const before = files.length;
-    await addAnalysed(s, found, true, files, problems, folder);
-    round = files.slice(before);
+    round = await addAnalysed(s, found, true, files, problems, folder);
   }
 
   for (const z of walked.files.filter((f) => f.rel.endsWith('.zip'))) files.push(...(await zipFiles(io, s, z, folder, problems)));
@@ -67,16 +65,22 @@ export async function scanDagFolder(io: ScanIO, s: DagFolderScan, folder: DagFol
 
 const isCode = (p: string) => p.endsWith('.py') || p.endsWith('.zip');
 
-/** The DAG folder as shown to users (relative to the home when inside it), '/'-separated. */
-const relRoot = (s: DagFolderScan) => s.show(s.root);
-
-async function addAnalysed(s: DagFolderScan, found: FoundFile[], ignored: boolean, files: PyFile[], problems: Problem[], folder: DagFolder) {
+/** Adds the files' entries; returns the imports of those analysed, by their path under the folder. */
+async function addAnalysed(
+  s: DagFolderScan,
+  found: FoundFile[],
+  ignored: boolean,
+  files: PyFile[],
+  problems: Problem[],
+  folder: DagFolder,
+): Promise<{ rel: string; imports: PyImport[] }[]> {
   const { fitting, tooLarge } = splitBySize(found, s.maxSize);
   for (const f of tooLarge) {
     problems.push(tooLargeProblem(s.show(f.abs), f.size, s.maxSize));
     files.push({ path: s.show(f.abs), size: f.size, sha256: '', md5: '', zip: null, role: ignored ? 'module' : 'dag', analysis: null });
   }
   const outcomes = await s.analysis.outcomesOf(fitting);
+  const analysed: { rel: string; imports: PyImport[] }[] = [];
   fitting.forEach((f, i) => {
     const o = outcomes[i]!;
     const path = s.show(f.abs);
@@ -86,7 +90,9 @@ async function addAnalysed(s: DagFolderScan, found: FoundFile[], ignored: boolea
     else if (role === 'module') folder.skippedBySafeMode.push(path);
     if (o.problem) problems.push({ code: o.problem.code, file: path, line: o.analysis?.syntaxErrors[0]?.line, message: o.problem.message });
     files.push({ path, size: f.size, sha256: o.sha256, md5: o.md5, zip: null, role, analysis: o.analysis });
+    if (o.analysis) analysed.push({ rel: f.rel, imports: o.analysis.imports });
   });
+  return analysed;
 }
 
 /**
