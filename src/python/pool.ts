@@ -119,6 +119,8 @@ export class AnalysisPool {
       const slot: Slot = { worker: new Worker(workerEntry()!, { workerData: this.o.interest ?? null }), inFlight: [] };
       slot.worker.on('message', (texts: string[]) => this.answered(slot, texts));
       slot.worker.once('error', (e) => this.fail(e));
+      // A worker that stops on its own (killed, out of memory) would leave settle() waiting forever.
+      slot.worker.once('exit', (code) => this.slots?.includes(slot) && this.fail(new Error(`an analysis worker stopped (exit code ${code})`)));
       slots.push(slot);
     }
   }

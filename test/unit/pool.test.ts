@@ -65,6 +65,25 @@ describe('the built pool', () => {
   });
 });
 
+describe('a worker that stops', () => {
+  it('fails the scan instead of leaving it waiting for answers that never come', async () => {
+    const built = (await import(join(ROOT, 'dist', 'python', 'pool.js'))) as typeof import('../../src/python/pool.js');
+    const dir = join(tmp, 'stopped');
+    mkdirSync(dir);
+    const pool = new built.AnalysisPool({ workers: 2, onResult: () => {} });
+    for (let id = 0; id < 300; id++) {
+      const abs = join(dir, `m${id}.py`);
+      writeFileSync(abs, `X = ${id}\n`);
+      pool.add(id, { abs, analyze: true });
+    }
+    // As if the system had killed it: the pool did not stop it.
+    const [slot] = (pool as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots;
+    await slot!.worker.terminate();
+    await expect(pool.settle()).rejects.toThrow(/analysis worker stopped/);
+    await pool.close();
+  });
+});
+
 describe('asciiJson', () => {
   it('writes any text as ASCII that JSON.parse reads back the same', () => {
     for (const s of ['plain', 'Latin-1 ÿ and é', 'check ✓', 'emoji 🚀', 'lone \ud800 surrogate', '\u0080\u00ff\uffff']) {
