@@ -1,17 +1,14 @@
 import type { ScanCache } from './cache.js';
 import type { ScanIO } from './fs.js';
 import type { AnalysisInterest } from './inventory.js';
+import type { FoundFile } from './walk.js';
 import { AnalysisPool, type FileOutcome } from '../python/pool.js';
 
 // The scan's Python files from found to analysed. A file starts as soon as the walk finds it (from
 // the scan cache when it is unchanged, else in the pool), and the scan collects the outcomes of
 // a list of files once the walk is over: the workers parse while the walk goes on.
 
-export interface FoundPy {
-  abs: string;
-  size: number;
-  mtimeMs: number;
-}
+type FoundPy = Pick<FoundFile, 'abs' | 'size' | 'mtimeMs'>;
 
 export interface AnalysisOptions {
   analyzing: boolean;
@@ -29,10 +26,9 @@ const TELL_EVERY = 64;
 
 export class ScanAnalysis {
   private readonly files: FoundPy[] = [];
-  private readonly ids = new Map<string, number>();
+  /** Each path asked for, with its place in `files`: what the cache keeps at the end of the scan. */
+  readonly ids = new Map<string, number>();
   private readonly outcomes: (FileOutcome | undefined)[] = [];
-  /** Every path asked for: what the cache keeps at the end of the scan. */
-  readonly seen = new Set<string>();
   private readonly pool: AnalysisPool;
   private done = 0;
 
@@ -59,7 +55,6 @@ export class ScanAnalysis {
     this.ids.set(f.abs, id);
     this.files.push(f);
     this.outcomes.push(undefined);
-    this.seen.add(f.abs);
     this.o.cache?.load();
     const hit = this.o.cache?.get(f.abs, f.size, f.mtimeMs);
     if (hit) {

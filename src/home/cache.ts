@@ -87,7 +87,7 @@ export class ScanCache {
   }
 
   /** Keeps only the given paths, so deleted files do not accumulate. */
-  save(keep: Set<string>): void {
+  save(keep: { has(abs: string): boolean }): void {
     for (const k of this.entries.keys()) {
       if (!keep.has(k)) {
         this.entries.delete(k);

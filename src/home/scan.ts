@@ -109,7 +109,7 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
     progress.phase = phase;
     report();
   }).finally(() => analysis.close());
-  cache?.save(analysis.seen);
+  cache?.save(analysis.ids);
   const { dagFolder, dagFiles, plugins } = folders;
 
   if (version.source === 'none') {
