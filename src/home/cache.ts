@@ -11,7 +11,7 @@ import { shareStrings } from '../python/shared-strings.js';
 // modification time, and the whole cache by the analyser's version. It holds no secret: analysis
 // results are already redacted. A cache that cannot be read or written is simply not used.
 
-export const ANALYZER_VERSION = 'py-18';
+export const ANALYZER_VERSION = 'py-19';
 
 interface Entry {
   size: number;

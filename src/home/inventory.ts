@@ -195,14 +195,14 @@ export interface PyCall extends Position {
 /** A dotted name used through an imported module, e.g. `operators.bash_operator.BashOperator`. */
 export interface PyReference extends Position {
   name: string; // qualified, e.g. airflow.operators.bash_operator.BashOperator
-  /** Position of the import that bound the reference's root name. */
-  import?: Position;
+  /** Index in the file's imports of the import that bound the reference's root name. */
+  import?: number;
 }
 
 /** A use (load) of a local name bound by an airflow import, e.g. `days_ago(1)` after `from airflow.utils.dates import days_ago`. */
 export interface PyUse extends Position {
   name: string; // qualified, e.g. airflow.utils.dates.days_ago
-  import: Position; // the import statement that bound it
+  import: number; // index in the file's imports of the import that bound it
 }
 
 /** A task-context key read: `context["k"]`, `context.get("k")`, `{{ k }}`, `def f(k, **kwargs)`, `dag_run.conf`... */

@@ -133,7 +133,7 @@ describe('import findings at use sites and fallbacks', () => {
   it('reports each use once per line, pointing at its import, and names the provider replacement of a contrib class', async () => {
     const inv = await scanHome(fixture('fail'), { cache: false, workers: 0, airflowVersion: '2.9.2' });
     const a = inv.dagFiles[0]!.analysis!;
-    const importOf = (leaf: string) => a.imports.find((i) => i.name.endsWith(`.${leaf}`))!;
+    const importOf = (leaf: string) => a.imports.findIndex((i) => i.name.endsWith(`.${leaf}`));
     a.uses = [
       { line: 8, col: 21, name: 'airflow.contrib.hooks.gcp_api_base_hook.GoogleCloudBaseHook', import: importOf('GoogleCloudBaseHook') },
       { line: 12, col: 4, name: 'airflow.PY38', import: importOf('PY38') },
@@ -144,14 +144,14 @@ describe('import findings at use sites and fallbacks', () => {
     const use = found.find((f) => f.line === 8)!;
     expect(use.message).toMatch(/^airflow\.contrib\.hooks\.gcp_api_base_hook\.GoogleCloudBaseHook \(imported at line 5\) no longer exists/);
     expect(use.fix).toContain('use airflow.providers.google.common.hooks.base_google.GoogleBaseHook (package apache-airflow-providers-google)');
-    expect(use.related).toEqual([{ file: 'dags/version_gate.py', line: 5, col: importOf('GoogleCloudBaseHook').col, message: 'airflow.contrib.hooks.gcp_api_base_hook.GoogleCloudBaseHook is imported here' }]);
+    expect(use.related).toEqual([{ file: 'dags/version_gate.py', line: 5, col: a.imports[importOf('GoogleCloudBaseHook')]!.col, message: 'airflow.contrib.hooks.gcp_api_base_hook.GoogleCloudBaseHook is imported here' }]);
   });
 
   it('leaves an except-ImportError fallback alone when its try body imports a path the target accepts', async () => {
     const inv = await scanHome(fixture('pass'), { cache: false, workers: 0, airflowVersion: '2.9.2' });
     const a = inv.dagFiles[0]!.analysis!;
-    const fallback = a.imports.find((i) => i.name === 'airflow.utils.helpers.chain')!;
-    fallback.guarded = 'fallback';
+    const fallback = a.imports.findIndex((i) => i.name === 'airflow.utils.helpers.chain');
+    a.imports[fallback]!.guarded = 'fallback';
     a.uses = [{ line: 20, col: 9, name: 'airflow.utils.helpers.chain', import: fallback }];
     expect(imp002(inv)).toEqual([]);
     // A try body importing an old path too is no excuse.

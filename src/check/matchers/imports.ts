@@ -319,18 +319,18 @@ function fileHits(
   }
   // A name used through an attribute whose dotted name was reported is not reported again.
   const reported: Position[] = [];
-  const importedAt = (at: Position) => a.imports.find((i) => i.line === at.line && i.col === at.col);
   for (const ref of a.references) {
-    if (ref.import && usedFine(ref.import)) continue;
+    const from = ref.import === undefined ? undefined : a.imports[ref.import]!;
+    if (from && usedFine(from)) continue;
     // `BaseHook.get_connection`: the attribute is fine where the imported class is not.
-    const imported = ref.import && importedAt(ref.import)?.name;
-    const whole = imported && ref.name.startsWith(`${imported}.`) ? imported : null;
-    if (add(ref.name, ref, ref.import) || (whole && add(whole, ref, ref.import))) reported.push(ref);
+    const whole = from && ref.name.startsWith(`${from.name}.`) ? from.name : null;
+    if (add(ref.name, ref, from) || (whole && add(whole, ref, from))) reported.push(ref);
   }
   const viaReference = (name: string, line: number) =>
     a.references.some((r) => r.line === line && r.name.startsWith(`${name}.`) && reported.includes(r));
   for (const use of a.uses) {
-    if (!usedFine(use.import) && !viaReference(use.name, use.line)) add(use.name, use, use.import);
+    const from = a.imports[use.import]!;
+    if (!usedFine(from) && !viaReference(use.name, use.line)) add(use.name, use, from);
   }
   return hits;
 }

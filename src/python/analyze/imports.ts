@@ -15,10 +15,11 @@ function recordImport(s: State, node: PyNode, module: string, name: string, alia
  * Binds a local name; a later non-airflow import of the same name unbinds it from airflow. An
  * `except ImportError:` fallback leaves the name its try body bound: that is the one that runs.
  */
-function bind(s: State, local: string, qualified: string, airflow: boolean, at: PyNode, ctx: Ctx) {
+function bind(s: State, local: string, qualified: string, airflow: boolean, ctx: Ctx) {
   if (ctx.guard === 'fallback' && s.names.has(local)) return;
   s.names.set(local, qualified);
-  if (airflow) s.airflowImports.set(local, pos(at));
+  // Always called after recordImport: the import just recorded is the one that binds.
+  if (airflow) s.airflowImports.set(local, s.out.imports.length - 1);
   else s.airflowImports.delete(local);
 }
 
@@ -27,12 +28,12 @@ export function visitImport(s: State, node: PyNode, ctx: Ctx): void {
     if (child.type === 'dotted_name') {
       recordImport(s, child, child.text, child.text, null, 0, ctx);
       const root = child.text.split('.')[0]!;
-      bind(s, root, root, root === 'airflow', child, ctx);
+      bind(s, root, root, root === 'airflow', ctx);
     } else if (child.type === 'aliased_import') {
       const target = child.childForFieldName('name')!.text;
       const alias = child.childForFieldName('alias')!.text;
       recordImport(s, child, target, target, alias, 0, ctx);
-      bind(s, alias, target, isAirflow(target), child, ctx);
+      bind(s, alias, target, isAirflow(target), ctx);
     }
   }
 }
@@ -53,7 +54,7 @@ export function visitImportFrom(s: State, node: PyNode, ctx: Ctx): void {
     const alias = child.type === 'aliased_import' ? child.childForFieldName('alias')!.text : null;
     const qualified = `${module}${module.endsWith('.') ? '' : '.'}${nameNode.text}`;
     recordImport(s, child, module, qualified, alias, level, ctx);
-    bind(s, alias ?? nameNode.text, qualified, level === 0 && isAirflow(module), child, ctx);
+    bind(s, alias ?? nameNode.text, qualified, level === 0 && isAirflow(module), ctx);
   }
 }
 
@@ -114,7 +115,7 @@ const REBINDING = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'lis
 /** An identifier read: a use when an airflow import bound it. */
 export function visitIdentifier(s: State, node: PyNode, ctx: Ctx): void {
   const at = s.airflowImports.get(node.text);
-  if (!at) return;
+  if (at === undefined) return;
   const parent = node.parent;
   if (parent && (BINDING_PARENTS.has(parent.type) || BINDING_FIELDS[parent.type] === node.field)) {
     if (REBINDING.has(parent.type)) rebind(s, node.text, ctx);
@@ -143,5 +144,5 @@ export function recordReference(s: State, node: PyNode, q: string): void {
   while (root.type === 'attribute') root = root.childForFieldName('object')!;
   if (!s.names.has(root.text)) return;
   const at = s.airflowImports.get(root.text);
-  s.out.references.push(at ? { ...pos(node), name: q, import: at } : { ...pos(node), name: q });
+  s.out.references.push(at === undefined ? { ...pos(node), name: q } : { ...pos(node), name: q, import: at });
 }

@@ -129,7 +129,7 @@ export class State {
     envReads: [],
   };
   readonly names = new Map<string, string>(); // local binding -> qualified name
-  readonly airflowImports = new Map<string, Position>(); // local binding -> the airflow import that bound it
+  readonly airflowImports = new Map<string, number>(); // local binding -> index in out.imports of the airflow import that bound it
   readonly dagVars = new Map<string, number>(); // variable -> index in out.dags
   readonly constants = new Map<string, PyNode>(); // module-level NAME = <expression>, the last one
   readonly operatorClasses = new Set<string>(); // classes defined here that derive from an operator

@@ -28,11 +28,12 @@ function sessionUses(a: PyAnalysis, file: string, names: Set<string>): Found[] {
   const importedAt = (p: Position) => [{ file, line: p.line, col: p.col, message: 'imported here' }];
   for (const u of a.uses) {
     if (!names.has(u.name)) continue;
-    used.add(`${u.import.line}:${u.name}`);
-    found.push({ line: u.line, col: u.col, text: simple(u.name), what: u.name, related: importedAt(u.import) });
+    const from = a.imports[u.import]!;
+    used.add(`${from.line}:${u.name}`);
+    found.push({ line: u.line, col: u.col, text: simple(u.name), what: u.name, related: importedAt(from) });
   }
   for (const r of a.references) {
-    if (names.has(r.name)) found.push({ line: r.line, col: r.col, text: r.name, what: r.name, ...(r.import ? { related: importedAt(r.import) } : {}) });
+    if (names.has(r.name)) found.push({ line: r.line, col: r.col, text: r.name, what: r.name, ...(r.import === undefined ? {} : { related: importedAt(a.imports[r.import]!) }) });
   }
   // A decorator is a use too, also recorded on the function: counted there when no use says so.
   for (const fn of a.functions) {
