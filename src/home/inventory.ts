@@ -2,7 +2,8 @@
 // serialisable value. Every later stage reads this and nothing else. Secrets never enter it:
 // they are replaced by REDACTED and described by a salted fingerprint.
 
-export const INVENTORY_SCHEMA_VERSION = 1;
+// 2: a use or reference names its import by index in the file's imports (1: by a copy of its position).
+export const INVENTORY_SCHEMA_VERSION = 2;
 export const REDACTED = '<redacted>';
 
 /** Where a value came from: a file position (paths relative to the home) or a variable (with its env-file line). */

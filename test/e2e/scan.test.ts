@@ -46,7 +46,7 @@ describe.each(Object.keys(expected))('scan fixtures/homes/%s', (home) => {
     expect(json.code).toBe(0);
     expect(json.stderr).toBe('');
     expect(validate(inv), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
-    expect(inv.schemaVersion).toBe(1);
+    expect(inv.schemaVersion).toBe(2);
   });
 
   it('counts what a person counted by hand', () => {
