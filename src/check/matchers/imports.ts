@@ -139,6 +139,8 @@ interface Described {
   vars: Record<string, string>;
   /** The name's one new dotted path on the target, when a fix can import it from there. */
   replacement: string | null;
+  /** What a use's finding says at its import: one string for every use of the name. */
+  importedHere: string;
 }
 
 // A path `fix` may write: dotted identifiers, nothing a row spells as a template or pattern.
@@ -172,7 +174,7 @@ function vars(t: Table, name: string, row: ImportRow, isModule: boolean, ctx: Ch
     note: row.note ? ` ${row.note.replace(/\.?$/, '.')}` : '',
     used: '',
   };
-  return { vars: v, replacement };
+  return { vars: v, replacement, importedHere: `${name} is imported here` };
 }
 
 /** Rows for classes plugins register, which Airflow 1.10 also exposed as airflow.<attribute>.<Class>. */
@@ -308,7 +310,7 @@ function fileHits(
     if (d.replacement) hit.fix = { kind: 'import', path: d.replacement };
     else if (CALL_REWRITES[name]) hit.fix = CALL_REWRITES[name];
     if (from) {
-      hit.related = [{ file: file.path, line: from.line, col: from.col, message: `${name} is imported here` }];
+      hit.related = [{ file: file.path, line: from.line, col: from.col, message: d.importedHere }];
     }
     hits.push(hit);
     return true;
