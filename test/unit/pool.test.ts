@@ -47,19 +47,20 @@ describe('the built pool', () => {
     const built = (await import(join(ROOT, 'dist', 'python', 'pool.js'))) as typeof import('../../src/python/pool.js');
     const dir = join(tmp, 'many');
     mkdirSync(dir);
-    const jobs = Array.from({ length: 4200 }, (_, i) => {
+    const jobs = Array.from({ length: built.SHARED_CORE_FROM + 200 }, (_, i) => {
       const abs = join(dir, `m${i}.py`);
       writeFileSync(abs, `from airflow.operators.dummy import DummyOperator\nX_${i} = ${i}\n`);
       return { abs, analyze: true };
     });
     const got = new Map<number, string>();
     const pool = new built.AnalysisPool({ workers: 2, interest: shippedInterest(), onResult: (id, outcome) => got.set(id, JSON.stringify(outcome)) });
-    // Added at once: past 4,000 waiting the pool starts its second worker, which must answer too.
+    // Added at once: past SHARED_CORE_FROM waiting the pool starts its second worker, which must answer too.
     jobs.forEach((job, id) => pool.add(id, job));
+    expect((pool as unknown as { slots: unknown[] }).slots).toHaveLength(2);
     await pool.settle();
     await pool.close();
     expect(got.size).toBe(jobs.length);
-    for (const i of [0, 1, 2199, 4199]) {
+    for (const i of [0, 1, 2199, jobs.length - 1]) {
       expect(got.get(i)).toBe(JSON.stringify(await built.runJob(jobs[i]!, undefined, shippedInterest())));
     }
   });
