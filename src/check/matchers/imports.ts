@@ -345,14 +345,21 @@ const importName: Matcher = (inv, _ctx, raw) => {
   const params = raw as unknown as { names?: string[]; packages?: string[] };
   const names = new Set(params.names ?? []);
   const packages = params.packages ?? [];
-  const inPackage = (name: string) => packages.some((p) => name === p || name.startsWith(`${p}.`)) && !getTable().exact.has(name);
+  // Asked of each of a home's 100,000s of imports, which repeat a few hundred names.
+  const answers = new Map<string, boolean>();
+  const inPackage = (name: string): boolean => {
+    let yes = answers.get(name);
+    if (yes === undefined) answers.set(name, (yes = packages.some((p) => name === p || name.startsWith(`${p}.`)) && !getTable().exact.has(name)));
+    return yes;
+  };
   const hits: Hit[] = [];
   for (const file of [...inv.dagFiles, ...inv.plugins.files]) {
     const imports = file.analysis?.imports ?? [];
     const lines = new Set<number>();
-    for (const use of [...imports, ...(file.analysis?.references ?? [])]) {
-      if (names.has(use.name)) hits.push({ file: file.path, line: use.line, col: use.col, text: use.name, vars: { name: use.name } });
+    for (const list of [imports, file.analysis?.references ?? []]) {
+      for (const use of list) if (names.has(use.name)) hits.push({ file: file.path, line: use.line, col: use.col, text: use.name, vars: { name: use.name } });
     }
+    if (!packages.length) continue;
     for (const imp of imports) {
       const name = imp.name.endsWith('.*') ? imp.module : imp.name;
       // A guarded import is written to survive the package's absence.
