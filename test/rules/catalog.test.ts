@@ -106,6 +106,19 @@ describe('engine', () => {
     ]);
   });
 
+  it("suppresses by the project file's paths, gitignore-style, and by nothing else", async () => {
+    const inv: Inventory = await scan();
+    const withPaths = (paths: string[]) => check(inv, catalog, { target: '2.10.3', select: ['IMP'], project: { ignore: { rules: [], paths, findings: [] } } });
+    expect(withPaths(['dags/*.py']).findings).toEqual([]);
+    expect(withPaths(['dags/*.py']).suppressed.map((f) => [f.line, f.suppressedBy])).toEqual([
+      [2, 'project-file'],
+      [3, 'comment'],
+      [4, 'comment'],
+    ]);
+    expect(withPaths(['plugins/']).findings.map((f) => [f.ruleId, f.line])).toEqual([['IMP001', 2]]);
+    expect(withPaths([]).findings.map((f) => [f.ruleId, f.line])).toEqual([['IMP001', 2]]);
+  });
+
   it('fills every message template', async () => {
     const r = check(await scan(), catalog, { target: '2.10.3', select: ['IMP001'] });
     expect(r.findings[0]!.message).toBe(
