@@ -104,6 +104,8 @@ export function check(inv: Inventory, catalog: Catalog, options: CheckOptions = 
     return s;
   };
   for (const rule of catalog.rules.filter(applies)) {
+    const ruleIgnored = project.ignore.rules.includes(rule.id);
+    const findingsIgnored = project.ignore.findings.filter((f) => f.rule === rule.id);
     for (const hit of MATCHERS[rule.match.kind]!(inv, ctx, rule.match)) {
       const finding: FixableFinding = {
         ruleId: rule.id,
@@ -129,9 +131,9 @@ export function check(inv: Inventory, catalog: Catalog, options: CheckOptions = 
       }
       const inline = suppressionsByFile.get(hit.file)?.get(hit.line);
       const byProject =
-        project.ignore.rules.includes(rule.id) ||
+        ruleIgnored ||
         (ignoredPaths !== null && hit.file !== '' && !hit.file.startsWith('/') && ignoredPaths.ignores(hit.file)) ||
-        project.ignore.findings.some((f) => f.rule === rule.id && f.path === hit.file);
+        (findingsIgnored.length > 0 && findingsIgnored.some((f) => f.path === hit.file));
       if (inline && (inline.includes('*') || inline.includes(rule.id))) suppressed.push({ ...finding, suppressedBy: 'comment' });
       else if (byProject) suppressed.push({ ...finding, suppressedBy: 'project-file' });
       else findings.push(finding);

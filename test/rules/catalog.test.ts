@@ -106,8 +106,12 @@ describe('engine', () => {
     ]);
   });
 
-  it("suppresses by the project file's paths, gitignore-style, and by nothing else", async () => {
+  it("suppresses by the project file's rules and paths (gitignore-style), and by nothing else", async () => {
     const inv: Inventory = await scan();
+    const withRules = (rules: string[]) => check(inv, catalog, { target: '2.10.3', select: ['IMP'], project: { ignore: { rules, paths: [], findings: [] } } });
+    expect(withRules(['IMP001']).findings).toEqual([]);
+    expect(withRules(['IMP001']).suppressed.map((f) => [f.ruleId, f.line, f.suppressedBy])[0]).toEqual(['IMP001', 2, 'project-file']);
+    expect(withRules(['IMP002']).findings.map((f) => [f.ruleId, f.line])).toEqual([['IMP001', 2]]);
     const withPaths = (paths: string[]) => check(inv, catalog, { target: '2.10.3', select: ['IMP'], project: { ignore: { rules: [], paths, findings: [] } } });
     expect(withPaths(['dags/*.py']).findings).toEqual([]);
     expect(withPaths(['dags/*.py']).suppressed.map((f) => [f.line, f.suppressedBy])).toEqual([

@@ -295,18 +295,21 @@ function fileHits(
   if (!namesIn(a).some((name) => describe(name))) return [];
   const pairs = acceptedPairs(a, t, ctx);
   const usedFine = (at: Position) => pairs.fallbacks.has(at.line) || pairs.tried.has(at.line);
-  const seen = new Set<string>();
+  // The names reported on each line: a line holds one or two, so no key string is made per hit.
+  const seen = new Map<number, string[]>();
   const hits: Hit[] = [];
   const add = (name: string, pos: Position, from?: Position): boolean => {
-    // Most names are fine: asked first, from the rule's memo, before any key is made.
+    // Most names are fine: asked first, from the rule's memo.
     const d = describe(name);
     if (!d) return false;
-    const key = `${pos.line}|${name}`;
-    if (seen.has(key)) return true;
-    seen.add(key);
+    const onLine = seen.get(pos.line);
+    if (onLine?.includes(name)) return true;
+    if (onLine) onLine.push(name);
+    else seen.set(pos.line, [name]);
     // The name's vars are shared by its hits (nothing writes to them); a use gets its own line.
     const v = from ? { ...d.vars, used: ` (imported at line ${from.line})` } : d.vars;
-    const hit: Hit = { file: file.path, line: pos.line, col: pos.col, text: name, vars: v, ...(severity ? { severity } : {}) };
+    const hit: Hit = { file: file.path, line: pos.line, col: pos.col, text: name, vars: v };
+    if (severity) hit.severity = severity;
     if (d.replacement) hit.fix = { kind: 'import', path: d.replacement };
     else if (CALL_REWRITES[name]) hit.fix = CALL_REWRITES[name];
     if (from) {
