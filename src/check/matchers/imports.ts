@@ -203,9 +203,14 @@ function pluginRows(inv: Inventory, attributes: string[]): ImportRow[] {
  * there and the fallback binds the name, so neither it nor its uses are findings).
  */
 const FALLBACK_WINDOW = 30; // lines between the try import and its fallback
-function acceptedPairs(a: PyAnalysis, t: Table, ctx: CheckContext): { fallbacks: Set<number>; tried: Set<number> } {
-  const pairs = { fallbacks: new Set<number>(), tried: new Set<number>() };
-  if (!a.imports.some((i) => i.guarded === 'fallback')) return pairs;
+interface Pairs {
+  fallbacks: Set<number>;
+  tried: Set<number>;
+}
+/** A file without fallback imports has none (most files: one shared answer, only ever read). */
+const NO_PAIRS: Pairs = { fallbacks: new Set(), tried: new Set() };
+function acceptedPairs(a: PyAnalysis, t: Table, ctx: CheckContext): Pairs {
+  const pairs: Pairs = { fallbacks: new Set(), tried: new Set() };
   const local = (i: PyImport) => i.alias ?? leafOf(i.name);
   const changedGroups = new Set(STAGES.filter((s) => ctx.targetIn(`>=${s.since}`)).flatMap((s) => [...s.groups]));
   const fine = (i: PyImport) => i.level > 0 || (!lookup(t, i.name, changedGroups) && !moduleRow(t, i.name, changedGroups));
@@ -267,17 +272,22 @@ const CALL_REWRITES: Record<string, FixIntent> = {
 
 /**
  * Every name fileHits may look up in a file (a superset: its imports, with a star import's module,
- * its references and its uses), each once; kept per analysis, as the IMP rules ask each file in turn.
+ * its references and its uses), each once, and whether it has fallback imports; kept per
+ * analysis, as the IMP rules ask each file in turn.
  */
-const names = new WeakMap<PyAnalysis, string[]>();
-function namesIn(a: PyAnalysis): string[] {
-  let found = names.get(a);
+interface FileNames {
+  names: string[];
+  fallback: boolean;
+}
+const fileNames = new WeakMap<PyAnalysis, FileNames>();
+function namesIn(a: PyAnalysis): FileNames {
+  let found = fileNames.get(a);
   if (!found) {
     const all = new Set<string>();
     for (const i of a.imports) all.add(i.name).add(i.module);
     for (const r of a.references) all.add(r.name);
     for (const u of a.uses) all.add(u.name);
-    names.set(a, (found = [...all]));
+    fileNames.set(a, (found = { names: [...all], fallback: a.imports.some((i) => i.guarded === 'fallback') }));
   }
   return found;
 }
@@ -292,8 +302,9 @@ function fileHits(
   severity: Severity | undefined,
 ): Hit[] {
   // Most files name nothing a given rule describes: told from their few distinct names first.
-  if (!namesIn(a).some((name) => describe(name))) return [];
-  const pairs = acceptedPairs(a, t, ctx);
+  const { names, fallback } = namesIn(a);
+  if (!names.some((name) => describe(name))) return [];
+  const pairs = fallback ? acceptedPairs(a, t, ctx) : NO_PAIRS;
   const usedFine = (at: Position) => pairs.fallbacks.has(at.line) || pairs.tried.has(at.line);
   // The names reported on each line: a line holds one or two, so no key string is made per hit.
   const seen = new Map<number, string[]>();

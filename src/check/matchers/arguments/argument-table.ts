@@ -3,6 +3,7 @@ import type { FixIntent, Hit, Matcher } from '../../types.js';
 import {
   airflowAncestors,
   analysed,
+  anyArg,
   argAt,
   argNames,
   byOld,
@@ -65,12 +66,13 @@ const SCANS: Record<ArgumentParams['scope'], Scan> = {
   },
   operator: () => {
     const table = byOld(rowsIn('operator'));
+    const named = (n: string) => table.has(n);
     return (file, a, hit) => {
       // The file's own classes, made only for a task with an argument the table names (few are).
       let local: Map<string, string[]> | undefined;
       for (const task of a.tasks) {
+        if (!anyArg(task, named)) continue;
         const names = argNames(task);
-        if (!names.some((n) => table.has(n))) continue;
         const classes = taskClasses(task, (local ??= localClasses(a)));
         for (const name of names) {
           for (const row of table.get(name) ?? []) {
@@ -90,9 +92,11 @@ const SCANS: Record<ArgumentParams['scope'], Scan> = {
     const [row] = rowsIn('unknown-argument');
     const wanted = new Set(p.arguments ?? []);
     const accepting = new Set(rowsIn('operator').filter((r) => wanted.has(r.old)).flatMap((r) => r.classes ?? []));
+    const isWanted = (n: string) => wanted.has(n);
     return (file, a, hit) => {
       let local: Map<string, string[]> | undefined;
       for (const task of a.tasks) {
+        if (!anyArg(task, isWanted)) continue;
         // A subclass defined here may take the argument itself; a taskflow task is a PythonOperator.
         if (task.form === 'taskflow' || !isAirflowName(task.operator) || accepting.has(simple(task.operator))) continue;
         if ((local ??= localClasses(a)).has(task.operator)) continue;

@@ -1,7 +1,7 @@
 import type { Inventory, PyAnalysis, PyFile, PyTask } from '../../../home/inventory.js';
 import type { CheckContext, FixIntent, Hit, Matcher, SubDagRewrite } from '../../types.js';
 import { importRows } from '../imports.js';
-import { airflowAncestors, analysed, argNames, defaultArgs, hitter, isAirflowName, localClasses, methodsOf, rowsIn, simple } from './table.js';
+import { airflowAncestors, analysed, defaultArgs, hitter, isAirflowName, localClasses, methodsOf, rowsIn, simple } from './table.js';
 
 // Methods overriding changed Airflow signatures, removed decorators, and rules about one
 // operator class or one construct (dag >> task, operator metaclasses).
@@ -104,7 +104,7 @@ export const argumentDefaultChanged: Matcher = (inv, _ctx, raw) => {
   const hits: Hit[] = [];
   tasksOf(inv, p.operators, (file, a, task, cls) => {
     const dag = task.dag === null ? undefined : a.dags[task.dag];
-    if (argNames(task).includes(p.argument) || (dag && p.argument in (defaultArgs(dag) ?? {}))) return;
+    if (p.argument in task.kwargs || task.exprKwargs.includes(p.argument) || (dag && p.argument in (defaultArgs(dag) ?? {}))) return;
     hits.push({
       file: file.path,
       line: task.line,

@@ -125,6 +125,12 @@ export const argNames = (x: { kwargs: Record<string, LiteralValue>; exprKwargs: 
   return x.exprKwargs.length ? names.concat(x.exprKwargs) : names;
 };
 
+/** Whether any keyword name of a call passes `test`: asked of every task, without listing its names. */
+export function anyArg(x: { kwargs: Record<string, LiteralValue>; exprKwargs: string[] }, test: (name: string) => boolean): boolean {
+  for (const k in x.kwargs) if (test(k)) return true;
+  return x.exprKwargs.some(test);
+}
+
 /** Where a DAG's or task's keyword argument `name` is written; the call's place when it is not (a default_args key). */
 export function argAt(x: PyDag | PyTask, name: string): Position {
   const i = argNames(x).indexOf(name);
