@@ -105,7 +105,7 @@ export function check(inv: Inventory, catalog: Catalog, options: CheckOptions = 
   };
   for (const rule of catalog.rules.filter(applies)) {
     const ruleIgnored = project.ignore.rules.includes(rule.id);
-    const findingsIgnored = project.ignore.findings.filter((f) => f.rule === rule.id);
+    const pathsIgnored = new Set(project.ignore.findings.filter((f) => f.rule === rule.id).map((f) => f.path));
     for (const hit of MATCHERS[rule.match.kind]!(inv, ctx, rule.match)) {
       const finding: FixableFinding = {
         ruleId: rule.id,
@@ -133,14 +133,12 @@ export function check(inv: Inventory, catalog: Catalog, options: CheckOptions = 
       const byProject =
         ruleIgnored ||
         (ignoredPaths !== null && hit.file !== '' && !hit.file.startsWith('/') && ignoredPaths.ignores(hit.file)) ||
-        (findingsIgnored.length > 0 && findingsIgnored.some((f) => f.path === hit.file));
+        pathsIgnored.has(hit.file);
       if (inline && (inline.includes('*') || inline.includes(rule.id))) suppressed.push({ ...finding, suppressedBy: 'comment' });
       else if (byProject) suppressed.push({ ...finding, suppressedBy: 'project-file' });
       else findings.push(finding);
     }
   }
-  // Most pairs the sort compares share their file: told apart before the collator is asked.
-  const same = (x: string, y: string) => (x === y ? 0 : compareNames(x, y));
-  const order = (a: Finding, b: Finding) => same(a.file, b.file) || a.line - b.line || a.col - b.col || same(a.ruleId, b.ruleId);
+  const order = (a: Finding, b: Finding) => compareNames(a.file, b.file) || a.line - b.line || a.col - b.col || compareNames(a.ruleId, b.ruleId);
   return { target, detected, findings: findings.sort(order), suppressed: suppressed.sort(order) };
 }

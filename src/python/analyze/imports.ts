@@ -7,33 +7,32 @@ import { pos, type Ctx, type State } from './state.js';
 
 const isAirflow = (module: string) => module === 'airflow' || module.startsWith('airflow.');
 
-function recordImport(s: State, node: PyNode, module: string, name: string, alias: string | null, level: number, ctx: Ctx) {
-  s.out.imports.push({ ...pos(node), name, module, alias, level, guarded: ctx.guard });
+/** Records an import; returns its index in the file's imports (what a use of its name points at). */
+function recordImport(s: State, node: PyNode, module: string, name: string, alias: string | null, level: number, ctx: Ctx): number {
+  return s.out.imports.push({ ...pos(node), name, module, alias, level, guarded: ctx.guard }) - 1;
 }
 
 /**
  * Binds a local name; a later non-airflow import of the same name unbinds it from airflow. An
  * `except ImportError:` fallback leaves the name its try body bound: that is the one that runs.
  */
-function bind(s: State, local: string, qualified: string, airflow: boolean, ctx: Ctx) {
+function bind(s: State, local: string, qualified: string, airflow: boolean, at: number, ctx: Ctx) {
   if (ctx.guard === 'fallback' && s.names.has(local)) return;
   s.names.set(local, qualified);
-  // Always called after recordImport: the import just recorded is the one that binds.
-  if (airflow) s.airflowImports.set(local, s.out.imports.length - 1);
+  if (airflow) s.airflowImports.set(local, at);
   else s.airflowImports.delete(local);
 }
 
 export function visitImport(s: State, node: PyNode, ctx: Ctx): void {
   for (const child of node.namedChildren) {
     if (child.type === 'dotted_name') {
-      recordImport(s, child, child.text, child.text, null, 0, ctx);
+      const at = recordImport(s, child, child.text, child.text, null, 0, ctx);
       const root = child.text.split('.')[0]!;
-      bind(s, root, root, root === 'airflow', ctx);
+      bind(s, root, root, root === 'airflow', at, ctx);
     } else if (child.type === 'aliased_import') {
       const target = child.childForFieldName('name')!.text;
       const alias = child.childForFieldName('alias')!.text;
-      recordImport(s, child, target, target, alias, 0, ctx);
-      bind(s, alias, target, isAirflow(target), ctx);
+      bind(s, alias, target, isAirflow(target), recordImport(s, child, target, target, alias, 0, ctx), ctx);
     }
   }
 }
@@ -53,8 +52,8 @@ export function visitImportFrom(s: State, node: PyNode, ctx: Ctx): void {
     const nameNode = child.type === 'aliased_import' ? child.childForFieldName('name')! : child;
     const alias = child.type === 'aliased_import' ? child.childForFieldName('alias')!.text : null;
     const qualified = `${module}${module.endsWith('.') ? '' : '.'}${nameNode.text}`;
-    recordImport(s, child, module, qualified, alias, level, ctx);
-    bind(s, alias ?? nameNode.text, qualified, level === 0 && isAirflow(module), ctx);
+    const at = recordImport(s, child, module, qualified, alias, level, ctx);
+    bind(s, alias ?? nameNode.text, qualified, level === 0 && isAirflow(module), at, ctx);
   }
 }
 
