@@ -1,9 +1,9 @@
 import ignore from 'ignore';
-import type { Inventory } from '../home/inventory.js';
-import { MATCHERS } from './matchers/index.js';
+import type { Inventory, PyFile } from '../home/inventory.js';
+import { fileScoped, MATCHERS } from './matchers/index.js';
 import { emptyProject, type ProjectFile } from './project.js';
 import type { Catalog } from './catalog.js';
-import type { CheckResult, Finding, FixableFinding, FixSafety, RuleDef, SuppressedFinding } from './types.js';
+import type { CheckContext, CheckResult, Finding, FixableFinding, FixSafety, Hit, RuleDef, SuppressedFinding } from './types.js';
 import { defaultTarget } from '../refdata/mwaa.js';
 import { detectedVersion, inRange, makeContext } from './versions.js';
 import { compareNames } from '../collate.js';
@@ -67,78 +67,142 @@ class Template {
   }
 }
 
+/** Every rule that applies to a home, on its whole inventory. */
 export function check(inv: Inventory, catalog: Catalog, options: CheckOptions = {}): CheckResult {
-  const target = options.target ?? defaultTarget();
-  const detected = detectedVersion(inv.airflowVersion);
-  const ctx = makeContext(detected, target, options.now);
-  const project = options.project ?? emptyProject();
-  // Asked of every hit (100,000s): only when the project file ignores some paths.
-  const ignoredPaths = project.ignore.paths.length ? ignore().add(project.ignore.paths) : null;
-  const suppressionsByFile = new Map<string, Map<number, string[]>>();
-  for (const f of [...inv.dagFiles, ...inv.plugins.files]) {
-    if (f.analysis?.suppressions.length) suppressionsByFile.set(f.path, new Map(f.analysis.suppressions.map((s) => [s.line, s.ids])));
+  return new Checker(inv, catalog, options).finish(inv);
+}
+
+interface RuleRun {
+  rule: RuleDef;
+  /** Whether its hits in a file come from that file alone (see fileScoped). */
+  perFile: boolean;
+  ignored: boolean;
+  /** Files the project file's findings list for this rule. */
+  paths: Set<string>;
+}
+
+/**
+ * One check of one home, in parts: the per-file rules on groups of files as they come (the scan's
+ * answers, see as-scanned.ts), then finish() with the whole inventory for the files not yet
+ * checked and the rules that read the whole home. The rules and their order, the version they
+ * reason from and the findings' texts are decided once, from the inventory it starts with, which
+ * must agree with the finished one on every fact the per-file rules read (as-scanned.ts makes sure).
+ */
+export class Checker {
+  private readonly target: string;
+  private readonly detected: string | null;
+  private readonly ctx: CheckContext;
+  private readonly runs: RuleRun[];
+  private readonly ignoredPaths: ReturnType<typeof ignore> | null;
+  private readonly suppressionsByFile = new Map<string, Map<number, string[]>>();
+  private readonly findings: FixableFinding[] = [];
+  private readonly suppressed: SuppressedFinding[] = [];
+  // Made per check, so that the texts of one home are not kept after its report.
+  private readonly templates = new Map<string, Template>();
+  // Related places' messages, made by the matchers, kept once each likewise.
+  private readonly distinct = new Map<string, string>();
+  /** The paths of the files the per-file rules have checked. */
+  private readonly checked = new Set<string>();
+
+  constructor(basis: Inventory, catalog: Catalog, private readonly options: CheckOptions) {
+    this.target = options.target ?? defaultTarget();
+    this.detected = detectedVersion(basis.airflowVersion);
+    this.ctx = makeContext(this.detected, this.target, options.now);
+    const project = options.project ?? emptyProject();
+    // Asked of every hit (100,000s): only when the project file ignores some paths.
+    this.ignoredPaths = project.ignore.paths.length ? ignore().add(project.ignore.paths) : null;
+    this.runs = catalog.rules.filter((r) => this.applies(r)).map((rule) => ({
+      rule,
+      perFile: fileScoped(rule.match),
+      ignored: project.ignore.rules.includes(rule.id),
+      paths: new Set(project.ignore.findings.filter((f) => f.rule === rule.id).map((f) => f.path)),
+    }));
   }
 
-  const applies = (r: RuleDef) =>
-    (!options.select?.length || picks(r.id, options.select)) &&
-    !(options.ignore?.length && picks(r.id, options.ignore)) &&
-    (!r.since || ctx.crosses(r.since)) &&
-    (!r.target || inRange(target, r.target)) &&
-    (!r.detected || detected === null || inRange(detected, r.detected));
+  /** The per-file rules on these files (of an inventory agreeing with the one it started with); each file once. */
+  files(view: Inventory): void {
+    for (const f of view.dagFiles) this.checked.add(f.path);
+    for (const f of view.plugins.files) this.checked.add(f.path);
+    this.run(view, true);
+  }
 
-  const findings: FixableFinding[] = [];
-  const suppressed: SuppressedFinding[] = [];
-  // Made per check, so that the texts of one home are not kept after its report.
-  const templates = new Map<string, Template>();
-  const fill = (template: string, vars: Record<string, string> | undefined): string => {
-    let t = templates.get(template);
-    if (!t) templates.set(template, (t = new Template(template)));
-    return t.fill(vars);
-  };
-  // Related places' messages, made by the matchers, kept once each likewise.
-  const distinct = new Map<string, string>();
-  const once = (s: string): string => {
-    const kept = distinct.get(s);
-    if (kept !== undefined) return kept;
-    distinct.set(s, s);
-    return s;
-  };
-  for (const rule of catalog.rules.filter(applies)) {
-    const ruleIgnored = project.ignore.rules.includes(rule.id);
-    const pathsIgnored = new Set(project.ignore.findings.filter((f) => f.rule === rule.id).map((f) => f.path));
-    for (const hit of MATCHERS[rule.match.kind]!(inv, ctx, rule.match)) {
-      const finding: FixableFinding = {
-        ruleId: rule.id,
-        family: rule.family,
-        severity: hit.severity ?? rule.severity,
-        title: rule.title,
-        file: hit.file,
-        line: hit.line,
-        col: hit.col,
-        text: hit.text,
-        message: fill(rule.message, hit.vars),
-        fix: fill(rule.fix, hit.vars),
-        docs: rule.docs,
-      };
-      // Set after, not spread in: no throwaway object per finding.
-      if (hit.related?.length) {
-        for (const r of hit.related) r.message = once(r.message);
-        finding.related = hit.related;
-      }
-      if (options.replacements && hit.fix && rule.fixable) {
-        finding.fixIntent = hit.fix;
-        finding.fixSafety = safetyOf(rule, hit.text);
-      }
-      const inline = suppressionsByFile.get(hit.file)?.get(hit.line);
-      const byProject =
-        ruleIgnored ||
-        (ignoredPaths !== null && hit.file !== '' && !hit.file.startsWith('/') && ignoredPaths.ignores(hit.file)) ||
-        pathsIgnored.has(hit.file);
-      if (inline && (inline.includes('*') || inline.includes(rule.id))) suppressed.push({ ...finding, suppressedBy: 'comment' });
-      else if (byProject) suppressed.push({ ...finding, suppressedBy: 'project-file' });
-      else findings.push(finding);
+  /** The per-file rules on the files not checked yet, every other rule on the whole inventory; the findings in order. */
+  finish(inv: Inventory): CheckResult {
+    const unchecked = (files: PyFile[]) => (this.checked.size ? files.filter((f) => !this.checked.has(f.path)) : files);
+    // A view of its own even when nothing was checked: the rules' indexes are kept per view, so they go with the check.
+    this.files({ ...inv, dagFiles: unchecked(inv.dagFiles), plugins: { ...inv.plugins, files: unchecked(inv.plugins.files) } });
+    this.run(inv, false);
+    const order = (a: Finding, b: Finding) => compareNames(a.file, b.file) || a.line - b.line || a.col - b.col || compareNames(a.ruleId, b.ruleId);
+    return { target: this.target, detected: this.detected, findings: this.findings.sort(order), suppressed: this.suppressed.sort(order) };
+  }
+
+  private applies(r: RuleDef): boolean {
+    const { options, ctx, target, detected } = this;
+    return (
+      (!options.select?.length || picks(r.id, options.select)) &&
+      !(options.ignore?.length && picks(r.id, options.ignore)) &&
+      (!r.since || ctx.crosses(r.since)) &&
+      (!r.target || inRange(target, r.target)) &&
+      (!r.detected || detected === null || inRange(detected, r.detected))
+    );
+  }
+
+  private run(inv: Inventory, perFile: boolean): void {
+    if (perFile) {
+      for (const f of inv.dagFiles) this.noteSuppressions(f);
+      for (const f of inv.plugins.files) this.noteSuppressions(f);
+    }
+    for (const run of this.runs) {
+      if (run.perFile !== perFile) continue;
+      for (const hit of MATCHERS[run.rule.match.kind]!(inv, this.ctx, run.rule.match)) this.add(run, hit);
     }
   }
-  const order = (a: Finding, b: Finding) => compareNames(a.file, b.file) || a.line - b.line || a.col - b.col || compareNames(a.ruleId, b.ruleId);
-  return { target, detected, findings: findings.sort(order), suppressed: suppressed.sort(order) };
+
+  private noteSuppressions(f: PyFile): void {
+    if (f.analysis?.suppressions.length) this.suppressionsByFile.set(f.path, new Map(f.analysis.suppressions.map((s) => [s.line, s.ids])));
+  }
+
+  private add({ rule, ignored, paths }: RuleRun, hit: Hit): void {
+    const finding: FixableFinding = {
+      ruleId: rule.id,
+      family: rule.family,
+      severity: hit.severity ?? rule.severity,
+      title: rule.title,
+      file: hit.file,
+      line: hit.line,
+      col: hit.col,
+      text: hit.text,
+      message: this.fill(rule.message, hit.vars),
+      fix: this.fill(rule.fix, hit.vars),
+      docs: rule.docs,
+    };
+    // Set after, not spread in: no throwaway object per finding.
+    if (hit.related?.length) {
+      for (const r of hit.related) r.message = this.once(r.message);
+      finding.related = hit.related;
+    }
+    if (this.options.replacements && hit.fix && rule.fixable) {
+      finding.fixIntent = hit.fix;
+      finding.fixSafety = safetyOf(rule, hit.text);
+    }
+    const inline = this.suppressionsByFile.get(hit.file)?.get(hit.line);
+    const byProject =
+      ignored || (this.ignoredPaths !== null && hit.file !== '' && !hit.file.startsWith('/') && this.ignoredPaths.ignores(hit.file)) || paths.has(hit.file);
+    if (inline && (inline.includes('*') || inline.includes(rule.id))) this.suppressed.push({ ...finding, suppressedBy: 'comment' });
+    else if (byProject) this.suppressed.push({ ...finding, suppressedBy: 'project-file' });
+    else this.findings.push(finding);
+  }
+
+  private fill(template: string, vars: Record<string, string> | undefined): string {
+    let t = this.templates.get(template);
+    if (!t) this.templates.set(template, (t = new Template(template)));
+    return t.fill(vars);
+  }
+
+  private once(s: string): string {
+    const kept = this.distinct.get(s);
+    if (kept !== undefined) return kept;
+    this.distinct.set(s, s);
+    return s;
+  }
 }

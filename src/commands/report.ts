@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadCatalog } from '../check/catalog.js';
-import { check } from '../check/engine.js';
+import { CheckAsScanned } from '../check/as-scanned.js';
 import { analysisInterest } from '../check/interest.js';
 import { loadProject } from '../check/project.js';
 import type { RuleDef } from '../check/types.js';
@@ -66,8 +66,17 @@ export async function checkHome(command: string, values: CheckFlags, positionals
   const airflowVersion = airflowVersionFlag(values['airflow-version']);
   const home = homeArg(command, positionals, io.env);
   const project = loadProject(resolve(home.path), values['project-file']);
-  const inventory = await scanHome(home.path, { envFile: values['env-file'], env: io.env, airflowVersion, cache: !values['no-cache'], interest: analysisInterest(catalog) });
-  const result = check(inventory, catalog, { target, select, ignore, project, now: clock(io.env), ...options });
+  // Checked file by file while the workers analyse the rest.
+  const checking = new CheckAsScanned(catalog, { target, select, ignore, project, now: clock(io.env), ...options });
+  const inventory = await scanHome(home.path, {
+    envFile: values['env-file'],
+    env: io.env,
+    airflowVersion,
+    cache: !values['no-cache'],
+    interest: analysisInterest(catalog),
+    onFile: checking.onFile,
+  });
+  const result = checking.finish(inventory);
   return { catalog, select, ignore, home, inventory, result };
 }
 

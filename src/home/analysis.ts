@@ -29,6 +29,8 @@ export class ScanAnalysis {
   /** Each path asked for, with its place in `files`: what the cache keeps at the end of the scan. */
   readonly ids = new Map<string, number>();
   private readonly outcomes: (FileOutcome | undefined)[] = [];
+  /** Who wants to hear of a file's outcome as soon as it is in, by its place in `files`. */
+  private readonly listeners: (((o: FileOutcome) => void) | undefined)[] = [];
   private readonly pool: AnalysisPool;
   private done = 0;
 
@@ -44,22 +46,30 @@ export class ScanAnalysis {
         this.outcomes[id] = outcome;
         o.cache?.set(f.abs, f.size, f.mtimeMs, outcome, text);
         this.count();
+        // Only while this thread has a core of its own: what the listener does (the check) would
+        // otherwise slow the workers, and hold its findings beside their heaps.
+        if (!this.pool.everyCoreBusy) this.listeners[id]?.(outcome);
       },
     });
   }
 
-  /** Starts a file's analysis, once however often it is asked for. */
-  start(f: FoundPy): void {
+  /**
+   * Starts a file's analysis, once however often it is asked for; `then` hears its outcome as soon
+   * as it is in, while every core is not analysing (otherwise only the caller of outcomesOf does).
+   */
+  start(f: FoundPy, then?: (o: FileOutcome) => void): void {
     if (this.ids.has(f.abs)) return;
     const id = this.files.length;
     this.ids.set(f.abs, id);
     this.files.push(f);
     this.outcomes.push(undefined);
+    this.listeners.push(then);
     this.o.cache?.load();
     const hit = this.o.cache?.get(f.abs, f.size, f.mtimeMs);
     if (hit) {
       this.outcomes[id] = hit;
       this.count();
+      then?.(hit);
     } else this.pool.add(id, { abs: f.abs, analyze: this.o.analyzing });
   }
 

@@ -5,6 +5,7 @@ import type { DagFolder, Problem, PyFile, PyImport } from './inventory.js';
 import { openZip, readCapped, splitBySize, tooLargeProblem } from './read.js';
 import { walkFolder, type FoundFile } from './walk.js';
 import { digests, type FileFacts } from '../python/file.js';
+import type { FileOutcome } from '../python/pool.js';
 import type { ScanAnalysis } from './analysis.js';
 import { compareNames } from '../collate.js';
 
@@ -28,6 +29,8 @@ export interface DagFolderScan {
   analyzing: boolean;
   /** Paths under the folder that are not part of it (the home's own, see home-owned.ts). */
   skip: ReadonlySet<string>;
+  /** Each file the walk finds, as soon as its analysis is in (see ScanOptions.onFile). */
+  onFile?: (file: PyFile) => void;
 }
 
 export async function scanDagFolder(io: ScanIO, s: DagFolderScan, folder: DagFolder, problems: Problem[]): Promise<PyFile[]> {
@@ -38,7 +41,7 @@ export async function scanDagFolder(io: ScanIO, s: DagFolderScan, folder: DagFol
     skipDirs: new Set(['__pycache__']),
     skip: s.skip,
     // Each Python file is analysed from the moment it is found, while the walk goes on.
-    onFile: (f) => f.rel.endsWith('.py') && f.size <= s.maxSize && s.analysis.start(f),
+    onFile: (f) => f.rel.endsWith('.py') && f.size <= s.maxSize && s.analysis.start(f, s.onFile && ((o) => tell(s, f, o))),
   });
   problems.push(...walked.problems);
   // Airflow only ever looks at .py and .zip files: the others it ignores are no news.
@@ -65,6 +68,14 @@ export async function scanDagFolder(io: ScanIO, s: DagFolderScan, folder: DagFol
 
 const isCode = (p: string) => p.endsWith('.py') || p.endsWith('.zip');
 
+/** A readable file's entry; `ignored`: found by following an import into a file .airflowignore hides. */
+function entryOf(s: DagFolderScan, f: FoundFile, o: FileOutcome & { ok: true }, ignored: boolean): PyFile {
+  const role = !ignored && (!s.safeMode || o.mightContainDag) ? 'dag' : 'module';
+  return { path: s.show(f.abs), size: f.size, sha256: o.sha256, md5: o.md5, zip: null, role, analysis: o.analysis };
+}
+
+const tell = (s: DagFolderScan, f: FoundFile, o: FileOutcome) => o.ok && s.onFile!(entryOf(s, f, o, false));
+
 /** Adds the files' entries; returns the imports of those analysed, by their path under the folder. */
 async function addAnalysed(
   s: DagFolderScan,
@@ -83,13 +94,13 @@ async function addAnalysed(
   const analysed: { rel: string; imports: PyImport[] }[] = [];
   fitting.forEach((f, i) => {
     const o = outcomes[i]!;
-    const path = s.show(f.abs);
-    if (!o.ok) return void problems.push({ code: 'unreadable', file: path, message: ioReason({ code: o.code, message: o.error }) });
-    const role = !ignored && (!s.safeMode || o.mightContainDag) ? 'dag' : 'module';
+    if (!o.ok) return void problems.push({ code: 'unreadable', file: s.show(f.abs), message: ioReason({ code: o.code, message: o.error }) });
+    const entry = entryOf(s, f, o, ignored);
+    const path = entry.path;
     if (ignored) folder.importedIgnored.push(path);
-    else if (role === 'module') folder.skippedBySafeMode.push(path);
+    else if (entry.role === 'module') folder.skippedBySafeMode.push(path);
     if (o.problem) problems.push({ code: o.problem.code, file: path, line: o.analysis?.syntaxErrors[0]?.line, message: o.problem.message });
-    files.push({ path, size: f.size, sha256: o.sha256, md5: o.md5, zip: null, role, analysis: o.analysis });
+    files.push(entry);
     if (o.analysis) analysed.push({ rel: f.rel, imports: o.analysis.imports });
   });
   return analysed;

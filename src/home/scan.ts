@@ -48,6 +48,13 @@ export interface ScanOptions {
   maxFileSize?: number;
   io?: ScanIO;
   onProgress?: (p: ScanProgress) => void;
+  /**
+   * Each Python file the walk of the DAG folder finds, as soon as its analysis is in (before the
+   * scan ends: the check takes them as they come, see check/as-scanned.ts), with the inventory as
+   * the scan knows it then: all but the files, the plugins, the problems and the host environment.
+   * Files found otherwise (imported ignored ones, zips' entries, plugins) come with the inventory.
+   */
+  onFile?: (file: PyFile, early: Inventory) => void;
 }
 
 export interface ScanProgress {
@@ -105,7 +112,12 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
       report();
     },
   });
-  const folders = await scanFolders(c, { env, config, version, cfgPath: cfg.path, envFile: options.envFile, requirements, names, analysis, analyzing, interest: options.interest }, (phase) => {
+  // Told only when the version is decided without the DAG imports (below, it is decided anew from them).
+  const onFile = version.source === 'none' ? undefined : options.onFile;
+  // What onFile's listener reads besides the file: the inventory before any file is in.
+  const early = (dagFolder: DagFolder, pluginsFolder: string | null) =>
+    assemble(dagFolder, [], { folder: pluginsFolder, files: [], otherFiles: [], plugins: [], zip: null }, []);
+  const folders = await scanFolders(c, { env, config, version, cfgPath: cfg.path, envFile: options.envFile, requirements, names, analysis, analyzing, interest: options.interest, onFile, early }, (phase) => {
     progress.phase = phase;
     report();
   }).finally(() => analysis.close());
@@ -119,27 +131,32 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
   }
   problems.push(...config.problems);
 
-  const summary = summarize(dagFiles, plugins, requirements, config, problems.length);
-  progress.dags = summary.dags;
+  const inventory = assemble(dagFolder, dagFiles, plugins, sortProblems(problems));
+  progress.dags = inventory.summary.dags;
   progress.phase = 'done';
   report();
-  return {
-    schemaVersion: INVENTORY_SCHEMA_VERSION,
-    tool: { name: 'mwaa-migrate', version: TOOL_VERSION },
-    home,
-    airflowVersion: version,
-    config: { file: cfg.file, referenceVersion: refVersion(), options: config.options },
-    connections: config.connections,
-    variables: config.variables,
-    secrets: config.secrets,
-    environment: hostEnvironment(envVars.fileVars, options.useEnv ? env : {}, [...dagFiles, ...plugins.files]),
-    dagFolder,
-    dagFiles,
-    plugins,
-    requirements,
-    problems: sortProblems(problems),
-    summary,
-  };
+  return inventory;
+
+  /** The inventory of these folders' parts, with what the scan decided of the rest so far. */
+  function assemble(dagFolder: DagFolder, dagFiles: PyFile[], plugins: PluginsInventory, found: Problem[]): Inventory {
+    return {
+      schemaVersion: INVENTORY_SCHEMA_VERSION,
+      tool: { name: 'mwaa-migrate', version: TOOL_VERSION },
+      home,
+      airflowVersion: version,
+      config: { file: cfg.file, referenceVersion: refVersion(), options: config.options },
+      connections: config.connections,
+      variables: config.variables,
+      secrets: config.secrets,
+      environment: hostEnvironment(envVars.fileVars, options.useEnv ? env : {}, [...dagFiles, ...plugins.files]),
+      dagFolder,
+      dagFiles,
+      plugins,
+      requirements,
+      problems: found,
+      summary: summarize(dagFiles, plugins, requirements, config, found.length),
+    };
+  }
 }
 
 interface FolderInputs {
@@ -153,6 +170,8 @@ interface FolderInputs {
   analysis: ScanAnalysis;
   analyzing: boolean;
   interest: AnalysisInterest | undefined;
+  onFile: ScanOptions['onFile'];
+  early: (dagFolder: DagFolder, pluginsFolder: string | null) => Inventory;
 }
 
 /** The DAG folder, then the plugins folder, located and read as the config says. */
@@ -186,8 +205,11 @@ async function scanFolders(c: SourceContext, f: FolderInputs, phase: (p: 'dags' 
   const owned = dagsPath.path === home ? homeOwned({ home, names: f.names, own }) : null;
   if (owned?.problem) problems.push(owned.problem);
   const scan = { syntax: ignoreSyntax, maxSize: c.maxSize, show, analysis: f.analysis, factsOf };
+  const listener = f.onFile;
+  const early = listener && f.early(dagFolder, pluginsPath.path ? show(pluginsPath.path) : null);
+  const onFile = early ? (file: PyFile) => listener(file, early) : undefined;
   const dagFiles: PyFile[] = dagsPath.path
-    ? await scanDagFolder(io, { ...scan, root: dagsPath.path, safeMode, analyzing: f.analyzing, skip: owned?.skip ?? new Set() }, dagFolder, problems)
+    ? await scanDagFolder(io, { ...scan, root: dagsPath.path, safeMode, analyzing: f.analyzing, skip: owned?.skip ?? new Set(), onFile }, dagFolder, problems)
     : [];
 
   phase('plugins');

@@ -1,5 +1,5 @@
 import type { Inventory, LiteralValue, PyFile, PyTask } from '../../home/inventory.js';
-import type { CheckContext, Hit, Matcher } from '../types.js';
+import type { Hit, Matcher } from '../types.js';
 
 // Code that cannot work, or works badly, on MWAA workers. Each match kind is generic: which
 // operators, commands, path prefixes and thresholds count comes from the rule (rules/code.yaml).
@@ -34,19 +34,20 @@ const passes = (t: PyTask, kwarg: string) => kwarg in t.kwargs || t.exprKwargs.i
 const taskName = (t: PyTask) => t.taskId ?? '(no task_id)';
 const show = (v: LiteralValue) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
 
-// Tasks indexed once per check, by operator and by the arguments they pass: a home has a few
-// dozen distinct operators but up to ~100,000 tasks, and most rules want a handful of them. Kept
-// by the check's context, made anew for each check: the indexes (some 30 MB on the 10,000-file
-// home) go with the check instead of staying as long as the inventory.
+// Tasks indexed once per inventory a check gives its rules, by operator and by the arguments they
+// pass: a home has a few dozen distinct operators but up to ~100,000 tasks, and most rules want a
+// handful of them. The check gives each group of files a view of its own (see Checker.files), so
+// the indexes (some 30 MB on the 10,000-file home) go with the check instead of staying as long
+// as the inventory.
 type Located = [PyFile, PyTask];
 interface TaskIndex {
   byOperator: Map<string, Located[]>;
   byKwarg: Map<string, Located[]>;
 }
-const indexes = new WeakMap<CheckContext, TaskIndex>();
+const indexes = new WeakMap<Inventory, TaskIndex>();
 
-function taskIndex(inv: Inventory, ctx: CheckContext): TaskIndex {
-  let index = indexes.get(ctx);
+function taskIndex(inv: Inventory): TaskIndex {
+  let index = indexes.get(inv);
   if (!index) {
     index = { byOperator: new Map(), byKwarg: new Map() };
     const add = (map: Map<string, Located[]>, key: string, item: Located) => {
@@ -62,14 +63,14 @@ function taskIndex(inv: Inventory, ctx: CheckContext): TaskIndex {
         for (const k of t.exprKwargs) add(index.byKwarg, k, item);
       }
     }
-    indexes.set(ctx, index);
+    indexes.set(inv, index);
   }
   return index;
 }
 
 /** Tasks of the given operators; with `kwargs`, only those passing one of them. */
-function tasksOf(inv: Inventory, ctx: CheckContext, operators: string[], kwargs?: string[]): Located[] {
-  const index = taskIndex(inv, ctx);
+function tasksOf(inv: Inventory, operators: string[], kwargs?: string[]): Located[] {
+  const index = taskIndex(inv);
   const matches = globs(operators);
   if (!kwargs) return [...index.byOperator].flatMap(([operator, group]) => (matches(operator) ? group : []));
   const found = new Set(kwargs.flatMap((k) => index.byKwarg.get(k) ?? []));
@@ -86,7 +87,7 @@ interface OperatorParams {
   allow?: Record<string, LiteralValue[]>;
 }
 
-const operatorUse: Matcher = (inv, ctx, raw) => {
+const operatorUse: Matcher = (inv, _ctx, raw) => {
   const p = raw as unknown as OperatorParams;
   const offending = (t: PyTask, k: string) => {
     if (!passes(t, k)) return false;
@@ -95,7 +96,7 @@ const operatorUse: Matcher = (inv, ctx, raw) => {
     return k in t.kwargs && !allowed.some((a) => JSON.stringify(a) === JSON.stringify(t.kwargs[k]));
   };
   const hits: Hit[] = [];
-  for (const [file, t] of tasksOf(inv, ctx, p.operators, p.withKwargs)) {
+  for (const [file, t] of tasksOf(inv, p.operators, p.withKwargs)) {
     if (p.unlessKwargs?.some((k) => passes(t, k))) continue;
     const kwarg = p.withKwargs?.find((k) => offending(t, k));
     if (p.withKwargs && !kwarg) continue;
@@ -246,16 +247,16 @@ interface Call {
   words: string[];
   at: number; // position among the task's commands
 }
-const callIndexes = new WeakMap<CheckContext, Map<string, Map<string, Call[]>>>();
+const callIndexes = new WeakMap<Inventory, Map<string, Map<string, Call[]>>>();
 
-function callsBy(inv: Inventory, ctx: CheckContext, source: BashParams['source']): Map<string, Call[]> {
-  let perSource = callIndexes.get(ctx);
-  if (!perSource) callIndexes.set(ctx, (perSource = new Map()));
+function callsBy(inv: Inventory, source: BashParams['source']): Map<string, Call[]> {
+  let perSource = callIndexes.get(inv);
+  if (!perSource) callIndexes.set(inv, (perSource = new Map()));
   const key = JSON.stringify(source);
   let byBinary = perSource.get(key);
   if (!byBinary) {
     byBinary = new Map();
-    for (const [file, task] of tasksOf(inv, ctx, source.operators)) {
+    for (const [file, task] of tasksOf(inv, source.operators)) {
       let at = 0;
       for (const k of source.kwargs) {
         const v = task.kwargs[k];
@@ -277,10 +278,10 @@ function callsBy(inv: Inventory, ctx: CheckContext, source: BashParams['source']
 /** 'a', 'a and b', 'a, b and c'. */
 const listed = (items: string[]) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : items[0]!);
 
-const bashCommand: Matcher = (inv, ctx, raw) => {
+const bashCommand: Matcher = (inv, _ctx, raw) => {
   const p = raw as unknown as BashParams;
   const installed = new Set(inv.requirements.requirements.map((r) => r.name));
-  const byBinary = callsBy(inv, ctx, p.source);
+  const byBinary = callsBy(inv, p.source);
   // One finding per task, naming every listed command it runs in script order; the text shows the first.
   const perTask = new Map<PyTask, Map<string, Call>>();
   for (const command of p.commands) {
