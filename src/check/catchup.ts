@@ -146,8 +146,10 @@ interface CronShape {
   /** L or # in play: cron-parser decides each day (slow). */
   special: boolean;
   matches: (day: number) => boolean;
-  /** prefix[i]: matching days in [0, i), days counted from 1970-01-01, built as far as asked. */
+  /** prefix[i]: matching days in [base, base + i), days counted from 1970-01-01, built as far as asked. */
   prefix: number[];
+  /** The earliest day asked about: the counts start there, not in 1970. */
+  base: number;
 }
 
 const shapes = new Map<string, CronShape | null>();
@@ -162,7 +164,7 @@ function cronShape(expr: string): CronShape | null {
     const special = f.dayOfMonth.hasLastChar || f.dayOfWeek.hasLastChar || f.dayOfWeek.nthDay > 0;
     // Where L or # is in play, cron-parser decides the day from the day's first tick.
     const matches = special ? (day: number) => cron.includesDate(new Date(day * DAY_MS + clock[0]!)) : dayMatcher(f);
-    shape = { clock, special, matches, prefix: [0] };
+    shape = { clock, special, matches, prefix: [0], base: 0 };
   } catch {
     // Not a cron expression cron-parser reads: the count is unknown.
   }
@@ -178,9 +180,12 @@ function matchingDays(shape: CronShape, from: number, to: number): number {
     for (let day = from; day < to; day++) if (shape.matches(day)) n++;
     return n;
   }
+  // An earlier start than any so far: counted again from there (a home has a few start dates).
+  if (shape.prefix.length === 1 || from < shape.base) [shape.base, shape.prefix] = [from, [0]];
   const p = shape.prefix;
-  for (let day = p.length - 1; day < to; day++) p.push(p[day]! + (shape.matches(day) ? 1 : 0));
-  return p[to]! - p[from]!;
+  const base = shape.base;
+  for (let i = p.length - 1; base + i < to; i++) p.push(p[i]! + (shape.matches(base + i) ? 1 : 0));
+  return p[to - base]! - p[from - base]!;
 }
 
 type CronFields = ReturnType<typeof CronExpressionParser.parse>['fields'];
@@ -193,11 +198,27 @@ function dayMatcher(f: CronFields): (day: number) => boolean {
   const domAny = f.dayOfMonth.isWildcard;
   const dowAny = f.dayOfWeek.isWildcard;
   return (day) => {
-    const d = new Date(day * DAY_MS);
-    if (!months.has(d.getUTCMonth() + 1)) return false;
-    const onDom = dom.has(d.getUTCDate());
-    const onDow = dow.has(d.getUTCDay());
+    const { month, date } = civilDate(day);
+    if (!months.has(month)) return false;
+    const onDom = dom.has(date);
+    // 1970-01-01 was a Thursday (4); Sunday is 0, as in cron.
+    const onDow = dow.has((((day % 7) + 7) % 7 + 4) % 7);
     if (!domAny && !dowAny) return onDom || onDow;
     return (domAny || onDom) && (dowAny || onDow);
   };
+}
+
+/**
+ * The month (1-12) and day of the month of a day counted from 1970-01-01, by Howard Hinnant's
+ * civil_from_days: the prefix counts ask it of every day since the earliest start, once per
+ * schedule, and a Date made for each was half of a large home's catchup count.
+ */
+export function civilDate(day: number): { month: number; date: number } {
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  return { month: mp < 10 ? mp + 3 : mp - 9, date: doy - Math.floor((153 * mp + 2) / 5) + 1 };
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { CronExpressionParser } from 'cron-parser';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog, RULES_DIR } from '../../src/check/catalog.js';
-import { countRuns, firstRuns } from '../../src/check/catchup.js';
+import { civilDate, countRuns, firstRuns } from '../../src/check/catchup.js';
 import { check } from '../../src/check/engine.js';
 import { scanHome } from '../../src/home/scan.js';
 import { clock } from '../../src/clock.js';
@@ -66,15 +66,29 @@ describe('catchup backfill', () => {
     '10 4 ? * SUN',
     '*/30 0 0 * * *',
   ])('counts %s as cron-parser walks it', (expr) => {
-    const start = at('2023-03-10T05:17:00Z');
+    const oracle = (start: Date, end: Date) => {
+      const it = CronExpressionParser.parse(expr, { currentDate: new Date(start.getTime() - 1), endDate: end, tz: 'UTC' });
+      let ticks = 0;
+      while (it.hasNext()) {
+        it.next();
+        ticks++;
+      }
+      return Math.max(0, ticks - 1);
+    };
     const end = at('2025-06-20T13:00:00Z');
-    const it = CronExpressionParser.parse(expr, { currentDate: new Date(start.getTime() - 1), endDate: end, tz: 'UTC' });
-    let ticks = 0;
-    while (it.hasNext()) {
-      it.next();
-      ticks++;
+    // The later start first: the earlier one then counts the days before it too.
+    for (const start of [at('2024-11-02T23:59:00Z'), at('2023-03-10T05:17:00Z')]) {
+      expect(countRuns({ kind: 'cron', value: expr }, start, end, '2.11.0')).toEqual({ runs: oracle(start, end), about: false });
     }
-    expect(countRuns({ kind: 'cron', value: expr }, start, end, '2.11.0')).toEqual({ runs: Math.max(0, ticks - 1), about: false });
+  });
+
+  it("reads a day's month and date as Date does, 1900 to 2200", () => {
+    const DAY = 86_400_000;
+    for (let day = Date.UTC(1900, 0, 1) / DAY; day <= Date.UTC(2200, 11, 31) / DAY; day++) {
+      const d = new Date(day * DAY);
+      const { month, date } = civilDate(day);
+      if (month !== d.getUTCMonth() + 1 || date !== d.getUTCDate()) expect({ day, month, date }).toEqual({ day, month: d.getUTCMonth() + 1, date: d.getUTCDate() });
+    }
   });
 
   it('takes "now" from SOURCE_DATE_EPOCH when it is set', () => {
