@@ -5,7 +5,7 @@ import { planFixes, type NotFixed } from '../fix/home.js';
 import { unifiedDiff } from '../fix/write.js';
 import type { Inventory } from '../home/inventory.js';
 import type { FixedCode, FixSettings } from '../plan/fixed.js';
-import { excerptAround, redactCode, type SafeLines } from '../report/excerpts.js';
+import { excerptAround, redactCode, splitLines, type SafeLines } from '../report/excerpts.js';
 import { plural, type SourceLines } from '../report/model.js';
 import type { FixPaneView } from '../ui/types.js';
 
@@ -52,8 +52,7 @@ export function fixedSources(home: SourceLines, fixed: FixedCode | null): Source
       if (!f) return home.excerpt(file, line);
       let lines = decoded.get(file);
       if (!lines) {
-        const text = new TextDecoder().decode(f.bytes).split(/\r\n|\r|\n/);
-        decoded.set(file, (lines = { count: text.length, get: (n) => redactCode(text[n - 1]!) }));
+        decoded.set(file, (lines = splitLines(new TextDecoder().decode(f.bytes).split(/\r\n|\r|\n/), redactCode)));
       }
       return excerptAround(lines, line);
     },

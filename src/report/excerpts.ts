@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isSecretOption } from '../home/config.js';
 import { REDACTED, type Inventory } from '../home/inventory.js';
@@ -56,31 +56,29 @@ export function readSources(inv: Inventory): SourceLines {
 
 /** Line `line` and one either side, each redacted (by `get`) before it is clipped; undefined past the end. */
 export function excerptAround(lines: SafeLines, line: number): ExcerptLine[] | undefined {
-  if (line < 1 || line > lines.count) return undefined;
+  if (line < 1 || !lines.has(line)) return undefined;
   const excerpt: ExcerptLine[] = [];
   // Redacted before clipping, so a cut can never split a secret from the name that hides it.
-  for (let n = Math.max(1, line - CONTEXT); n <= Math.min(lines.count, line + CONTEXT); n++) excerpt.push({ line: n, text: clip(lines.get(n)) });
+  for (let n = Math.max(1, line - CONTEXT); n <= line + CONTEXT && lines.has(n); n++) excerpt.push({ line: n, text: clip(lines.get(n)) });
   return excerpt;
 }
 
 export interface SafeLines {
-  count: number;
+  /** Whether the file has line n (1-based). */
+  has(n: number): boolean;
   /** Line n (1-based) with secrets replaced. */
   get(n: number): string;
 }
+
+/** Lines already split (a [] of them). */
+export const splitLines = (lines: string[], safe: (line: string) => string): SafeLines => ({ has: (n) => n <= lines.length, get: (n) => safe(lines[n - 1]!) });
 
 const clip = (s: string) => (s.length > MAX_LINE ? `${s.slice(0, MAX_LINE - 1)}…` : s);
 
 /** The file's lines with secrets replaced, or null when it cannot be read or decoded. */
 function readSafeLines(path: string, kind: Kind, inv: Inventory): SafeLines | null {
-  let bytes: Buffer;
-  try {
-    // The scanner does not read files this large either.
-    if (statSync(path).size > MAX_FILE) return null;
-    bytes = readFileSync(path);
-  } catch {
-    return null;
-  }
+  const bytes = readSmall(path);
+  if (!bytes) return null;
   let text: string;
   if (kind === 'python') {
     const decoded = decodePython(bytes);
@@ -92,28 +90,67 @@ function readSafeLines(path: string, kind: Kind, inv: Inventory): SafeLines | nu
     // Sections and continuation lines need the whole file; the other kinds go line by line.
     const lines = text.split(NEWLINE);
     const safe = redactCfg(lines, secretOptions(inv));
-    return { count: lines.length, get: (n) => safe[n - 1]! };
+    return splitLines(safe, (line) => line);
   }
-  const redact = kind === 'python' ? redactCode : kind === 'env' ? redactEnvLine : redactUrlCredentials;
-  // Where each line starts and ends, not the lines: a report quotes 3 lines of a file of hundreds,
-  // and thousands of files' lines made into strings were a sixth of a large report's peak memory.
-  const bounds = lineBounds(text);
-  // A line is quoted by every finding on it and on the lines beside it: redacted once.
-  const safe: string[] = [];
-  return { count: bounds.length / 2, get: (n) => (safe[n - 1] ??= redact(text.slice(bounds[2 * n - 2], bounds[2 * n - 1]))) };
+  return lazyLines(text, kind === 'python' ? redactCode : kind === 'env' ? redactEnvLine : redactUrlCredentials);
+}
+
+/** The file's bytes, or null when it cannot be read or is larger than the scanner reads either. */
+function readSmall(path: string): Buffer | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size > MAX_FILE) return null;
+    const buf = Buffer.allocUnsafe(size);
+    let n = 0;
+    for (let got = 1; n < size && got > 0; n += got) got = readSync(fd, buf, n, size - n, null);
+    return buf.subarray(0, n);
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 // Universal newlines, as Python and configparser read files.
 const NEWLINE = /\r\n|\r|\n/g;
 
-/** Each line's start and end offsets, in turn (a last, empty line counts, as split gives it). */
-function lineBounds(text: string): Uint32Array {
-  const bounds = [0];
-  if (text.includes('\r')) for (const m of text.matchAll(NEWLINE)) bounds.push(m.index, m.index + m[0].length);
-  // Nearly every file: a search for one character is several times faster than the pattern.
-  else for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) bounds.push(at, at + 1);
-  bounds.push(text.length);
-  return Uint32Array.from(bounds);
+/**
+ * Where each line starts and ends, found only as far as asked (findings sit mostly near a file's
+ * top), not the lines: a report quotes 3 lines of a file of hundreds, and thousands of files'
+ * lines made into strings were a sixth of a large report's peak memory. A line is quoted by every
+ * finding on it and on the lines beside it: redacted once.
+ */
+function lazyLines(text: string, redact: (line: string) => string): SafeLines {
+  // [start, end) of each line found so far, in turn; a last, empty line counts, as split gives it.
+  const bounds: number[] = [];
+  let next = 0; // where the next line starts; -1 once the last one is found
+  const crlf = text.includes('\r');
+  const reach = (n: number): boolean => {
+    while (bounds.length < 2 * n && next !== -1) {
+      let end: number;
+      let after: number;
+      if (crlf) {
+        NEWLINE.lastIndex = next;
+        const m = NEWLINE.exec(text);
+        [end, after] = m ? [m.index, m.index + m[0].length] : [-1, -1];
+      } else {
+        // Nearly every file: a search for one character is several times faster than the pattern.
+        end = text.indexOf('\n', next);
+        after = end + 1;
+      }
+      bounds.push(next, end === -1 ? text.length : end);
+      next = end === -1 ? -1 : after;
+    }
+    return bounds.length >= 2 * n;
+  };
+  const safe: string[] = [];
+  return { has: (n) => reach(n), get: (n) => (safe[n - 1] ??= redact(text.slice(bounds[2 * n - 2], bounds[2 * n - 1]))) };
 }
 
 // `name = "..."`, `name="..."` and `"name": "..."` where the name looks like a credential.
