@@ -5,9 +5,8 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { generateHome } from './gen-home.mjs';
-import { fmt, measure, OUT, ROOT, runNode, table, tail } from './lib.mjs';
+import { cliArgs, fmt, measure, OUT, ROOT, runNode, table, tail } from './lib.mjs';
 
-const CLI = path.join(ROOT, 'bin', 'mwaa-migrate.js');
 const FIXTURES = ['airflow1', 'airflow2', 'airflow3'].map((name) => ({ name, home: path.join(ROOT, 'fixtures', 'homes', name) }));
 
 /** The rules with a fix, by id, from the built catalogue. */
@@ -18,7 +17,7 @@ async function fixableRules() {
 
 /** Findings of the fixable rules in a home, by family (one `report` process). */
 async function countByFamily(home, rules, timeoutMs) {
-  const r = await runNode(['--', CLI, 'report', home, '--format', 'json', '--no-cache', '--fail-on', 'never', '--select', rules.join(',')], timeoutMs);
+  const r = await runNode(cliArgs(['report', home, '--format', 'json', '--no-cache', '--fail-on', 'never', '--select', rules.join(',')]), timeoutMs);
   if (r.code !== 0) throw new Error(`report ${home} exited ${r.code}: ${tail(r.stderr)}`);
   const counts = {};
   for (const f of JSON.parse(r.stdout.toString('utf8')).findings) counts[f.family] = (counts[f.family] ?? 0) + 1;
@@ -31,7 +30,7 @@ async function countByFamily(home, rules, timeoutMs) {
  */
 async function fixOnce(home, out, timeoutMs) {
   rmSync(out, { recursive: true, force: true });
-  const r = await measure(process.execPath, ['--', CLI, 'fix', home, '--out', out, '--unsafe-fixes', '--no-cache'], { timeoutMs, keepStderr: true });
+  const r = await measure(process.execPath, cliArgs(['fix', home, '--out', out, '--unsafe-fixes', '--no-cache']), { timeoutMs, keepStderr: true });
   const summary = r.ok && /^mwaa-migrate: (\d+) fix(?:es)? in (\d+) files?/m.exec(r.stderr);
   if (!summary) throw new Error(`fix ${home} failed: ${r.error ?? r.stderr}`);
   return { wallMs: Math.round(r.wallMs), maxRssMB: r.rssMB === null ? null : Math.round(r.rssMB), fixes: Number(summary[1]), files: Number(summary[2]) };

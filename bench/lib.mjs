@@ -11,6 +11,15 @@ export const MB = 1024 * 1024;
 
 export const rel = (p) => path.relative(ROOT, p) || '.';
 
+export const CLI = path.join(ROOT, 'bin', 'mwaa-migrate.js');
+/** The Node flags the CLI's own first line gives node (`#!/usr/bin/env -S node FLAGS --`): every run here starts as a user's does. */
+export const NODE_FLAGS = (() => {
+  const words = readFileSync(CLI, 'utf8').split('\n', 1)[0].split(/\s+/);
+  return words.slice(words.indexOf('node') + 1).filter((w) => w !== '--');
+})();
+/** Node's arguments for a CLI command. */
+export const cliArgs = (args) => [...NODE_FLAGS, '--', CLI, ...args];
+
 /** The value of a --name flag as a positive integer; exits with the usage text otherwise. */
 export function positiveInt(name, text, usage) {
   const n = Number(text);

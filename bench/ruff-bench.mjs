@@ -1,7 +1,7 @@
 // mwaa-migrate side by side with ruff's Airflow 3 rules on a generated home (called from
 // scan-bench.mjs). Per round, one run of each, taking turns going first:
 //
-//   node -- bin/mwaa-migrate.js report HOME --format json --no-cache --fail-on never > /dev/null
+//   node --v8-pool-size=0 -- bin/mwaa-migrate.js report HOME --format json --no-cache --fail-on never > /dev/null
 //   ruff check --select AIR3 --preview --no-cache --isolated --exit-zero --output-format json HOME/dags > /dev/null
 //
 // Native ruff when it is on PATH (a pyenv shim is resolved to the binary behind it, so bash and
@@ -11,11 +11,10 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, openSync, readSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { formatStats, generateHome } from './gen-home.mjs';
-import { fmt, measure, rel, ROOT, runLine, stats, statsRow } from './lib.mjs';
+import { cliArgs, fmt, measure, rel, ROOT, runLine, stats, statsRow } from './lib.mjs';
 
 export const DEFAULT_RUFF_FILES = 4000;
 export const TARGET_RUFF_RATIO = 2;
-const CLI = path.join(ROOT, 'bin', 'mwaa-migrate.js');
 const RUFF_ARGS = ['check', '--select', 'AIR3', '--preview', '--no-cache', '--isolated', '--exit-zero', '--output-format', 'json'];
 
 const firstBytes = (file) => {
@@ -86,7 +85,7 @@ export async function ruffPhase({ runs, timeoutMs, files, seed, ruffMode }) {
   console.log(formatStats(gen).replace(/^/gm, '  '));
   const home = gen.outDir;
   const dags = path.join(home, 'dags');
-  const ours = { label: 'mwaa-migrate report', command: process.execPath, args: ['--', CLI, 'report', home, '--format', 'json', '--no-cache', '--fail-on', 'never'], runs: [] };
+  const ours = { label: 'mwaa-migrate report', command: process.execPath, args: cliArgs(['report', home, '--format', 'json', '--no-cache', '--fail-on', 'never']), runs: [] };
   const theirs = {
     label: ruff.kind === 'native' ? 'ruff check' : 'ruff (wasm)',
     command: ruff.command,

@@ -15,13 +15,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FILES, DEFAULT_SEED, formatStats, generateHome } from './gen-home.mjs';
-import { failure, fmt, judge, machine, MB, measure, median, OUT, positiveInt, rel, ROOT, runNode, STATS_HEADERS, table, tail } from './lib.mjs';
+import { cliArgs, failure, fmt, judge, machine, MB, measure, median, NODE_FLAGS, OUT, positiveInt, rel, ROOT, runNode, STATS_HEADERS, table, tail } from './lib.mjs';
 import { fixPhase } from './fix-bench.mjs';
 import { DEFAULT_RUFF_FILES, ruffPhase } from './ruff-bench.mjs';
 import { examplePhase, startupPhase } from './startup-bench.mjs';
 
 const SCAN_ONCE = path.join(ROOT, 'bench', 'scan-once.mjs');
-const CLI = path.join(ROOT, 'bin', 'mwaa-migrate.js');
 
 // The goals the scanner is built against; the cold target is stated for 10,000 files.
 const TARGET_COLD_MS_PER_10K = 5000;
@@ -51,7 +50,8 @@ function selectPhases(only, noUpload) {
 
 /** One scan-once.mjs run; returns its JSON line plus wall time, or { error }. */
 async function scanOnce(home, cacheDir, timeoutMs) {
-  const args = [SCAN_ONCE, home];
+  // Started as the CLI starts (its Node flags), since it times the CLI's scan and check.
+  const args = [...NODE_FLAGS, SCAN_ONCE, home];
   if (cacheDir) args.push('--cache-dir', cacheDir);
   const r = await runNode(args, timeoutMs);
   if (r.code !== 0) return { error: failure(r), stderr: tail(r.stderr) };
@@ -104,7 +104,7 @@ async function phase(label, count, run) {
 }
 
 async function runCli(home, timeoutMs) {
-  const r = await runNode(['--', CLI, 'scan', home, '--json', '--no-cache'], timeoutMs);
+  const r = await runNode(cliArgs(['scan', home, '--json', '--no-cache']), timeoutMs);
   const res = { wallMs: Math.round(r.wallMs), exitCode: r.code, signal: r.signal, timedOut: r.timedOut, stdoutBytes: r.stdout.length, json: false };
   try {
     const inv = JSON.parse(r.stdout.toString('utf8'));
@@ -126,7 +126,7 @@ async function runCli(home, timeoutMs) {
  * this one holds the 200 MB of JSON the cli run printed.
  */
 async function runReport(home, timeoutMs) {
-  const r = await measure(process.execPath, ['--', CLI, 'report', home, '--format', 'json', '--output', os.devNull, '--no-cache', '--fail-on', 'never'], { timeoutMs });
+  const r = await measure(process.execPath, cliArgs(['report', home, '--format', 'json', '--output', os.devNull, '--no-cache', '--fail-on', 'never']), { timeoutMs });
   return { ok: r.ok, wallMs: Math.round(r.wallMs), maxRssMB: r.rssMB === null ? null : Math.round(r.rssMB), error: r.error, stderr: r.stderr };
 }
 

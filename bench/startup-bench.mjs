@@ -7,18 +7,14 @@
 // Each command runs R times in a fresh process, its stdout sent to /dev/null.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { measure, OUT, rel, repeat, ROOT, runLine, stats, statsRow } from './lib.mjs';
+import { cliArgs, measure, OUT, rel, repeat, ROOT, runLine, stats, statsRow } from './lib.mjs';
 
-const CLI = path.join(ROOT, 'bin', 'mwaa-migrate.js');
 const EXAMPLE_HOME = 'fixtures/homes/airflow2';
 const EXAMPLE_ARGS = ['report', EXAMPLE_HOME, '--env-file', `${EXAMPLE_HOME}/.env`, '--fail-on', 'never'];
 const CACHE_BASE = path.join(OUT, 'xdg-cache-example');
 
 export const TARGET_STARTUP_MS = 150;
 export const TARGET_EXAMPLE_MS = 600;
-
-/** `node -- bin/mwaa-migrate.js ...args`, as bin's shebang runs it (`--` keeps --env-file ours). */
-const cliArgs = (args) => ['--', CLI, ...args];
 
 /** The environment of every CLI run here: XDG_CACHE_HOME points into bench/out. */
 const benchEnv = () => ({ ...process.env, XDG_CACHE_HOME: CACHE_BASE });

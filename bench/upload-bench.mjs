@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FAKE_AWS_ENV, RequestCounts, startCountingProxy, startMoto, startMwaaStub, startS3Sink } from './aws-stubs.mjs';
 import { DEFAULT_FILES, DEFAULT_SEED, formatStats, generateHome } from './gen-home.mjs';
-import { failure, fmt, machine, MB, median, OUT, positiveInt, rel, ROOT, run, runNode, table, tail } from './lib.mjs';
+import { failure, fmt, machine, MB, median, NODE_FLAGS, OUT, positiveInt, rel, ROOT, run, runNode, table, tail } from './lib.mjs';
 
 const CLI_ONCE = path.join(ROOT, 'bench', 'cli-once.mjs');
 const WORK = path.join(OUT, 'upload');
@@ -36,7 +36,7 @@ const USAGE = 'usage: node bench/upload-bench.mjs [--files N] [--runs R] [--moto
 
 /** One `mwaa-migrate ...` in its own process; exit codes other than `okCodes` count as failures. */
 async function mwaaMigrate(args, okCodes, { timeoutMs, env }) {
-  const r = await runNode([CLI_ONCE, ...args], timeoutMs, env);
+  const r = await runNode([...NODE_FLAGS, CLI_ONCE, ...args], timeoutMs, env);
   let last = null;
   try {
     last = JSON.parse(r.stdout.toString('utf8').trim().split('\n').at(-1));
