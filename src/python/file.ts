@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AnalysisInterest, PyAnalysis, ProblemCode } from '../home/inventory.js';
 import { analyzePython } from './analyze.js';
 import { decodePython } from './decode.js';
@@ -28,7 +28,8 @@ function analysisFailure(e: unknown): string {
 }
 
 export function digests(bytes: Uint8Array): { sha256: string; md5: string } {
-  return { sha256: createHash('sha256').update(bytes).digest('hex'), md5: createHash('md5').update(bytes).digest('hex') };
+  // One-shot hashing: no Hash object per file and digest (thousands of small files).
+  return { sha256: hash('sha256', bytes, 'hex'), md5: hash('md5', bytes, 'hex') };
 }
 
 // Past this size a Python file is hashed (and uploaded) but not parsed: the parse and its tree take
