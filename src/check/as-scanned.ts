@@ -17,6 +17,8 @@ export class CheckAsScanned {
   private pending: PyFile[] = [];
   /** How many files were checked before the scan ended (tests, bench). */
   checkedEarly = 0;
+  /** What a group's check threw: thrown by finish(), where the check's errors are expected, not in the scan's event handlers. */
+  private failure: { error: unknown } | null = null;
 
   constructor(
     private readonly catalog: Catalog,
@@ -25,13 +27,19 @@ export class CheckAsScanned {
 
   /** For ScanOptions.onFile. */
   readonly onFile = (file: PyFile, early: Inventory): void => {
+    if (this.failure) return;
     this.early ??= early;
     this.pending.push(file);
-    if (this.pending.length >= GROUP) this.flush();
+    try {
+      if (this.pending.length >= GROUP) this.flush();
+    } catch (error) {
+      this.failure = { error };
+    }
   };
 
   /** The check of the finished inventory. */
   finish(inv: Inventory): CheckResult {
+    if (this.failure) throw this.failure.error;
     if (!this.checker || !this.early || !agrees(this.early, inv)) return check(inv, this.catalog, this.options);
     // The pending files are checked with the rest.
     return this.checker.finish(inv);

@@ -67,6 +67,18 @@ describe('the check as the scan answers', () => {
     expect(r.asScanned).toEqual(r.whole);
   });
 
+  it('lets the scan finish when a rule throws on a group, and throws from finish() as the check would', async () => {
+    const home = makeHome('throwing', true);
+    const broken = catalog.rules.find((r) => r.match.kind === 'import-name')!;
+    // `names` must be a list: a number makes the matcher throw on the first group it is given.
+    const faulty = { ...catalog, rules: [...catalog.rules, { ...broken, id: 'CODE999', match: { kind: 'import-name', names: 5 } }] };
+    const checking = new CheckAsScanned(faulty, { now });
+    const inventory = await scanHome(home, { cache: false, onFile: checking.onFile });
+    expect(inventory.dagFiles.length).toBeGreaterThan(2 * GROUP);
+    expect(() => checking.finish(inventory)).toThrow(TypeError);
+    expect(() => check(inventory, faulty, { now })).toThrow(TypeError);
+  });
+
   it('waits for the finished scan when only the DAG imports tell the version', async () => {
     const r = await both(makeHome('unpinned', false), { now, target: '2.10.3' });
     expect(r.early).toBe(0);
