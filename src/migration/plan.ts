@@ -6,7 +6,7 @@ import { sizeEnvironment } from '../sizing/sizing.js';
 import { defaultRegion, knownRegions } from '../sizing/table.js';
 import { readBucketState, s3Client } from '../aws/s3-state.js';
 import { buildArtifacts, PLUGINS_KEY, REQUIREMENTS_KEY } from '../plan/artifacts.js';
-import { checkForPlan } from '../plan/fixed.js';
+import { checkForPlan, planCheckAsScanned } from '../plan/fixed.js';
 import { STARTUP_KEY } from '../plan/startup.js';
 import { buildPlan, desiredEnvironment, type Plan, type PlanSettings } from '../plan/plan.js';
 import { readSecretsState, secretsManagerClient } from '../aws/secrets-manager.js';
@@ -67,13 +67,21 @@ export async function makePlan(r: PlanRequest): Promise<Plan> {
   const { aws } = r;
   const { target, region, dagsPrefix } = r.settings;
   checkProfile(aws);
-  const inventory = await scanHome(r.homePath, { envFile: r.envFile, env: aws.env, airflowVersion: r.airflowVersion, cache: r.cache, interest: shippedInterest() });
+  const now = clock(aws.env);
+  const checking = planCheckAsScanned(r.homePath, { target, now, fix: r.settings.fix });
+  const inventory = await scanHome(r.homePath, {
+    envFile: r.envFile,
+    env: aws.env,
+    airflowVersion: r.airflowVersion,
+    cache: r.cache,
+    interest: shippedInterest(),
+    onFile: checking?.onFile,
+  });
   const secretsRequest = r.envFileSecrets ? withEnvFileSource(r.settings.secrets ?? null, r.envFile, inventory) : (r.settings.secrets ?? null);
   const settings: PlanSettings = { ...r.settings, ...(secretsRequest ? { secrets: secretsRequest } : {}) };
-  const now = clock(aws.env);
   // With --fix, the code as it will be uploaded: checked, sized and planned after the fixes.
   if (settings.fix) await loadTreeSitter(); // the fixes parse the files they change
-  const checked = checkForPlan(inventory, r.homePath, { target, now, fix: settings.fix });
+  const checked = checkForPlan(inventory, r.homePath, { target, now, fix: settings.fix }, checking);
   // Sizing is priced only for display elsewhere: any region in the table will do for the counts.
   const sizing = sizeEnvironment(checked.inventory, { target, region: knownRegions().includes(region) ? region : defaultRegion(), ...(settings.environmentClass ? { environmentClass: settings.environmentClass } : {}) });
   const artifacts = await buildArtifacts(inventory, target, dagsPrefix, checked.fixed);

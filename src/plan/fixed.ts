@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { CheckAsScanned } from '../check/as-scanned.js';
 import { loadCatalog, type Catalog } from '../check/catalog.js';
 import { check, type CheckOptions } from '../check/engine.js';
 import { loadProject } from '../check/project.js';
@@ -76,15 +77,19 @@ export interface CheckSettings {
   fix?: FixSettings;
 }
 
-/** The rule check plan makes; with --fix, of the code after the fixes. */
-export function checkForPlan(inv: Inventory, homePath: string, s: CheckSettings): CheckedHome {
+/** The rule check plan makes; with --fix, of the code after the fixes. `asScanned`: the check begun during the scan (see planCheckAsScanned). */
+export function checkForPlan(inv: Inventory, homePath: string, s: CheckSettings, asScanned: CheckAsScanned | null = null): CheckedHome {
   const options = checkOptions(homePath, s);
-  if (!s.fix) return { inventory: inv, result: check(inv, loadCatalog(), options), fixed: null };
+  if (!s.fix) return { inventory: inv, result: asScanned?.finish(inv) ?? check(inv, loadCatalog(), options), fixed: null };
   const { inventory, fixed } = fixCode(inv, homePath, s, s.fix);
   return { inventory, result: check(inventory, loadCatalog(), options), fixed };
 }
 
 const checkOptions = (homePath: string, s: CheckSettings): CheckOptions => ({ target: s.target, project: loadProject(resolve(homePath)), now: s.now });
+
+/** Without --fix, the plan's check of the home taken file by file as the scan answers (ScanOptions.onFile); null with it. */
+export const planCheckAsScanned = (homePath: string, s: CheckSettings): CheckAsScanned | null =>
+  s.fix ? null : new CheckAsScanned(loadCatalog(), checkOptions(homePath, s));
 
 /** The fixes --fix makes and the home as they leave it: all apply needs to compare the bytes, without checking the fixed code again. */
 export function fixCode(inv: Inventory, homePath: string, s: CheckSettings, fix: FixSettings): { inventory: Inventory; fixed: FixedCode } {
