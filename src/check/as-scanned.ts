@@ -15,7 +15,7 @@ export class CheckAsScanned {
   private checker: Checker | null = null;
   private early: Inventory | null = null;
   private pending: PyFile[] = [];
-  /** How many files were checked before the scan ended (tests, bench). */
+  /** How many files were checked before the scan ended (for tests). */
   checkedEarly = 0;
   /** What a group's check threw: thrown by finish(), where the check's errors are expected, not in the scan's event handlers. */
   private failure: { error: unknown } | null = null;

@@ -36,12 +36,20 @@ async function readRegular(path: string): Promise<Buffer> {
 export const readBounded = (path: string): Promise<Buffer> => openFiles(() => readRegular(path));
 
 /** At most `max` bytes of a regular file, synchronously (for parsers that pull files as they go). */
-export function readRegularSync(path: string, max: number): Buffer {
+export const readRegularSync = (path: string, max: number): Buffer => readStartSync(path, (size) => Math.min(size, max))!;
+
+/** A whole regular file, synchronously; null when it is larger than `max` (nothing of it is read then). */
+export const readWholeSync = (path: string, max: number): Buffer | null => readStartSync(path, (size) => (size > max ? null : size));
+
+/** The first `length(size)` bytes of a regular file, or null when `length` says none. */
+function readStartSync(path: string, length: (size: number) => number | null): Buffer | null {
   const fd = openSync(path, OPEN_FLAGS);
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw notRegular(path);
-    const buf = Buffer.alloc(Math.min(st.size, max));
+    const wanted = length(st.size);
+    if (wanted === null) return null;
+    const buf = Buffer.allocUnsafe(wanted);
     let n = 0;
     while (n < buf.length) {
       const got = readSync(fd, buf, n, buf.length - n, null);

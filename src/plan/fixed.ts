@@ -79,10 +79,9 @@ export interface CheckSettings {
 
 /** The rule check plan makes; with --fix, of the code after the fixes. `asScanned`: the check begun during the scan (see planCheckAsScanned). */
 export function checkForPlan(inv: Inventory, homePath: string, s: CheckSettings, asScanned: CheckAsScanned | null = null): CheckedHome {
-  const options = checkOptions(homePath, s);
-  if (!s.fix) return { inventory: inv, result: asScanned?.finish(inv) ?? check(inv, loadCatalog(), options), fixed: null };
+  if (!s.fix) return { inventory: inv, result: asScanned?.finish(inv) ?? check(inv, loadCatalog(), checkOptions(homePath, s)), fixed: null };
   const { inventory, fixed } = fixCode(inv, homePath, s, s.fix);
-  return { inventory, result: check(inventory, loadCatalog(), options), fixed };
+  return { inventory, result: check(inventory, loadCatalog(), checkOptions(homePath, s)), fixed };
 }
 
 const checkOptions = (homePath: string, s: CheckSettings): CheckOptions => ({ target: s.target, project: loadProject(resolve(homePath)), now: s.now });

@@ -1,6 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isSecretOption } from '../home/config.js';
+import { readWholeSync } from '../home/fs.js';
 import { REDACTED, type Inventory } from '../home/inventory.js';
 import { isSensitiveName, mentionsSensitiveName, redactUrlCredentials } from '../home/secrets.js';
 import { decodePython } from '../python/decode.js';
@@ -95,25 +95,12 @@ function readSafeLines(path: string, kind: Kind, inv: Inventory): SafeLines | nu
   return lazyLines(text, kind === 'python' ? redactCode : kind === 'env' ? redactEnvLine : redactUrlCredentials);
 }
 
-/** The file's bytes, or null when it cannot be read or is larger than the scanner reads either. */
+/** The file's bytes, or null when it cannot be read, is no regular file or is larger than the scanner reads either. */
 function readSmall(path: string): Buffer | null {
-  let fd: number;
   try {
-    fd = openSync(path, 'r');
+    return readWholeSync(path, MAX_FILE);
   } catch {
     return null;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (size > MAX_FILE) return null;
-    const buf = Buffer.allocUnsafe(size);
-    let n = 0;
-    for (let got = 1; n < size && got > 0; n += got) got = readSync(fd, buf, n, size - n, null);
-    return buf.subarray(0, n);
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
   }
 }
 
