@@ -27,6 +27,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     airflowVersion: airflowVersionFlag(values['airflow-version']),
     cache: !values['no-cache'],
     interest: shippedInterest(),
+    // The text reads outlines alone; the JSON, every analysis.
+    deferAnalyses: !values.json,
   });
   // A terminal's own width; 100 columns in a pipe or a file.
   if (!values.json) io.stdout(renderScanText(inventory, { color: useColor(io), width: io.isTTY ? Math.max(60, io.columns ?? 100) : 100 }));

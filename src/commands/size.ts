@@ -44,7 +44,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const sizingOptions = await sizingFlags(values, io.env);
   const airflowVersion = airflowVersionFlag(values['airflow-version']);
   const home = homeArg('size', positionals, io.env);
-  const inventory = await scanHome(home.path, { envFile: values['env-file'], env: io.env, airflowVersion, cache: !values['no-cache'], interest: shippedInterest() });
+  const inventory = await scanHome(home.path, { envFile: values['env-file'], env: io.env, airflowVersion, cache: !values['no-cache'], interest: shippedInterest(), deferAnalyses: true });
   const sizing = sizeEnvironment(inventory, sizingOptions);
   if (values.json) io.stdout(`${JSON.stringify(sizing, null, 2)}\n`);
   else {

@@ -41,10 +41,10 @@ export class ScanAnalysis {
       workers: o.analyzing ? o.workers : 0,
       read: io ? (p) => io.readFile(p) : undefined,
       interest: o.interest,
-      onResult: (id, outcome, text) => {
+      onResult: (id, outcome, analysisText) => {
         const f = this.files[id]!;
         this.outcomes[id] = outcome;
-        o.cache?.set(f.abs, f.size, f.mtimeMs, outcome, text);
+        o.cache?.set(f.abs, f.size, f.mtimeMs, outcome, analysisText);
         this.count();
         // Only while this thread has a core of its own: what the listener does (the check) would
         // otherwise slow the workers, and hold its findings beside their heaps.

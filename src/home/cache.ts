@@ -3,15 +3,23 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync, renameSync, r
 import { makeFolder } from './fs.js';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { AnalysisInterest } from './inventory.js';
+import { deferAnalysis } from './deferred.js';
+import type { AnalysisInterest, PyAnalysis } from './inventory.js';
+import { outlineOfAnalysis, type FileOutline } from './outline.js';
 import { asciiJson, type FileOutcome } from '../python/pool.js';
 import { shareStrings } from '../python/shared-strings.js';
 
 // Re-scans of an unchanged home skip reading and parsing: results are keyed by path, size and
 // modification time, and the whole cache by the analyser's version. It holds no secret: analysis
 // results are already redacted. A cache that cannot be read or written is simply not used.
+//
+// A line of the analysis file is `[path,size,mtime,outcome]`, a tab, and the analysis's JSON: the
+// outcome (hashes, problem, the file's outline) is parsed as the cache is read, the analysis only
+// when something reads it (see deferred.ts).
 
 export const ANALYZER_VERSION = 'py-19';
+/** Of the files' lines (see above). */
+const LAYOUT = 2;
 
 interface Entry {
   size: number;
@@ -19,12 +27,24 @@ interface Entry {
   outcome: FileOutcome;
 }
 
+export interface CacheOptions {
+  /** This scan hashes without parsing, so it reads and writes the digest file alone. */
+  digestsOnly?: boolean;
+  /** Analyses made for another interest are kept in a file of their own; the digests are the same. */
+  interest?: AnalysisInterest;
+  /** Each analysis read back stays in the file till something reads it (see deferred()); parsed as the cache is read otherwise. */
+  defer?: boolean;
+}
+
 export class ScanCache {
   private entries = new Map<string, Entry>();
   /** Where each entry read back lies in the analysis file: a kept one is copied from there, not made again. */
   private lineOf = new Map<string, Range>();
-  /** The analysis file read, open till save(): kept lines come from it even if another run replaced the file since. */
-  private read: number | null = null;
+  /**
+   * The analysis file read: kept lines are copied from it, and deferred analyses read from it,
+   * even if another run replaced the file since (see OpenFile).
+   */
+  private read: OpenFile | null = null;
   /** The analysis file's next version, written as results come in (null: not started, or not writable). */
   private next: LineWriter | null = null;
   private fresh = new Set<string>();
@@ -34,12 +54,14 @@ export class ScanCache {
   private readonly digestFile: string;
   private loaded = false;
 
-  /**
-   * `digestsOnly`: this scan hashes without parsing, so it reads and writes the digest file alone.
-   * Analyses made for another interest are kept in a file of their own; the digests are the same.
-   */
-  constructor(dir: string, home: string, toolVersion: string, private readonly digestsOnly = false, interest?: AnalysisInterest) {
-    const key = createHash('sha256').update(`${home}\0${toolVersion}\0${ANALYZER_VERSION}`).digest('hex').slice(0, 32);
+  private readonly digestsOnly: boolean;
+  private readonly defer: boolean;
+
+  constructor(dir: string, home: string, toolVersion: string, o: CacheOptions = {}) {
+    this.digestsOnly = o.digestsOnly ?? false;
+    this.defer = o.defer ?? false;
+    const interest = o.interest;
+    const key = createHash('sha256').update(`${home}\0${toolVersion}\0${ANALYZER_VERSION}\0${LAYOUT}`).digest('hex').slice(0, 32);
     const variant = interest ? `-${createHash('sha256').update(JSON.stringify(interest)).digest('hex').slice(0, 12)}` : '';
     this.file = join(dir, `${key}${variant}.json`);
     this.digestFile = join(dir, `${key}.digests.json`);
@@ -53,10 +75,18 @@ export class ScanCache {
     // 10,000-file home peaks at about 390 MB instead of 445, in the same time.
     const strings = new Map<string, string>();
     try {
-      this.read = openSync(this.digestsOnly ? this.digestFile : this.file, 'r');
-      for (const { line, range } of lines(this.read)) {
-        const [abs, size, mtimeMs, outcome] = JSON.parse(line) as [string, number, number, FileOutcome];
-        if (outcome.ok && outcome.analysis) shareStrings(outcome.analysis, strings);
+      const read = (this.read = new OpenFile(openSync(this.digestsOnly ? this.digestFile : this.file, 'r')));
+      for (const { buf, start, end, range } of lines(read.fd)) {
+        // The digests have no analysis, so no tab (JSON escapes its own).
+        const tab = this.digestsOnly ? end : buf.indexOf(0x09, start);
+        if (tab < 0 || tab > end) throw new Error('not a line of analyses');
+        const [abs, size, mtimeMs, outcome] = JSON.parse(buf.toString('latin1', start, tab)) as [string, number, number, FileOutcome];
+        if (outcome.ok && !this.digestsOnly) {
+          // 'null': not analysed (too large, not decodable).
+          if (end - tab === 5 && buf.toString('latin1', tab + 1, end) === 'null') outcome.analysis = null;
+          else if (this.defer) deferred(outcome, read, { start: range.start + (tab + 1 - start), end: range.end - 1 }, strings);
+          else outcome.analysis = shared(JSON.parse(buf.toString('latin1', tab + 1, end)) as PyAnalysis, strings);
+        }
         this.entries.set(abs, { size, mtimeMs, outcome });
         this.lineOf.set(abs, range);
       }
@@ -64,6 +94,8 @@ export class ScanCache {
       // Unreadable, cut short or of an older layout: as good as none.
       this.entries.clear();
       this.lineOf.clear();
+      this.read?.close();
+      this.read = null;
     }
     removeAbandoned(this.file);
     removeAbandoned(this.digestFile);
@@ -74,16 +106,18 @@ export class ScanCache {
     return e && e.size === size && e.mtimeMs === mtimeMs ? e.outcome : undefined;
   }
 
-  /** A new result; `text` is its asciiJson when the caller has it already (from a worker). */
-  set(abs: string, size: number, mtimeMs: number, outcome: FileOutcome, text?: string): void {
+  /** A new result; `analysisText` is its analysis's asciiJson when the caller has it already (from a worker). */
+  set(abs: string, size: number, mtimeMs: number, outcome: FileOutcome, analysisText?: string): void {
     if (!outcome.ok) return; // errors may be transient
     this.entries.set(abs, { size, mtimeMs, outcome });
     this.dirty = true;
     if (this.digestsOnly || this.fresh.has(abs)) return;
     this.fresh.add(abs);
+    const { sha256, md5, mightContainDag, problem, analysis } = outcome;
+    const outline: FileOutline | null = analysis && outlineOfAnalysis(analysis);
     // Written now rather than at save(): a cold scan's texts held till then would be 100 MB of memory.
     this.next ??= LineWriter.open(this.file);
-    this.next?.write(entryLine(abs, size, mtimeMs, text ?? asciiJson(outcome)));
+    this.next?.write(`${entryLine(abs, size, mtimeMs, asciiJson({ ok: true, sha256, md5, mightContainDag, problem, outline }))}\t${analysisText ?? asciiJson(analysis)}\n`);
   }
 
   /** Keeps only the given paths, so deleted files do not accumulate. */
@@ -97,7 +131,7 @@ export class ScanCache {
     try {
       this.saveNext();
     } finally {
-      if (this.read !== null) closeSync(this.read);
+      this.read?.release();
       this.read = null;
     }
   }
@@ -107,19 +141,84 @@ export class ScanCache {
     const digests = LineWriter.open(this.digestFile);
     if (digests) {
       for (const [abs, { size, mtimeMs, outcome }] of this.entries) {
-        digests.write(entryLine(abs, size, mtimeMs, asciiJson(outcome.ok ? { ...outcome, analysis: null, problem: null } : outcome)));
+        // Field by field: a spread would read (and parse) a deferred analysis.
+        const digest = outcome.ok ? { ok: true, sha256: outcome.sha256, md5: outcome.md5, mightContainDag: outcome.mightContainDag, analysis: null, problem: null } : outcome;
+        digests.write(`${entryLine(abs, size, mtimeMs, asciiJson(digest))}\n`);
       }
       digests.commit();
     }
     if (this.digestsOnly) return;
     this.next ??= LineWriter.open(this.file);
     const kept = [...this.entries.keys()].filter((abs) => !this.fresh.has(abs)).map((abs) => this.lineOf.get(abs)!);
-    if (kept.length) this.next?.copy(this.read, kept);
+    if (kept.length) this.next?.copy(this.read?.fd ?? null, kept);
     this.next?.commit();
   }
 }
 
-const entryLine = (abs: string, size: number, mtimeMs: number, outcome: string) => `[${asciiJson(abs)},${size},${mtimeMs},${outcome}]\n`;
+const entryLine = (abs: string, size: number, mtimeMs: number, outcome: string) => `[${asciiJson(abs)},${size},${mtimeMs},${outcome}]`;
+
+/** The outcome's analysis deferred: read from the cache file, parsed and its strings shared when first read. */
+function deferred(outcome: FileOutcome & { ok: true }, file: OpenFile, at: Range, strings: Map<string, string>): void {
+  let value: PyAnalysis | null = null;
+  file.pending++;
+  deferAnalysis(outcome, () => {
+    if (!value) {
+      value = shared(JSON.parse(file.text(at)) as PyAnalysis, strings);
+      file.done();
+    }
+    return value;
+  });
+}
+
+const shared = (a: PyAnalysis, strings: Map<string, string>): PyAnalysis => (shareStrings(a, strings), a);
+
+// A file a deferred analysis may still need is closed when none can any more (its holder is collected).
+const closer = new FinalizationRegistry<number>((fd) => closeSync(fd));
+
+/**
+ * The cache file a scan read, open while an analysis it deferred is unread: read again rather
+ * than kept in memory, where 94 MB of texts on 10,000 files cost more to keep than to read (the
+ * collector copied them between its generations, a third of a warm scan). The open file is the
+ * one read, even if another run has since put a new one in its place.
+ */
+class OpenFile {
+  /** Analyses deferred and not read yet. */
+  pending = 0;
+  private released = false;
+  private closed = false;
+  private scratch = Buffer.allocUnsafe(0);
+
+  constructor(readonly fd: number) {
+    closer.register(this, fd, this);
+  }
+
+  /** The text at this place, as written (ASCII, see asciiJson). */
+  text({ start, end }: Range): string {
+    if (this.closed) throw new Error('the scan cache was closed while an analysis it deferred was unread');
+    if (this.scratch.length < end - start) this.scratch = Buffer.allocUnsafe(Math.max(end - start, 2 * this.scratch.length));
+    if (readSync(this.fd, this.scratch, 0, end - start, start) !== end - start) throw new Error('the scan cache changed while in use');
+    return this.scratch.toString('latin1', 0, end - start);
+  }
+
+  done(): void {
+    if (--this.pending === 0 && this.released) this.close();
+  }
+
+  /** The scan needs it no more: closed now, or once the last deferred analysis is read. */
+  release(): void {
+    this.released = true;
+    if (this.pending === 0) this.close();
+  }
+
+  /** Closed now: nothing deferred from it is left to read (load() dropped all it read). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.scratch = Buffer.allocUnsafe(0);
+    closer.unregister(this);
+    closeSync(this.fd);
+  }
+}
 
 interface Range {
   start: number;
@@ -131,11 +230,11 @@ interface Range {
 const PIECE = 1 << 20;
 
 /**
- * The file's lines and where each lies. Newlines are found in the bytes and each line decoded on
- * its own (entries are ASCII, see asciiJson, so as Latin-1, the fastest way): no piece-sized string
- * is made, searched and cut up.
+ * The file's lines, as their bytes in the piece read and where each lies in the file. Newlines
+ * are found in the bytes and the caller decodes what it needs of a line (entries are ASCII, see
+ * asciiJson, so as Latin-1, the fastest way): no piece-sized string is made, searched and cut up.
  */
-function* lines(fd: number): Generator<{ line: string; range: Range }> {
+function* lines(fd: number): Generator<{ buf: Buffer; start: number; end: number; range: Range }> {
   let buf = Buffer.allocUnsafe(PIECE);
   let kept = 0; // bytes at the start of buf: the line the last piece cut short
   let offset = 0; // of buf[0] in the file
@@ -145,7 +244,7 @@ function* lines(fd: number): Generator<{ line: string; range: Range }> {
     if (offset === 0 && buf[0] !== 0x5b) throw new Error('not a cache of entries');
     let start = 0;
     for (let end = buf.indexOf(0x0a, start); end >= 0 && end < filled; end = buf.indexOf(0x0a, start)) {
-      yield { line: buf.toString('latin1', start, end), range: { start: offset + start, end: offset + end + 1 } };
+      yield { buf, start, end, range: { start: offset + start, end: offset + end + 1 } };
       start = end + 1;
     }
     kept = filled - start;

@@ -8,6 +8,8 @@ import { digests, type FileFacts } from '../python/file.js';
 import type { FileOutcome } from '../python/pool.js';
 import type { ScanAnalysis } from './analysis.js';
 import { compareNames } from '../collate.js';
+import { fileFrom } from './deferred.js';
+import { mayBeLocal, outlineOf } from './outline.js';
 
 // The DAG folder as Airflow's workers see it. Safe mode and .airflowignore decide which files the
 // DagBag parses as DAG files (role 'dag'); every other module still runs on the worker when a DAG
@@ -55,7 +57,7 @@ export async function scanDagFolder(io: ScanIO, s: DagFolderScan, folder: DagFol
   const skipped = [...s.skip];
   const seen = new Set(py.map((f) => f.rel));
   for (let round = s.analyzing ? added : []; round.length; ) {
-    const wanted = [...new Set(round.flatMap((f) => importCandidates(f.rel, f.imports)))].filter((r) => !seen.has(r));
+    const wanted = [...new Set(round.flat())].filter((r) => !seen.has(r));
     for (const r of wanted) seen.add(r);
     // An import does not bring back what is not part of the folder (the home's plugins folder).
     const found = (await existingFiles(io, s.root, wanted)).filter((f) => !skipped.some((p) => f.abs === p || f.abs.startsWith(p + sep)));
@@ -71,12 +73,12 @@ const isCode = (p: string) => p.endsWith('.py') || p.endsWith('.zip');
 /** A readable file's entry; `ignored`: found by following an import into a file .airflowignore hides. */
 function entryOf(s: DagFolderScan, f: FoundFile, o: FileOutcome & { ok: true }, ignored: boolean): PyFile {
   const role = !ignored && (!s.safeMode || o.mightContainDag) ? 'dag' : 'module';
-  return { path: s.show(f.abs), size: f.size, sha256: o.sha256, md5: o.md5, zip: null, role, analysis: o.analysis };
+  return fileFrom(o, { path: s.show(f.abs), size: f.size, sha256: o.sha256, md5: o.md5, zip: null, role });
 }
 
 const tell = (s: DagFolderScan, f: FoundFile, o: FileOutcome) => o.ok && s.onFile!(entryOf(s, f, o, false));
 
-/** Adds the files' entries; returns the imports of those analysed, by their path under the folder. */
+/** Adds the files' entries; returns the import candidates (see importCandidates) of each file analysed. */
 async function addAnalysed(
   s: DagFolderScan,
   found: FoundFile[],
@@ -84,14 +86,14 @@ async function addAnalysed(
   files: PyFile[],
   problems: Problem[],
   folder: DagFolder,
-): Promise<{ rel: string; imports: PyImport[] }[]> {
+): Promise<string[][]> {
   const { fitting, tooLarge } = splitBySize(found, s.maxSize);
   for (const f of tooLarge) {
     problems.push(tooLargeProblem(s.show(f.abs), f.size, s.maxSize));
     files.push({ path: s.show(f.abs), size: f.size, sha256: '', md5: '', zip: null, role: ignored ? 'module' : 'dag', analysis: null });
   }
   const outcomes = await s.analysis.outcomesOf(fitting);
-  const analysed: { rel: string; imports: PyImport[] }[] = [];
+  const analysed: string[][] = [];
   fitting.forEach((f, i) => {
     const o = outcomes[i]!;
     if (!o.ok) return void problems.push({ code: 'unreadable', file: s.show(f.abs), message: ioReason({ code: o.code, message: o.error }) });
@@ -99,9 +101,10 @@ async function addAnalysed(
     const path = entry.path;
     if (ignored) folder.importedIgnored.push(path);
     else if (entry.role === 'module') folder.skippedBySafeMode.push(path);
-    if (o.problem) problems.push({ code: o.problem.code, file: path, line: o.analysis?.syntaxErrors[0]?.line, message: o.problem.message });
+    const outline = outlineOf(entry);
+    if (o.problem) problems.push({ code: o.problem.code, file: path, line: outline?.errorLine ?? undefined, message: o.problem.message });
     files.push(entry);
-    if (o.analysis) analysed.push({ rel: f.rel, imports: o.analysis.imports });
+    if (outline) analysed.push(importCandidates(f.rel, outline.localImports));
   });
   return analysed;
 }
@@ -111,7 +114,7 @@ async function addAnalysed(
  * package's __init__.py) and every parent package's __init__.py. The DAG folder is on sys.path,
  * so absolute imports resolve from it; relative ones from the importing file's folder.
  */
-export function importCandidates(fileRel: string, imports: PyImport[]): string[] {
+export function importCandidates(fileRel: string, imports: Pick<PyImport, 'level' | 'module' | 'name'>[]): string[] {
   const out = new Set<string>();
   for (const imp of imports) {
     let base: string[] = [];
@@ -119,7 +122,7 @@ export function importCandidates(fileRel: string, imports: PyImport[]): string[]
       base = posix.dirname(fileRel).split('/').filter((p) => p && p !== '.');
       if (imp.level - 1 > base.length) continue;
       base = base.slice(0, base.length - (imp.level - 1));
-    } else if (/^(airflow|__future__)(\.|$)/.test(imp.module)) continue;
+    } else if (!mayBeLocal(imp)) continue;
     for (const dotted of new Set([imp.module, imp.name])) {
       const parts = [...base, ...dotted.replace(/^\.+/, '').split('.').filter((p) => p && p !== '*')];
       for (let i = 1; i <= parts.length; i++) {

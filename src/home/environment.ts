@@ -1,5 +1,6 @@
 import type { EnvVar } from './config.js';
 import type { HostVariable, PyFile } from './inventory.js';
+import { outlineOf } from './outline.js';
 import { holdsCredential, isCredentialKey, isSensitiveName } from './secrets.js';
 import { compareNames } from '../collate.js';
 
@@ -12,7 +13,7 @@ const AIRFLOWS_OWN = /^AIRFLOW(__|_CONN_|_VAR_)/;
 /** Names read by a literal in any checked file. */
 function namesRead(files: PyFile[]): Set<string> {
   const names = new Set<string>();
-  for (const f of files) for (const r of f.analysis?.envReads ?? []) names.add(r.name);
+  for (const f of files) for (const name of outlineOf(f)?.envReads ?? []) names.add(name);
   return names;
 }
 

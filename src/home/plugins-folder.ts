@@ -1,5 +1,6 @@
 import { basename, dirname, join } from 'node:path';
 import { compareNames } from '../collate.js';
+import { fileFrom } from './deferred.js';
 import type { ScanAnalysis } from './analysis.js';
 import type { FactsOf } from './dag-folder.js';
 import { ioReason, type ScanIO } from './fs.js';
@@ -45,7 +46,7 @@ export async function scanPluginsFolder(io: ScanIO, s: PluginsFolderScan, proble
       const path = show(f.abs);
       if (!o.ok) return void problems.push({ code: 'unreadable', file: path, message: ioReason({ code: o.code, message: o.error }) });
       if (o.problem) problems.push({ code: o.problem.code, file: path, message: o.problem.message });
-      out.files.push({ path, size: f.size, sha256: o.sha256, md5: o.md5, zip: null, role: 'module', analysis: o.analysis });
+      out.files.push(fileFrom(o, { path, size: f.size, sha256: o.sha256, md5: o.md5, zip: null, role: 'module' }));
     });
     out.otherFiles = walked.files.filter((f) => !f.rel.endsWith('.py')).map((f) => show(f.abs));
     zipCandidates.push(...walked.files.filter((f) => basename(f.rel) === 'plugins.zip' && dirname(f.rel) === '.').map((f) => f.abs));

@@ -19,6 +19,7 @@ import {
 } from './inventory.js';
 import { scanDagFolder, type FactsOf } from './dag-folder.js';
 import { homeOwned } from './home-owned.js';
+import { outlineOf, sumTasks } from './outline.js';
 import { expandPath, locateFolder } from './locate.js';
 import { scanPluginsFolder } from './plugins-folder.js';
 import { decideVersion } from './version.js';
@@ -45,6 +46,12 @@ export interface ScanOptions {
   analyze?: boolean;
   /** What the analyses keep of context reads and method calls (the rules' interest, see AnalysisInterest); everything when absent. */
   interest?: AnalysisInterest;
+  /**
+   * Analyses the cache has stay unparsed until something reads them (see deferred.ts): for
+   * commands that read few (scan's text, size read outlines). One that checks reads them all,
+   * and deferring would add its own costs (some 0.4 s on 10,000 files).
+   */
+  deferAnalyses?: boolean;
   maxFileSize?: number;
   io?: ScanIO;
   onProgress?: (p: ScanProgress) => void;
@@ -99,7 +106,10 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
   let config = buildConfig(cfg.file, cfg.entries, envVars.all, refVersion(), home);
 
   const analyzing = options.analyze !== false;
-  const cache = options.cache === false ? null : new ScanCache(options.cacheDir ?? defaultCacheDir(), home, TOOL_VERSION, !analyzing, options.interest);
+  const cache =
+    options.cache === false
+      ? null
+      : new ScanCache(options.cacheDir ?? defaultCacheDir(), home, TOOL_VERSION, { digestsOnly: !analyzing, interest: options.interest, defer: options.deferAnalyses });
   const analysis = new ScanAnalysis({
     analyzing,
     workers: options.workers ?? defaultWorkers(),
@@ -220,14 +230,14 @@ async function scanFolders(c: SourceContext, f: FolderInputs, phase: (p: 'dags' 
 /** The counts cover what Airflow would load: files that decode and parse (the facts recovered from broken files stay on each file for the rules). */
 function summarize(dagFiles: PyFile[], plugins: PluginsInventory, requirements: RequirementsInventory, config: ConfigResult, problems: number): Inventory['summary'] {
   const dagOnly = dagFiles.filter((f) => f.role === 'dag');
-  const loadable = dagOnly.filter((f) => f.analysis?.syntax === 'ok');
+  const loadable = dagOnly.flatMap((f) => outlineOf(f) ?? []).filter((o) => o.syntax === 'ok');
   return {
     dagFiles: dagOnly.length,
     moduleFiles: dagFiles.length - dagOnly.length,
-    dags: loadable.reduce((n, f) => n + f.analysis!.dags.length, 0),
+    dags: loadable.reduce((n, o) => n + o.dags.length, 0),
     brokenDagFiles: dagOnly.length - loadable.length,
-    tasks: loadable.reduce((n, f) => n + f.analysis!.tasks.length, 0),
-    imports: loadable.reduce((n, f) => n + f.analysis!.imports.length, 0),
+    tasks: loadable.reduce((n, o) => n + o.untied.tasks + sumTasks(o.tasksByDag).tasks, 0),
+    imports: loadable.reduce((n, o) => n + o.imports, 0),
     plugins: plugins.plugins.length,
     pluginFiles: plugins.files.length,
     requirements: requirements.requirements.filter((r) => ['requirement', 'url', 'vcs', 'path'].includes(r.kind)).length,

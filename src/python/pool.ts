@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import type { AnalysisInterest } from '../home/inventory.js';
+import type { AnalysisInterest, PyAnalysis } from '../home/inventory.js';
 import { fileFacts, type FileFacts } from './file.js';
 import { withTreeSitter } from './parser.js';
 import { shareStrings } from './shared-strings.js';
@@ -39,8 +39,8 @@ export type ReadFile = (path: string) => Promise<Uint8Array>;
 /**
  * JSON text with every non-ASCII character a \\u escape, which JSON.parse reads back the same.
  * Workers send outcomes this way: parsing the text here costs half of what the structured clone's
- * deserialising does, and the scan cache stores the same text as it is (ASCII, so it reads back
- * as Latin-1, the fastest decoding).
+ * deserialising does, and the scan cache stores an analysis's text as it is (ASCII, so it reads
+ * back as Latin-1, the fastest decoding).
  */
 export function asciiJson(value: unknown): string {
   const json = JSON.stringify(value);
@@ -64,8 +64,8 @@ export interface PoolOptions {
   workers: number;
   /** A custom reader (tests inject errors through it) keeps the work on this thread. */
   read?: ReadFile;
-  /** Each outcome as it arrives, by the id it was added with, with its text when it came from a worker (see asciiJson). */
-  onResult: (id: number, outcome: FileOutcome, text: string | undefined) => void;
+  /** Each outcome as it arrives, by the id it was added with, with its analysis's text when it came from a worker (see asciiJson). */
+  onResult: (id: number, outcome: FileOutcome, analysisText: string | undefined) => void;
   /** What the analyses keep of context reads and method calls (see AnalysisInterest); everything when absent. */
   interest?: AnalysisInterest | null;
 }
@@ -154,12 +154,17 @@ export class AnalysisPool {
   private answered(slot: Slot, texts: string[]): void {
     const ids = slot.inFlight.shift()!;
     this.pump();
-    texts.forEach((text, k) => {
-      const r = JSON.parse(text) as FileOutcome;
-      if (r.ok && r.analysis) shareStrings(r.analysis, this.strings);
-      this.o.onResult(ids[k]!, r, text);
-    });
-    this.unanswered -= texts.length;
+    // Two texts a file (see worker.ts).
+    for (let k = 0; k < ids.length; k++) {
+      const r = JSON.parse(texts[2 * k]!) as FileOutcome;
+      const analysisText = texts[2 * k + 1]!;
+      if (r.ok) {
+        r.analysis = JSON.parse(analysisText) as PyAnalysis | null;
+        if (r.analysis) shareStrings(r.analysis, this.strings);
+      }
+      this.o.onResult(ids[k]!, r, analysisText);
+    }
+    this.unanswered -= ids.length;
     if (this.unanswered === 0 && this.waiting) {
       this.waiting.resolve();
       this.waiting = null;

@@ -11,8 +11,16 @@ const readSync = async (path: string) => readFileSync(path);
 let last: Promise<void> = Promise.resolve();
 parentPort!.on('message', (jobs: FileJob[]) => {
   last = last.then(async () => {
+    // Two texts a file: the outcome without its analysis, then the analysis (the scan cache keeps it as it comes).
     const out: string[] = [];
-    for (const job of jobs) out.push(asciiJson(await runJob(job, readSync, workerData as AnalysisInterest | null)));
+    for (const job of jobs) {
+      const o = await runJob(job, readSync, workerData as AnalysisInterest | null);
+      if (!o.ok) out.push(asciiJson(o), 'null');
+      else {
+        const { analysis, ...rest } = o;
+        out.push(asciiJson(rest), asciiJson(analysis));
+      }
+    }
     parentPort!.postMessage(out);
   });
 });

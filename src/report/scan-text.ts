@@ -1,4 +1,5 @@
 import type { Inventory } from '../home/inventory.js';
+import { outlineOf, sumTasks } from '../home/outline.js';
 import { style } from './style.js';
 
 // The human summary of `scan`: what was found, how the version was decided, and every problem.
@@ -37,14 +38,14 @@ export function renderScanText(inv: Inventory, opts: { color: boolean; width: nu
   row('DAG files', `${inv.summary.dagFiles}${d.zips.length ? ` (${d.zips.length} zip package(s))` : ''}${inv.summary.brokenDagFiles ? `, ${inv.summary.brokenDagFiles} unreadable or broken (not counted below)` : ''}`);
   row('modules', `${inv.summary.moduleFiles}${d.importedIgnored.length ? ` (${d.importedIgnored.length} hidden by .airflowignore but imported)` : ''}; every module is checked`);
   row('DAGs', inv.summary.dags);
-  const dagCode = inv.dagFiles.filter((f) => f.role === 'dag');
-  const tasks = dagCode.flatMap((f) => f.analysis?.tasks ?? []);
-  row('tasks', `${inv.summary.tasks} (${tasks.filter((t) => t.inLoop).length} in loops, ${tasks.filter((t) => t.mapped).length} mapped)`);
+  const dagCode = inv.dagFiles.flatMap((f) => (f.role === 'dag' && outlineOf(f)) || []);
+  const tasks = sumTasks(dagCode.flatMap((o) => [...o.tasksByDag, o.untied]));
+  row('tasks', `${inv.summary.tasks} (${tasks.inLoop} in loops, ${tasks.mapped} mapped)`);
   row('imports', inv.summary.imports);
   const schedules = new Map<string, number>();
-  for (const dag of dagCode.flatMap((f) => f.analysis?.dags ?? [])) schedules.set(dag.schedule.kind, (schedules.get(dag.schedule.kind) ?? 0) + 1);
+  for (const dag of dagCode.flatMap((o) => o.dags)) schedules.set(dag.schedule.kind, (schedules.get(dag.schedule.kind) ?? 0) + 1);
   row('schedules', [...schedules].map(([k, n]) => `${k} ${n}`).join(', ') || 'none');
-  const calls = inv.dagFiles.reduce((n, f) => n + (f.analysis?.parseTimeCalls.length ?? 0), 0);
+  const calls = inv.dagFiles.reduce((n, f) => n + (outlineOf(f)?.parseTimeCalls ?? 0), 0);
   row('parse-time calls', calls);
 
   head('Plugins');

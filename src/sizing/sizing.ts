@@ -4,6 +4,7 @@ import { sentDecisions } from '../check/matchers/config.js';
 import { inRange } from '../check/versions.js';
 import { UsageError } from '../exit.js';
 import type { ConfigOption, Inventory, Schedule, Source } from '../home/inventory.js';
+import { outlineOf, sumTasks } from '../home/outline.js';
 import { airflowConfigCatalog, catalogVersionFor, defaultIn } from '../refdata/airflow-config.js';
 import { defaultRegion, knownRegions, sizingData, type EnvironmentClass, type Fact, type Rates, type RegionPrices } from './table.js';
 
@@ -212,24 +213,24 @@ const dagFilesOf = (inv: Inventory) => inv.dagFiles.filter((f) => f.role === 'da
 
 /** Each DAG's task count (loop and mapped tasks expanded) and timing. */
 export function dagLoads(inv: Inventory, target: string): (DagLoad & { hours: number[]; timing: Timing['kind'] })[] {
-  return dagFilesOf(inv).flatMap((f) =>
-    (f.analysis?.dags ?? []).map((d, i) => {
-      const tasks = f.analysis!.tasks.filter((t) => t.dag === i);
-      const expanded = tasks.filter((t) => t.inLoop || t.mapped).length;
+  return dagFilesOf(inv).flatMap((f) => {
+    const outline = outlineOf(f);
+    return (outline?.dags ?? []).map((d, i) => {
+      const { tasks, expanded } = outline!.tasksByDag[i]!;
       const t = timing(d.schedule, target);
       return {
         dagId: d.dagId ?? `${f.path}:${d.line}`,
         file: f.path,
         schedule: d.schedule.kind,
         // A DAG whose tasks the parser cannot tie to it still runs at least one.
-        tasks: Math.max(1, tasks.length - expanded + expanded * EXPANSION_FACTOR),
+        tasks: Math.max(1, tasks - expanded + expanded * EXPANSION_FACTOR),
         estimated: expanded > 0,
         runsPerDay: t.runsPerDay,
         hours: t.hours,
         timing: t.kind,
       };
-    }),
-  );
+    });
+  });
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -281,9 +282,11 @@ export function sizeEnvironment(inv: Inventory, opts: SizingOptions): Sizing {
   const dags = dagLoads(inv, target);
   const schedules: Sizing['inputs']['schedules'] = {};
   for (const d of dags) schedules[d.schedule] = (schedules[d.schedule] ?? 0) + 1;
-  const allTasks = dagFilesOf(inv).flatMap((f) => f.analysis?.tasks ?? []);
-  const expandedTasks = allTasks.filter((t) => t.dag !== null && (t.inLoop || t.mapped)).length;
-  const attached = allTasks.filter((t) => t.dag !== null).length;
+  const outlines = dagFilesOf(inv).flatMap((f) => outlineOf(f) ?? []);
+  const tied = sumTasks(outlines.flatMap((o) => o.tasksByDag));
+  const expandedTasks = tied.expanded;
+  const attached = tied.tasks;
+  const untied = sumTasks(outlines.map((o) => o.untied)).tasks;
 
   // A DAG's run occupies the hour it starts in with all its tasks at once, up to the per-DAG
   // cap; task durations are not in the code, so runs are not assumed to spill over.
@@ -372,7 +375,7 @@ export function sizeEnvironment(inv: Inventory, opts: SizingOptions): Sizing {
       dags: dags.length,
       dagFiles: inv.summary.dagFiles,
       parseBytes: dagBytes(inv),
-      tasks: { static: attached - expandedTasks, estimated: expandedTasks, total: dags.reduce((n, d) => n + d.tasks, 0), expansionFactor: EXPANSION_FACTOR, unattached: allTasks.length - attached },
+      tasks: { static: attached - expandedTasks, estimated: expandedTasks, total: dags.reduce((n, d) => n + d.tasks, 0), expansionFactor: EXPANSION_FACTOR, unattached: untied },
       schedules,
       runsPerDay: round2(dags.reduce((n, d) => n + (d.runsPerDay ?? 0), 0)),
       unknownSchedules: unknown.map((d) => d.dagId),

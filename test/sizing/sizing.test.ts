@@ -30,6 +30,11 @@ function home(specs: DagSpec[], config: Record<string, string> = {}): Inventory 
       sha256: '',
       zip: null,
       analysis: {
+        syntax: 'ok',
+        syntaxErrors: [],
+        imports: [],
+        envReads: [],
+        parseTimeCalls: [],
         dags: [{ dagId: `g${s}_${i}`, line: 1, col: 1, form: 'context-manager', scheduleArg: 'schedule', schedule: spec.schedule, kwargs: {}, exprKwargs: [] }],
         tasks: Array.from({ length: spec.tasks }, (_, t) => ({ line: 2 + t, col: 1, operator: 'x', form: 'operator', taskId: `t${t}`, dag: 0, inLoop: t < (spec.inLoop ?? 0), mapped: false, kwargs: {}, exprKwargs: [] })),
       },

@@ -9,6 +9,8 @@ import type { FileOutcome } from '../../src/python/pool.js';
 // The scan cache on disk: what a re-scan reads back, and what it does with a file it cannot use.
 
 const outcome = (text: string): FileOutcome => ({ ok: true, sha256: 'a'.repeat(64), md5: 'b'.repeat(32), mightContainDag: true, analysis: null, problem: { code: 'python2', message: text } });
+// Read back with its outline (none without an analysis).
+const readBack = (text: string) => ({ ...outcome(text), outline: null });
 
 function filled(dir: string, n: number): ScanCache {
   const cache = new ScanCache(dir, '/home/x', '1.0.0');
@@ -34,7 +36,7 @@ describe('scan cache', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cache-'));
     filled(dir, 25);
     const cache = reread(dir);
-    for (let i = 0; i < 25; i++) expect(cache.get(`/home/x/dags/f${i}.py`, i, 1000 + i)).toEqual(outcome(text(i)));
+    for (let i = 0; i < 25; i++) expect(cache.get(`/home/x/dags/f${i}.py`, i, 1000 + i)).toEqual(readBack(text(i)));
     expect(cache.get('/home/x/dags/f7.py', 8, 1007)).toBeUndefined();
     expect(cache.get('/home/x/dags/f7.py', 7, 1008)).toBeUndefined();
     // Written as ASCII, so it can be read as Latin-1.
@@ -54,7 +56,7 @@ describe('scan cache', () => {
       for (let i = 0; i < 3; i++) expect(cache.get(`/home/x/dags/f${i}.py`, i, 1000 + i)).toBeUndefined();
       cache.set('/home/x/dags/f1.py', 1, 1001, outcome('new'));
       cache.save(new Set(['/home/x/dags/f1.py']));
-      expect(reread(dir).get('/home/x/dags/f1.py', 1, 1001)).toEqual(outcome('new'));
+      expect(reread(dir).get('/home/x/dags/f1.py', 1, 1001)).toEqual(readBack('new'));
     }
   });
 
@@ -67,7 +69,7 @@ describe('scan cache', () => {
     for (let i = 0; i < 11; i++) {
       const abs = `/home/x/dags/f${i}.py`;
       keep.add(abs);
-      if (i === 4) cache.set(abs, 40, 1004, outcome('changed'), JSON.stringify(outcome('changed')));
+      if (i === 4) cache.set(abs, 40, 1004, outcome('changed'), 'null');
       else expect(cache.get(abs, i, 1000 + i)).toBeDefined();
     }
     cache.save(keep);
@@ -75,8 +77,8 @@ describe('scan cache', () => {
     expect(after.filter((l) => before.includes(l) && l).length).toBe(10);
     expect(after.some((l) => l.includes('f11.py'))).toBe(false);
     const back = reread(dir);
-    expect(back.get('/home/x/dags/f4.py', 40, 1004)).toEqual(outcome('changed'));
-    for (const i of [0, 3, 5, 9, 10]) expect(back.get(`/home/x/dags/f${i}.py`, i, 1000 + i)).toEqual(outcome(text(i)));
+    expect(back.get('/home/x/dags/f4.py', 40, 1004)).toEqual(readBack('changed'));
+    for (const i of [0, 3, 5, 9, 10]) expect(back.get(`/home/x/dags/f${i}.py`, i, 1000 + i)).toEqual(readBack(text(i)));
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
@@ -92,8 +94,8 @@ describe('scan cache', () => {
     cache.set('/home/x/dags/f5.py', 5, 1005, outcome('new'));
     cache.save(new Set(Array.from({ length: 6 }, (_, i) => `/home/x/dags/f${i}.py`)));
     const back = reread(dir);
-    for (let i = 0; i < 5; i++) expect(back.get(`/home/x/dags/f${i}.py`, i, 1000 + i)).toEqual(outcome(text(i)));
-    expect(back.get('/home/x/dags/f5.py', 5, 1005)).toEqual(outcome('new'));
+    for (let i = 0; i < 5; i++) expect(back.get(`/home/x/dags/f${i}.py`, i, 1000 + i)).toEqual(readBack(text(i)));
+    expect(back.get('/home/x/dags/f5.py', 5, 1005)).toEqual(readBack('new'));
   });
 
   it('removes what a killed run left half written, and never reads it', () => {
@@ -104,7 +106,7 @@ describe('scan cache', () => {
     const leftOver = `${analysisFile(dir)}.${dead}.tmp`;
     writeFileSync(leftOver, '["/home/x/dags/f0.py",0,1000,{"ok":tr');
     const cache = reread(dir);
-    expect(cache.get('/home/x/dags/f0.py', 0, 1000)).toEqual(outcome(text(0)));
+    expect(cache.get('/home/x/dags/f0.py', 0, 1000)).toEqual(readBack(text(0)));
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
