@@ -22,7 +22,7 @@ export interface FileOutline {
   /** Tasks tied to no DAG. */
   untied: TaskCount;
   imports: number;
-  /** The imports that may load a file of the DAG folder (see importCandidates), each once. */
+  /** The imports that may load a file of the DAG folder (see importCandidates). */
   localImports: Pick<PyImport, 'level' | 'module' | 'name'>[];
   /** The names of the environment variables the file reads, each once. */
   envReads: string[];
@@ -46,8 +46,8 @@ export function outlineFrom(a: PyAnalysis): FileOutline {
   }
   // A task tied to a DAG index past the file's DAGs would leave holes.
   for (let i = 0; i < tasksByDag.length; i++) tasksByDag[i] ??= count();
-  const local = new Map<string, Pick<PyImport, 'level' | 'module' | 'name'>>();
-  for (const { level, module, name } of a.imports) if (mayBeLocal({ level, module })) local.set(`${level} ${module} ${name}`, { level, module, name });
+  const localImports: FileOutline['localImports'] = [];
+  for (const { level, module, name } of a.imports) if (mayBeLocal({ level, module })) localImports.push({ level, module, name });
   return {
     syntax: a.syntax,
     errorLine: a.syntaxErrors[0]?.line ?? null,
@@ -55,7 +55,7 @@ export function outlineFrom(a: PyAnalysis): FileOutline {
     tasksByDag,
     untied,
     imports: a.imports.length,
-    localImports: [...local.values()],
+    localImports,
     envReads: [...new Set(a.envReads.map((r) => r.name))],
     parseTimeCalls: a.parseTimeCalls.length,
   };
