@@ -1,5 +1,5 @@
 import type { PyAnalysis, PyFile } from './inventory.js';
-import { knowOutline, type FileOutline } from './outline.js';
+import { forgetOutline, knowOutline, type FileOutline } from './outline.js';
 import type { FileFacts } from '../python/file.js';
 
 // A warm scan's analyses stay JSON text until something reads them: parsing every one was most
@@ -18,7 +18,9 @@ export function deferAnalysis<T extends object>(target: T, read: ReadAnalysis): 
     deferred.delete(target);
     return value;
   };
-  Object.defineProperty(target, 'analysis', { enumerable: true, configurable: true, get: () => settle(read()), set: settle });
+  // Another analysis written in its place has an outline of its own.
+  const replace = (value: PyAnalysis | null) => (forgetOutline(target), settle(value));
+  Object.defineProperty(target, 'analysis', { enumerable: true, configurable: true, get: () => settle(read()), set: replace });
   deferred.set(target, read);
   return target as T & { analysis: PyAnalysis };
 }

@@ -69,6 +69,11 @@ export function knowOutline(file: PyFile, outline: FileOutline): void {
   known.set(file, outline);
 }
 
+/** Forgets the outline read from the cache for a file whose analysis is replaced. */
+export function forgetOutline(file: object): void {
+  known.delete(file);
+}
+
 /** The file's outline; null when it has no analysis. */
 export function outlineOf(file: PyFile): FileOutline | null {
   const kept = known.get(file);

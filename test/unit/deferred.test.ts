@@ -107,15 +107,17 @@ describe('deferred analyses', () => {
     if (before) expect(openFiles()).toBe(before);
   });
 
-  it('is an ordinary property to write', () => {
+  it('is an ordinary property to write, and the outline follows what is written', () => {
     const dir = mkdtempSync(join(tmpdir(), 'deferred-'));
     filled(dir);
     const cache = new ScanCache(dir, '/home/x', '1.0.0', { defer: true });
     cache.load();
     const o = cache.get('/home/x/dags/f0.py', 0, 1000) as FileOutcome & { ok: true };
     const f = fileFrom(o, { path: 'dags/f0.py', size: 0, sha256: o.sha256, md5: o.md5, zip: null, role: 'dag' });
+    expect(outlineOf(f)).not.toBeNull();
     f.analysis = null;
     expect(f.analysis).toBeNull();
+    expect(outlineOf(f)).toBeNull();
     expect(o.analysis).not.toBeNull();
     cache.save(new Set());
   });
