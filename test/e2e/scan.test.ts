@@ -145,6 +145,27 @@ describe('scan on the fixtures in detail', () => {
     const third = JSON.parse(cli(['scan', home, '--json'], { env }).stdout) as Inventory;
     expect(third.summary.dags).toBe((JSON.parse(first.stdout) as Inventory).summary.dags + 1);
   });
+
+  it("re-scans for its text and sizes from the cache's outlines as without the cache, and sees a changed file", () => {
+    const home = join(tmp, 'outlined');
+    cpSync(join(HOMES, 'airflow2'), home, { recursive: true });
+    const env = { XDG_CACHE_HOME: join(tmp, 'outlines') };
+    const outputs = (extra: string[]) =>
+      [['scan', home], ['size', home], ['size', home, '--json']].map((args) => {
+        const r = cli([...args, ...extra], { env });
+        expect(r.code, r.stderr).toBe(0);
+        return r.stdout;
+      });
+    const uncached = outputs(['--no-cache']);
+    outputs([]);
+    expect(outputs([])).toEqual(uncached);
+    const file = join(home, 'dags', 'postgres_maintenance.py');
+    writeFileSync(file, readFileSync(file, 'utf8') + '\nfrom airflow import DAG\nDAG("added_later", schedule="@hourly")\n');
+    const changed = outputs([]);
+    expect(changed).toEqual(outputs(['--no-cache']));
+    expect(changed[0]).not.toBe(uncached[0]);
+    expect((JSON.parse(changed[2]!) as { inputs: { dags: number } }).inputs.dags).toBe((JSON.parse(uncached[2]!) as { inputs: { dags: number } }).inputs.dags + 1);
+  });
 });
 
 describe('bad input', () => {
