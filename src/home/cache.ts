@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { deferAnalysis } from './deferred.js';
 import type { AnalysisInterest, PyAnalysis } from './inventory.js';
-import { outlineOfAnalysis, type FileOutline } from './outline.js';
+import { keepOutline, outlineOfAnalysis, type FileOutline } from './outline.js';
 import { asciiJson, type FileOutcome } from '../python/pool.js';
 import { shareStrings } from '../python/shared-strings.js';
 
@@ -20,6 +20,9 @@ import { shareStrings } from '../python/shared-strings.js';
 export const ANALYZER_VERSION = 'py-19';
 /** Of the files' lines (see above). */
 const LAYOUT = 2;
+
+/** An outcome as a line of the analysis file holds it: with the file's outline (see set()). */
+type CachedOutcome = FileOutcome & { outline?: FileOutline | null };
 
 interface Entry {
   size: number;
@@ -80,12 +83,15 @@ export class ScanCache {
         // The digests have no analysis, so no tab (JSON escapes its own).
         const tab = this.digestsOnly ? end : buf.indexOf(0x09, start);
         if (tab < 0 || tab > end) throw new Error('not a line of analyses');
-        const [abs, size, mtimeMs, outcome] = JSON.parse(buf.toString('latin1', start, tab)) as [string, number, number, FileOutcome];
+        const [abs, size, mtimeMs, outcome] = JSON.parse(buf.toString('latin1', start, tab)) as [string, number, number, CachedOutcome];
         if (outcome.ok && !this.digestsOnly) {
           // 'null': not analysed (too large, not decodable).
           if (end - tab === 5 && buf.toString('latin1', tab + 1, end) === 'null') outcome.analysis = null;
           else if (this.defer) deferred(outcome, read, { start: range.start + (tab + 1 - start), end: range.end - 1 }, strings);
-          else outcome.analysis = shared(JSON.parse(buf.toString('latin1', tab + 1, end)) as PyAnalysis, strings);
+          else {
+            const analysis = (outcome.analysis = shared(JSON.parse(buf.toString('latin1', tab + 1, end)) as PyAnalysis, strings));
+            if (outcome.outline) keepOutline(analysis, outcome.outline);
+          }
         }
         this.entries.set(abs, { size, mtimeMs, outcome });
         this.lineOf.set(abs, range);

@@ -81,6 +81,11 @@ export function outlineOf(file: PyFile): FileOutline | null {
   return file.analysis && outlineOfAnalysis(file.analysis);
 }
 
+/** An analysis's outline as the cache read it with the analysis: not made again. */
+export function keepOutline(a: PyAnalysis, outline: FileOutline): void {
+  known.set(a, outline);
+}
+
 /** An analysis's outline, made once. */
 export function outlineOfAnalysis(a: PyAnalysis): FileOutline {
   let o = known.get(a);
