@@ -11,6 +11,7 @@ import { scrolled } from './fixes.js';
 import { chooseHome, homeActions, restore, startScan } from './home-step.js';
 import { quit } from './leaving.js';
 import { makePlan } from './plan-step.js';
+import { showTargets } from './target-counts.js';
 import { chooseTarget, refreshSizing } from './target-step.js';
 
 // The actions the screens call, one per key: moving between the steps (Enter, Esc, q, r), the
@@ -57,7 +58,7 @@ function next(ctx: GuideContext): void {
     case 'scan':
       return v.scan.status === 'done' ? ctx.go('findings') : undefined;
     case 'findings':
-      return v.findings.fixPane ? takeFixes(ctx) : ctx.go('target');
+      return v.findings.fixPane ? takeFixes(ctx) : showTargets(ctx);
     case 'target':
       return chooseTarget(ctx);
     case 'sizing': {
@@ -92,7 +93,9 @@ function back(ctx: GuideContext): void {
   if (step === 'scan') ++ctx.generation.scan;
   // Esc on the fixes' pane closes it, leaving everything as it was.
   if (step === 'findings' && ctx.view.findings.fixPane) return ctx.patch('findings', { fixPane: undefined });
-  ctx.go(order[order.indexOf(step) - 1]!);
+  const previous = order[order.indexOf(step) - 1]!;
+  if (previous === 'target') return showTargets(ctx);
+  ctx.go(previous);
 }
 
 function move(ctx: GuideContext, delta: number): void {

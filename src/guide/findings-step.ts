@@ -5,17 +5,21 @@ import type { FindingItem, GuideActions } from '../ui/types.js';
 import { oneLine, type GuideContext } from './context.js';
 import { applyFilter, fileJump, toggleFilter } from './findings.js';
 import { fixedCounts, fixPane, nothingToFix, SAFE_FIXES, switchedNotice } from './fixes.js';
-import { countsOf, scanSummary } from './summary.js';
+import { scanSummary } from './summary.js';
+import { recountTargets } from './target-counts.js';
 import { compareNames } from '../collate.js';
 
 // The findings step: checking the scanned home, the list and its filter, accepting a finding or
-// ignoring a rule, re-checking after edits, and the safe fixes' pane. Each check also recounts
-// the target step's rows, which show the findings per Airflow version.
+// ignoring a rule, re-checking after edits, and the safe fixes' pane. Each check also has the
+// target step's rows, the findings per Airflow version, counted again (see target-counts.ts).
 
 const sevRank = (s: string) => SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]);
 
-/** Checks (again) with the chosen target and the project file as it is now, keeping the cursor on the same finding. */
-export function runCheck(ctx: GuideContext): void {
+/**
+ * Checks (again) with the chosen target and the project file as it is now, keeping the cursor on
+ * the same finding. `otherTarget`: only the target changed, so the other versions' counts stand.
+ */
+export function runCheck(ctx: GuideContext, otherTarget = false): void {
   const inv = ctx.inventory!;
   const before = ctx.view.findings.items[ctx.view.findings.cursor];
   const checked = (ctx.checked = ctx.core.check(inv, ctx.view.target.chosen, ctx.fix));
@@ -40,7 +44,7 @@ export function runCheck(ctx: GuideContext): void {
     });
   showFindings(ctx, before);
   ctx.patch('findings', { suppressed: checked.result.suppressed.length, rechecking: false, fixed: fixedCounts(checked.fixed) });
-  refreshTargets(ctx);
+  if (!otherTarget) recountTargets(ctx);
 }
 
 /** The scan step's summary brought up to date with the last check. */
@@ -54,21 +58,6 @@ function showFindings(ctx: GuideContext, keep: FindingItem | undefined, filter =
   const same = keep ? items.findIndex((i) => i.ruleId === keep.ruleId && i.location === keep.location) : -1;
   const cursor = same >= 0 ? same : Math.min(ctx.view.findings.cursor, Math.max(0, items.length - 1));
   ctx.patch('findings', { items, total: ctx.allFindings.length, filter, cursor });
-}
-
-/** The target step's rows: each version's findings on the same code. */
-function refreshTargets(ctx: GuideContext): void {
-  const inv = ctx.inventory!;
-  const rows = ctx.core.targets().map((t) => ({
-    version: t.version,
-    python: t.python,
-    status: t.status,
-    supported: t.inApiModel,
-    findings: countsOf(ctx.core.check(inv, t.version, ctx.fix).result.findings),
-    isDefault: t.version === ctx.core.defaultTarget(),
-  }));
-  const cursor = Math.max(0, rows.findIndex((r) => r.version === ctx.view.target.chosen));
-  ctx.patch('target', { rows, cursor });
 }
 
 function suppress(ctx: GuideContext, kind: 'finding' | 'rule'): void {

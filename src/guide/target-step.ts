@@ -10,7 +10,7 @@ export function chooseTarget(ctx: GuideContext): void {
   if (!row) return;
   if (row.version !== ctx.view.target.chosen) {
     ctx.patch('target', { chosen: row.version });
-    runCheck(ctx);
+    runCheck(ctx, true);
     refreshSummary(ctx);
   }
   refreshSizing(ctx);

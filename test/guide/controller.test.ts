@@ -4,6 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ApplyResult } from '../../src/aws/apply.js';
 import { targetVersions } from '../../src/refdata/mwaa.js';
 import { migrateCommandLine } from '../../src/guide/command.js';
+import { defaultCore } from '../../src/guide/core.js';
+import { countsOf } from '../../src/guide/summary.js';
 import { EXIT_INTERRUPTED, suggestBucket, defaultName } from '../../src/guide/controller.js';
 import type { Plan } from '../../src/plan/plan.js';
 import { leakedCanaries } from '../helpers.js';
@@ -79,6 +81,40 @@ describe('the walkthrough controller', () => {
     expect(t.v().sizing.rows.find((r) => r.role === 'recommended')?.environmentClass).toBe(t.v().sizing.chosen);
     t.a.back();
     expect(t.v().step).toBe('target');
+  });
+
+  it('checks only the chosen version when it checks; the others are counted between keys, or when the target step opens', async () => {
+    const home = freshHome();
+    const real = defaultCore({ env: { HOME: join(home, '..') }, cwd: root, cache: false });
+    const check = vi.fn(real.check);
+    const t = make(home, { check });
+    const versions = targetVersions().map((v) => v.version);
+    const checked = () => check.mock.calls.map((c) => c[1]);
+    t.c.start();
+    await until(() => t.v().scan.status === 'done');
+    const chosen = t.v().target.chosen;
+    expect(checked()[0]).toBe(chosen);
+    const inventory = check.mock.calls[0]![0];
+    // Left alone, the walkthrough counts every other version, each once.
+    await until(() => check.mock.calls.length === versions.length);
+    expect([...checked()].sort()).toEqual([...versions].sort());
+
+    t.a.next(); // findings
+    check.mockClear();
+    t.a.acceptFinding();
+    expect(checked()).toEqual([chosen]);
+    t.a.next(); // target, before anything else was counted: the rest now
+    expect(t.v().step).toBe('target');
+    expect([...checked()].sort()).toEqual([...versions].sort());
+    // Each row as a check of its version now (the accepted finding no longer counts).
+    for (const row of t.v().target.rows) expect(row.findings).toEqual(countsOf(real.check(inventory, row.version).result.findings));
+
+    // Another version: its check alone, the counts stand.
+    check.mockClear();
+    t.a.move(-100);
+    t.a.next();
+    expect(t.v().step).toBe('sizing');
+    expect(checked()).toEqual([versions[0]]);
   });
 
   it('AWS: preselects what MWAA can use, suggests a bucket, and refuses invalid fields', async () => {
