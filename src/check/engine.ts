@@ -67,6 +67,9 @@ class Template {
   }
 }
 
+/** The order of a check's findings: by file, line, column and rule (a stable sort keeps the rules' order within). */
+export const findingOrder = (a: Finding, b: Finding): number => compareNames(a.file, b.file) || a.line - b.line || a.col - b.col || compareNames(a.ruleId, b.ruleId);
+
 /** Every rule that applies to a home, on its whole inventory. */
 export function check(inv: Inventory, catalog: Catalog, options: CheckOptions = {}): CheckResult {
   return new Checker(inv, catalog, options).finish(inv);
@@ -132,8 +135,7 @@ export class Checker {
     // A view of its own even when nothing was checked: the rules' indexes are kept per view, so they go with the check.
     this.files({ ...inv, dagFiles: unchecked(inv.dagFiles), plugins: { ...inv.plugins, files: unchecked(inv.plugins.files) } });
     this.run(inv, false);
-    const order = (a: Finding, b: Finding) => compareNames(a.file, b.file) || a.line - b.line || a.col - b.col || compareNames(a.ruleId, b.ruleId);
-    return { target: this.target, detected: this.detected, findings: this.findings.sort(order), suppressed: this.suppressed.sort(order) };
+    return { target: this.target, detected: this.detected, findings: this.findings.sort(findingOrder), suppressed: this.suppressed.sort(findingOrder) };
   }
 
   private applies(r: RuleDef): boolean {

@@ -39,7 +39,8 @@ describe('the walkthrough controller', () => {
 
   it('orders findings by severity and family, accepts, ignores and re-checks', async () => {
     const home = freshHome();
-    const t = make(home);
+    const check = vi.fn(defaultCore({ env: { HOME: join(home, '..') }, cwd: root, cache: false }).check);
+    const t = make(home, { check });
     t.c.start();
     await until(() => t.v().scan.status === 'done');
     t.a.next();
@@ -55,10 +56,15 @@ describe('the walkthrough controller', () => {
     const project = readFileSync(join(home, '.mwaa-migrate.yaml'), 'utf8');
     expect(project).toContain(`rule: ${first.ruleId}`);
     expect(t.v().findings.suppressed).toBeGreaterThan(1);
+    // Accepting and ignoring check nothing again (the chosen version's check: the scan's, and one of each other version at most).
+    expect(check.mock.calls.filter((c) => c[1] === t.v().target.chosen)).toHaveLength(1);
+    const { items: shown, total, suppressed } = t.v().findings;
     t.a.recheck();
     expect(t.v().findings.rechecking).toBe(true);
     await until(() => !t.v().findings.rechecking);
     expect(t.v().findings.notice).toMatch(/^re-checked: \d+ finding/);
+    // What they showed is what a check with the project file gives.
+    expect(t.v().findings).toMatchObject({ items: shown, total, suppressed });
     t.a.move(1000);
     expect(t.v().findings.cursor).toBe(t.v().findings.items.length - 1);
   });
@@ -83,7 +89,7 @@ describe('the walkthrough controller', () => {
     expect(t.v().step).toBe('target');
   });
 
-  it('checks only the chosen version when it checks; the others are counted between keys, or when the target step opens', async () => {
+  it('checks only the chosen version; the others are counted between keys, or when the target step opens', async () => {
     const home = freshHome();
     const real = defaultCore({ env: { HOME: join(home, '..') }, cwd: root, cache: false });
     const check = vi.fn(real.check);
@@ -102,10 +108,11 @@ describe('the walkthrough controller', () => {
     t.a.next(); // findings
     check.mockClear();
     t.a.acceptFinding();
-    expect(checked()).toEqual([chosen]);
+    // Nothing checked: the accepted finding moves to the suppressed ones, and the chosen version's count with it.
+    expect(checked()).toEqual([]);
     t.a.next(); // target, before anything else was counted: the rest now
     expect(t.v().step).toBe('target');
-    expect([...checked()].sort()).toEqual([...versions].sort());
+    expect([...checked()].sort()).toEqual(versions.filter((v) => v !== chosen).sort());
     // Each row as a check of its version now (the accepted finding no longer counts).
     for (const row of t.v().target.rows) expect(row.findings).toEqual(countsOf(real.check(inventory, row.version).result.findings));
 
