@@ -30,7 +30,8 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { secretsLines } from '../secrets/render.js';
 import { PLAN_FORMAT_VERSION, type CreateEnvironmentInput, type Plan, type PlanSettings } from '../plan/plan.js';
-import { checkForPlan, type CheckedHome, type FixSettings } from '../plan/fixed.js';
+import { checkForPlan, planCheckAsScanned, type CheckedHome, type FixSettings } from '../plan/fixed.js';
+import type { CheckAsScanned } from '../check/as-scanned.js';
 import type { CheckLine, HomeProbe } from '../ui/types.js';
 import { fixedSources, previewFixes, type FixPreview } from './fixes.js';
 import { loadTreeSitter } from '../python/parser.js';
@@ -83,7 +84,8 @@ export interface GuideCore {
   completePath(partial: string): string[];
   /** The dotenv file to overlay, when the home has one. */
   envFileOf(home: string): string | undefined;
-  scan(home: string, envFile: string | undefined, onProgress: (p: ScanProgress) => void): Promise<Inventory>;
+  /** `target`: checks the files for it as they are read, for the next check of this inventory for that target (see check). */
+  scan(home: string, envFile: string | undefined, onProgress: (p: ScanProgress) => void, target?: string): Promise<Inventory>;
   /** The rule check with the home's project file as it is now; with fix settings, of the fixed copy the plan would upload (as plan --fix). */
   check(inventory: Inventory, target: string, fix?: FixSettings): CheckedHome;
   /** The lines the checked code's findings point at (the fixed copy's, for fixed files). */
@@ -175,6 +177,8 @@ export interface DefaultCoreOptions {
 
 export function defaultCore({ env, cwd, cache }: DefaultCoreOptions): GuideCore {
   const catalog = () => loadCatalog();
+  /** The last scan's check for the version chosen then, begun as its files were read. */
+  let scanned: { inventory: Inventory; target: string; checking: CheckAsScanned } | null = null;
   return {
     env,
     homeCandidates() {
@@ -194,8 +198,19 @@ export function defaultCore({ env, cwd, cache }: DefaultCoreOptions): GuideCore 
       return existsSync(file) ? file : undefined;
     },
     // Loaded beside the scan: the walkthrough's fixes parse the files they change.
-    scan: async (home, envFile, onProgress) => (await Promise.all([scanHome(home, { envFile, env, cache, onProgress, interest: analysisInterest(catalog()) }), loadTreeSitter()]))[0],
-    check: (inventory, target, fix) => checkForPlan(inventory, inventory.home, { target, now: clock(env), ...(fix ? { fix } : {}) }),
+    async scan(home, envFile, onProgress, target) {
+      const checking = target ? planCheckAsScanned(home, { target, now: clock(env) }) : null;
+      const scan = scanHome(home, { envFile, env, cache, onProgress, interest: analysisInterest(catalog()), onFile: checking?.onFile });
+      const [inventory] = await Promise.all([scan, loadTreeSitter()]);
+      scanned = checking && target ? { inventory, target, checking } : null;
+      return inventory;
+    },
+    check(inventory, target, fix) {
+      // The check begun during the scan serves once: the project file may change after it (an accepted finding).
+      const early = !fix && scanned?.inventory === inventory && scanned.target === target ? scanned.checking : null;
+      if (early) scanned = null;
+      return checkForPlan(inventory, inventory.home, { target, now: clock(env), ...(fix ? { fix } : {}) }, early);
+    },
     excerpts: (checked) => fixedSources(readSources(checked.inventory), checked.fixed),
     previewFixes: (inventory, target) => previewFixes(inventory, catalog(), target, clock(env)),
     ruleWhy: (id) => catalog().rules.find((r) => r.id === id)?.why?.trim(),

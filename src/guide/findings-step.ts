@@ -107,7 +107,7 @@ function recheck(ctx: GuideContext): void {
   if (!ctx.inventory || ctx.view.findings.rechecking) return;
   const home = ctx.inventory.home;
   ctx.patch('findings', { rechecking: true, notice: undefined });
-  ctx.track(ctx.core.scan(home, ctx.envFile, () => {})).then(
+  ctx.track(ctx.core.scan(home, ctx.envFile, () => {}, ctx.view.target.chosen)).then(
     (inventory) => {
       ctx.inventory = inventory;
       runCheck(ctx);

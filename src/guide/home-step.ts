@@ -63,7 +63,7 @@ export function startScan(ctx: GuideContext): void {
   const onProgress = (p: ScanProgress) => {
     if (generation === ctx.generation.scan) ctx.patch('scan', { ...p, elapsedMs: ctx.core.now() - started });
   };
-  ctx.track(ctx.core.scan(home, envFile, onProgress)).then(
+  ctx.track(ctx.core.scan(home, envFile, onProgress, ctx.view.target.chosen)).then(
     (inventory) => {
       if (generation !== ctx.generation.scan) return;
       ctx.inventory = inventory;

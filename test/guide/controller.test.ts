@@ -124,6 +124,19 @@ describe('the walkthrough controller', () => {
     expect(checked()).toEqual([versions[0]]);
   });
 
+  it('checks the files for the chosen version as the scan reads them: what a check after the scan gives, and only once', async () => {
+    const home = freshHome();
+    const core = defaultCore({ env: { HOME: join(home, '..') }, cwd: root, cache: false });
+    const target = core.defaultTarget();
+    const inventory = await core.scan(home, undefined, () => {}, target);
+    const during = core.check(inventory, target);
+    const after = defaultCore({ env: { HOME: join(home, '..') }, cwd: root, cache: false }).check(inventory, target);
+    expect(during.result).toEqual(after.result);
+    // The next check reads the project file as it is then.
+    core.suppress(home, { kind: 'rule', rule: during.result.findings[0]!.ruleId });
+    expect(core.check(inventory, target).result.suppressed.length).toBeGreaterThan(during.result.suppressed.length);
+  });
+
   it('AWS: preselects what MWAA can use, suggests a bucket, and refuses invalid fields', async () => {
     const preflight = vi.fn(async () => [{ name: 'role', status: 'ok' as const, detail: 'MWAA can assume it' }]);
     const t = await toAws(freshHome(), { preflight });
