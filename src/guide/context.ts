@@ -5,7 +5,8 @@ import type { AwsAccess } from '../migration/plan.js';
 import type { CheckedHome, FixSettings } from '../plan/fixed.js';
 import type { Plan } from '../plan/plan.js';
 import type { Sizing } from '../sizing/sizing.js';
-import type { Counts, FindingItem, GuideView } from '../ui/types.js';
+import type { FindingItem, GuideView } from '../ui/types.js';
+import type { Tally } from './target-counts.js';
 import { tildify, type GuideCore } from './core.js';
 import { NO_FILTER } from './findings.js';
 
@@ -82,7 +83,7 @@ export class GuideContext {
   /** Bumped whenever a later request supersedes an earlier one (discovery, bucket check, preflight). */
   readonly generation = { discover: 0, bucket: 0, preflight: 0, scan: 0 };
   /** The findings per offered version of the last check's code, as far as counted (see target-counts.ts). */
-  targetCounts = new Map<string, Counts>();
+  targetCounts = new Map<string, Tally>();
   applyStarted = 0;
   envCreated = false;
   /** What the person went on despite when confirming the plan (or continuing a saved one): migrate needs --allow-errors for it. */

@@ -7,7 +7,7 @@ import { oneLine, type GuideContext } from './context.js';
 import { applyFilter, fileJump, toggleFilter } from './findings.js';
 import { fixedCounts, fixPane, nothingToFix, SAFE_FIXES, switchedNotice } from './fixes.js';
 import { scanSummary } from './summary.js';
-import { recountTargets } from './target-counts.js';
+import { recountTargets, suppressInCounts } from './target-counts.js';
 import { compareNames } from '../collate.js';
 
 // The findings step: checking the scanned home, the list and its filter, accepting a finding or
@@ -110,7 +110,7 @@ function hide(ctx: GuideContext, rule: string, file: string | null): void {
   ctx.allFindings = ctx.allFindings.filter((i) => !(i.ruleId === rule && labels.has(i.location)));
   showFindings(ctx, before);
   ctx.patch('findings', { suppressed: suppressed.length });
-  recountTargets(ctx);
+  suppressInCounts(ctx, rule, file);
 }
 
 /** Scans again (files may have been edited) and re-checks. */
