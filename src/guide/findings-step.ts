@@ -34,12 +34,10 @@ export function runCheck(ctx: GuideContext, otherTarget = false): void {
       return sources.excerpt(f.file, f.line)?.map((l) => ({ ...l, hit: l.line === f.line }));
     },
   };
-  const whys = new Map<string, string | undefined>();
-  const whyOf = (id: string) => (whys.has(id) ? whys.get(id) : whys.set(id, ctx.core.ruleWhy(id)).get(id));
   ctx.allFindings = [...checked.result.findings]
     .sort((a, b) => sevRank(a.severity) - sevRank(b.severity) || compareNames(a.family, b.family) || compareNames(a.file, b.file) || a.line - b.line || compareNames(a.ruleId, b.ruleId))
     .map((f) => {
-      const why = whyOf(f.ruleId);
+      const why = ctx.core.ruleWhy(f.ruleId);
       const item: FindingItem = Object.assign(Object.create(quoted) as typeof quoted, {
         ruleId: f.ruleId,
         family: f.family,

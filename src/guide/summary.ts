@@ -8,7 +8,7 @@ import { compareNames } from '../collate.js';
 // What the scan step shows once the home is read and checked: pure, so the scan, the re-check and
 // the target change all describe the home the same way.
 
-const zeroCounts = (): Counts => ({ error: 0, warning: 0, info: 0, total: 0 });
+export const zeroCounts = (): Counts => ({ error: 0, warning: 0, info: 0, total: 0 });
 
 export const countsOf = (findings: Finding[]): Counts => {
   const c = zeroCounts();

@@ -1,6 +1,7 @@
 import type { Finding } from '../check/types.js';
 import type { Counts } from '../ui/types.js';
 import type { GuideContext } from './context.js';
+import { zeroCounts } from './summary.js';
 
 // The target step's rows: each offered version's findings on the same code. A check of a large
 // home takes a while (0.3 to 0.6 s on 4,000 files) and a dozen versions are offered, so a check
@@ -19,7 +20,7 @@ function tallyOf(findings: Finding[]): Tally {
     let byFile = byRule.get(f.ruleId);
     if (!byFile) byRule.set(f.ruleId, (byFile = new Map()));
     let c = byFile.get(f.file);
-    if (!c) byFile.set(f.file, (c = { error: 0, warning: 0, info: 0, total: 0 }));
+    if (!c) byFile.set(f.file, (c = zeroCounts()));
     c[f.severity]++;
     c.total++;
   }
@@ -27,7 +28,7 @@ function tallyOf(findings: Finding[]): Tally {
 }
 
 function totalOf(tally: Tally): Counts {
-  const sum: Counts = { error: 0, warning: 0, info: 0, total: 0 };
+  const sum = zeroCounts();
   for (const byFile of tally.values()) {
     for (const c of byFile.values()) {
       sum.error += c.error;
