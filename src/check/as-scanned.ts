@@ -1,10 +1,7 @@
 import type { Inventory, PyFile } from '../home/inventory.js';
 import type { Catalog } from './catalog.js';
 import { Checker, check, type CheckOptions } from './engine.js';
-import type { CheckResult, Finding } from './types.js';
-
-/** A group of files just checked, with each one's text when the scan had it (see ScanOptions.withText), and the findings the group made. */
-export type OnChecked = (files: PyFile[], texts: (string | undefined)[], found: Finding[]) => void;
+import type { CheckResult } from './types.js';
 
 // The check, taken file by file while the scan still runs: the scan tells each file of the DAG
 // folder as its analysis comes in (ScanOptions.onFile), and the per-file rules check it then, in
@@ -18,7 +15,6 @@ export class CheckAsScanned {
   private checker: Checker | null = null;
   private early: Inventory | null = null;
   private pending: PyFile[] = [];
-  private pendingTexts: (string | undefined)[] = [];
   /** How many files were checked before the scan ended (for tests). */
   checkedEarly = 0;
   /** What a group's check threw: thrown by finish(), where the check's errors are expected, not in the scan's event handlers. */
@@ -27,15 +23,13 @@ export class CheckAsScanned {
   constructor(
     private readonly catalog: Catalog,
     private readonly options: CheckOptions,
-    private readonly onChecked?: OnChecked,
   ) {}
 
   /** For ScanOptions.onFile. */
-  readonly onFile = (file: PyFile, early: Inventory, text?: string): void => {
+  readonly onFile = (file: PyFile, early: Inventory): void => {
     if (this.failure) return;
     this.early ??= early;
     this.pending.push(file);
-    this.pendingTexts.push(text);
     try {
       if (this.pending.length >= GROUP) this.flush();
     } catch (error) {
@@ -46,21 +40,17 @@ export class CheckAsScanned {
   /** The check of the finished inventory. */
   finish(inv: Inventory): CheckResult {
     if (this.failure) throw this.failure.error;
-    if (!this.early || !agrees(this.early, inv)) return check(inv, this.catalog, this.options);
-    // The last group while its texts are at hand (onChecked); without a listener, with the rest.
-    if (this.onChecked && this.pending.length) this.flush();
-    if (!this.checker) return check(inv, this.catalog, this.options);
+    if (!this.checker || !this.early || !agrees(this.early, inv)) return check(inv, this.catalog, this.options);
+    // The pending files are checked with the rest.
     return this.checker.finish(inv);
   }
 
   private flush(): void {
     const early = this.early!;
     this.checker ??= new Checker(early, this.catalog, this.options);
-    const found = this.checker.files({ ...early, dagFiles: this.pending });
-    this.onChecked?.(this.pending, this.pendingTexts, found);
+    this.checker.files({ ...early, dagFiles: this.pending });
     this.checkedEarly += this.pending.length;
     this.pending = [];
-    this.pendingTexts = [];
   }
 }
 

@@ -122,13 +122,11 @@ export class Checker {
     }));
   }
 
-  /** The per-file rules on these files (of an inventory agreeing with the one it started with); each file once. Returns the findings they made, suppressed ones included. */
-  files(view: Inventory): Finding[] {
+  /** The per-file rules on these files (of an inventory agreeing with the one it started with); each file once. */
+  files(view: Inventory): void {
     for (const f of view.dagFiles) this.checked.add(f.path);
     for (const f of view.plugins.files) this.checked.add(f.path);
-    const [found, suppressed] = [this.findings.length, this.suppressed.length];
     this.run(view, true);
-    return [...this.findings.slice(found), ...this.suppressed.slice(suppressed)];
   }
 
   /** The per-file rules on the files not checked yet, every other rule on the whole inventory; the findings in order. */

@@ -9,11 +9,11 @@ import { clock } from '../clock.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL, UsageError } from '../exit.js';
 import type { Inventory, ProblemCode, PyFile } from '../home/inventory.js';
 import { scanHome } from '../home/scan.js';
-import { KeptLines, readSources } from '../report/excerpts.js';
+import { readSources } from '../report/excerpts.js';
 import { buildReport, countsLabel, severitiesFrom, type Report } from '../report/model.js';
 import { batched } from '../report/json-chunks.js';
 import { collectGarbage } from './heap.js';
-import { isReportFormat, quotesSource, renderReportChunks, REPORT_FORMATS, type ReportFormat } from '../report/render.js';
+import { isReportFormat, renderReportChunks, REPORT_FORMATS, type ReportFormat } from '../report/render.js';
 import { useColor } from '../report/style.js';
 import { sizeEnvironment, type SizingOptions } from '../sizing/sizing.js';
 import { airflowVersionFlag, homeArg, parse, type Options } from './args.js';
@@ -58,18 +58,8 @@ export interface CheckFlags {
   'no-cache'?: boolean;
 }
 
-/**
- * Reads the home a command names and checks it with the selection flags: what report and fix both
- * start from. `kept`: keeps the lines a report quotes while the scan has each file's text.
- */
-export async function checkHome(
-  command: string,
-  values: CheckFlags,
-  positionals: string[],
-  io: CliIO,
-  target: string,
-  options: { replacements?: boolean; kept?: KeptLines } = {},
-) {
+/** Reads the home a command names and checks it with the selection flags: what report and fix both start from. */
+export async function checkHome(command: string, values: CheckFlags, positionals: string[], io: CliIO, target: string, options: { replacements?: boolean } = {}) {
   const catalog = loadCatalog();
   const select = ruleIds('--select', values.select, catalog.rules);
   const ignore = ruleIds('--ignore', values.ignore, catalog.rules);
@@ -77,8 +67,7 @@ export async function checkHome(
   const home = homeArg(command, positionals, io.env);
   const project = loadProject(resolve(home.path), values['project-file']);
   // Checked file by file while the workers analyse the rest.
-  const { kept, ...checkOptions } = options;
-  const checking = new CheckAsScanned(catalog, { target, select, ignore, project, now: clock(io.env), ...checkOptions }, kept?.onChecked);
+  const checking = new CheckAsScanned(catalog, { target, select, ignore, project, now: clock(io.env), ...options });
   const inventory = await scanHome(home.path, {
     envFile: values['env-file'],
     env: io.env,
@@ -86,7 +75,6 @@ export async function checkHome(
     cache: !values['no-cache'],
     interest: analysisInterest(catalog),
     onFile: checking.onFile,
-    withText: kept !== undefined,
   });
   const result = checking.finish(inventory);
   return { catalog, select, ignore, home, inventory, result };
@@ -103,7 +91,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const failOn = FAIL_ON.find((level) => level === values['fail-on']);
   if (!failOn) throw new UsageError(`--fail-on ${values['fail-on']}: not one of ${FAIL_ON.join(', ')}`);
   const sizingOptions = await sizingFlags(values, io.env);
-  const { report, partial } = await reportOf(values, positionals, io, sizingOptions, quotesSource(format) ? new KeptLines() : undefined);
+  const { report, partial } = await reportOf(values, positionals, io, sizingOptions);
   // What the report was made from is garbage now: let go before the report is written.
   collectGarbage();
   await writeReport(report, format, values.output, io);
@@ -119,8 +107,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
  * into the report's, so the report is built from an inventory without analyses (nor the check's
  * indexes over them) and the check's own findings are let go: half of a large home's heap.
  */
-async function reportOf(values: ReportFlags, positionals: string[], io: CliIO, sizingOptions: SizingOptions, kept: KeptLines | undefined) {
-  const { inventory: scanned, catalog, select, ignore, home, result } = await checkHome('report', values, positionals, io, sizingOptions.target, { kept });
+async function reportOf(values: ReportFlags, positionals: string[], io: CliIO, sizingOptions: SizingOptions) {
+  const { inventory: scanned, catalog, select, ignore, home, result } = await checkHome('report', values, positionals, io, sizingOptions.target);
   const sizing = sizeEnvironment(scanned, sizingOptions);
   const inventory = withoutAnalyses(scanned);
   const report = buildReport({
@@ -130,7 +118,7 @@ async function reportOf(values: ReportFlags, positionals: string[], io: CliIO, s
     home: home.given,
     targetIsDefault: values['target-version'] === undefined,
     filters: { select, ignore },
-    sources: readSources(inventory, kept),
+    sources: readSources(inventory),
     timestamp: values.timestamp ? new Date().toISOString() : undefined,
     sizing,
   });

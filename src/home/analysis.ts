@@ -15,8 +15,6 @@ export interface AnalysisOptions {
   workers: number;
   cache: ScanCache | null;
   interest?: AnalysisInterest;
-  /** Hand each analysed file's text to the listener that start() was given (see PoolOptions.keepText). */
-  keepText?: boolean;
   /** Tests' custom reads keep the work on this thread (see PoolOptions.read). */
   io?: ScanIO;
   /** How many files were found and how many have their outcome, as they change. */
@@ -32,7 +30,7 @@ export class ScanAnalysis {
   readonly ids = new Map<string, number>();
   private readonly outcomes: (FileOutcome | undefined)[] = [];
   /** Who wants to hear of a file's outcome as soon as it is in, by its place in `files`. */
-  private readonly listeners: (((o: FileOutcome, text: string | undefined) => void) | undefined)[] = [];
+  private readonly listeners: (((o: FileOutcome) => void) | undefined)[] = [];
   private readonly pool: AnalysisPool;
   private done = 0;
 
@@ -43,15 +41,14 @@ export class ScanAnalysis {
       workers: o.analyzing ? o.workers : 0,
       read: io ? (p) => io.readFile(p) : undefined,
       interest: o.interest,
-      keepText: o.keepText,
-      onResult: (id, outcome, analysisText, text) => {
+      onResult: (id, outcome, analysisText) => {
         const f = this.files[id]!;
         this.outcomes[id] = outcome;
         o.cache?.set(f.abs, f.size, f.mtimeMs, outcome, analysisText);
         this.count();
         // Only while this thread has a core of its own: what the listener does (the check) would
         // otherwise slow the workers, and hold its findings beside their heaps.
-        if (!this.pool.everyCoreBusy) this.listeners[id]?.(outcome, text);
+        if (!this.pool.everyCoreBusy) this.listeners[id]?.(outcome);
       },
     });
   }
@@ -60,7 +57,7 @@ export class ScanAnalysis {
    * Starts a file's analysis, once however often it is asked for; `then` hears its outcome as soon
    * as it is in, while every core is not analysing (otherwise only the caller of outcomesOf does).
    */
-  start(f: FoundPy, then?: (o: FileOutcome, text: string | undefined) => void): void {
+  start(f: FoundPy, then?: (o: FileOutcome) => void): void {
     if (this.ids.has(f.abs)) return;
     const id = this.files.length;
     this.ids.set(f.abs, id);
@@ -72,7 +69,7 @@ export class ScanAnalysis {
     if (hit) {
       this.outcomes[id] = hit;
       this.count();
-      then?.(hit, undefined);
+      then?.(hit);
     } else this.pool.add(id, { abs: f.abs, analyze: this.o.analyzing });
   }
 

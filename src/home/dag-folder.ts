@@ -31,8 +31,8 @@ export interface DagFolderScan {
   analyzing: boolean;
   /** Paths under the folder that are not part of it (the home's own, see home-owned.ts). */
   skip: ReadonlySet<string>;
-  /** Each file the walk finds, as soon as its analysis is in, with its text when kept (see ScanOptions.onFile). */
-  onFile?: (file: PyFile, text: string | undefined) => void;
+  /** Each file the walk finds, as soon as its analysis is in (see ScanOptions.onFile). */
+  onFile?: (file: PyFile) => void;
 }
 
 export async function scanDagFolder(io: ScanIO, s: DagFolderScan, folder: DagFolder, problems: Problem[]): Promise<PyFile[]> {
@@ -43,7 +43,7 @@ export async function scanDagFolder(io: ScanIO, s: DagFolderScan, folder: DagFol
     skipDirs: new Set(['__pycache__']),
     skip: s.skip,
     // Each Python file is analysed from the moment it is found, while the walk goes on.
-    onFile: (f) => f.rel.endsWith('.py') && f.size <= s.maxSize && s.analysis.start(f, s.onFile && ((o, text) => tell(s, f, o, text))),
+    onFile: (f) => f.rel.endsWith('.py') && f.size <= s.maxSize && s.analysis.start(f, s.onFile && ((o) => tell(s, f, o))),
   });
   problems.push(...walked.problems);
   // Airflow only ever looks at .py and .zip files: the others it ignores are no news.
@@ -76,7 +76,7 @@ function entryOf(s: DagFolderScan, f: FoundFile, o: FileOutcome & { ok: true }, 
   return fileFrom(o, { path: s.show(f.abs), size: f.size, sha256: o.sha256, md5: o.md5, zip: null, role });
 }
 
-const tell = (s: DagFolderScan, f: FoundFile, o: FileOutcome, text: string | undefined) => o.ok && s.onFile!(entryOf(s, f, o, false), text);
+const tell = (s: DagFolderScan, f: FoundFile, o: FileOutcome) => o.ok && s.onFile!(entryOf(s, f, o, false));
 
 /** Adds the files' entries; returns the import candidates (see importCandidates) of each file analysed. */
 async function addAnalysed(

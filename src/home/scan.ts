@@ -60,11 +60,8 @@ export interface ScanOptions {
    * scan ends: the check takes them as they come, see check/as-scanned.ts), with the inventory as
    * the scan knows it then: all but the files, the plugins, the problems and the host environment.
    * Files found otherwise (imported ignored ones, zips' entries, plugins) come with the inventory.
-   * With `withText`, the file's decoded text comes too when it was read for the analysis (not
-   * from the cache): what a report quotes, so that it need not read the file a second time.
    */
-  onFile?: (file: PyFile, early: Inventory, text: string | undefined) => void;
-  withText?: boolean;
+  onFile?: (file: PyFile, early: Inventory) => void;
 }
 
 export interface ScanProgress {
@@ -113,14 +110,11 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
     options.cache === false
       ? null
       : new ScanCache(options.cacheDir ?? defaultCacheDir(), home, TOOL_VERSION, { digestsOnly: !analyzing, interest: options.interest, defer: options.deferAnalyses });
-  // Told only when the version is decided without the DAG imports (below, it is decided anew from them).
-  const onFile = version.source === 'none' ? undefined : options.onFile;
   const analysis = new ScanAnalysis({
     analyzing,
     workers: options.workers ?? defaultWorkers(),
     cache,
     interest: options.interest,
-    keepText: options.withText === true && onFile !== undefined,
     io: options.io,
     onCount: (found, read) => {
       progress.filesFound = found;
@@ -128,6 +122,8 @@ export async function scanHome(homeArg: string, options: ScanOptions = {}): Prom
       report();
     },
   });
+  // Told only when the version is decided without the DAG imports (below, it is decided anew from them).
+  const onFile = version.source === 'none' ? undefined : options.onFile;
   // What onFile's listener reads besides the file: the inventory before any file is in.
   const early = (dagFolder: DagFolder, pluginsFolder: string | null) =>
     assemble(dagFolder, [], { folder: pluginsFolder, files: [], otherFiles: [], plugins: [], zip: null }, []);
@@ -221,7 +217,7 @@ async function scanFolders(c: SourceContext, f: FolderInputs, phase: (p: 'dags' 
   const scan = { syntax: ignoreSyntax, maxSize: c.maxSize, show, analysis: f.analysis, factsOf };
   const listener = f.onFile;
   const early = listener && f.early(dagFolder, pluginsPath.path ? show(pluginsPath.path) : null);
-  const onFile = early ? (file: PyFile, text: string | undefined) => listener(file, early, text) : undefined;
+  const onFile = early ? (file: PyFile) => listener(file, early) : undefined;
   const dagFiles: PyFile[] = dagsPath.path
     ? await scanDagFolder(io, { ...scan, root: dagsPath.path, safeMode, analyzing: f.analyzing, skip: owned?.skip ?? new Set(), onFile }, dagFolder, problems)
     : [];

@@ -15,8 +15,6 @@ export interface FileFacts {
   mightContainDag: boolean;
   analysis: PyAnalysis | null;
   problem: { code: ProblemCode; message: string } | null;
-  /** The decoded source, only when asked for (see fileFacts): what a report quotes, so that it need not read the file again. Never cached. */
-  text?: string;
 }
 
 export function mightContainDag(bytes: Uint8Array): boolean {
@@ -38,11 +36,8 @@ export function digests(bytes: Uint8Array): { sha256: string; md5: string } {
 // memory in proportion (a 5 MB file took 900 MB), and no hand-written DAG file comes near it.
 export const MAX_ANALYSED_BYTES = 1024 * 1024;
 
-/**
- * `interest`: what the analysis keeps of context reads and method calls (see AnalysisInterest);
- * everything when null. `keepText`: the facts of a file that decodes carry its text.
- */
-export function fileFacts(bytes: Uint8Array, analyze: boolean, interest: AnalysisInterest | null = null, keepText = false): FileFacts {
+/** `interest`: what the analysis keeps of context reads and method calls (see AnalysisInterest); everything when null. */
+export function fileFacts(bytes: Uint8Array, analyze: boolean, interest: AnalysisInterest | null = null): FileFacts {
   const { sha256, md5 } = digests(bytes);
   const might = mightContainDag(bytes);
   if (!analyze) return { sha256, md5, mightContainDag: might, analysis: null, problem: null };
@@ -69,7 +64,5 @@ export function fileFacts(bytes: Uint8Array, analyze: boolean, interest: Analysi
         ? { code: 'python2', message: `Python 2 syntax${where} (${first?.message ?? 'Python 2 only construct'}); MWAA runs Python 3` }
         : { code: 'syntax-error', message: `syntax error${where}: ${first?.message ?? 'invalid syntax'}` };
   }
-  const facts: FileFacts = { sha256, md5, mightContainDag: might, analysis, problem };
-  if (keepText) facts.text = decoded.text;
-  return facts;
+  return { sha256, md5, mightContainDag: might, analysis, problem };
 }

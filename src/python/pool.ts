@@ -50,36 +50,24 @@ export function asciiJson(value: unknown): string {
 }
 const NON_ASCII_ALL = /[\u0080-\uffff]/g;
 
-/** What a worker is told once, when it starts. */
-export interface WorkerSettings {
-  interest: AnalysisInterest | null;
-  /** Whether each analysed file's outcome comes with its text (see FileFacts.text). */
-  keepText: boolean;
-}
-
-export async function runJob(job: FileJob, read: ReadFile = readFile, settings: WorkerSettings = { interest: null, keepText: false }): Promise<FileOutcome> {
+export async function runJob(job: FileJob, read: ReadFile = readFile, interest: AnalysisInterest | null = null): Promise<FileOutcome> {
   let bytes: Uint8Array;
   try {
     bytes = await read(job.abs);
   } catch (e) {
     return { ok: false, error: (e as Error).message, code: (e as NodeJS.ErrnoException).code };
   }
-  return { ok: true, ...(await withTreeSitter(() => fileFacts(bytes, job.analyze, settings.interest, settings.keepText))) };
+  return { ok: true, ...(await withTreeSitter(() => fileFacts(bytes, job.analyze, interest))) };
 }
 
 export interface PoolOptions {
   workers: number;
   /** A custom reader (tests inject errors through it) keeps the work on this thread. */
   read?: ReadFile;
-  /**
-   * Each outcome as it arrives, by the id it was added with, with its analysis's text when it came
-   * from a worker (see asciiJson), and the file's own text when keepText asked for it.
-   */
-  onResult: (id: number, outcome: FileOutcome, analysisText: string | undefined, text: string | undefined) => void;
+  /** Each outcome as it arrives, by the id it was added with, with its analysis's text when it came from a worker (see asciiJson). */
+  onResult: (id: number, outcome: FileOutcome, analysisText: string | undefined) => void;
   /** What the analyses keep of context reads and method calls (see AnalysisInterest); everything when absent. */
   interest?: AnalysisInterest | null;
-  /** Hand each analysed file's text to onResult (see FileFacts.text). */
-  keepText?: boolean;
 }
 
 interface Slot {
@@ -101,11 +89,7 @@ export class AnalysisPool {
   private waiting: { resolve: () => void; reject: (e: unknown) => void } | null = null;
   private readonly strings = new Map<string, string>();
 
-  private readonly settings: WorkerSettings;
-
-  constructor(private readonly o: PoolOptions) {
-    this.settings = { interest: o.interest ?? null, keepText: o.keepText ?? false };
-  }
+  constructor(private readonly o: PoolOptions) {}
 
   add(id: number, job: FileJob): void {
     this.queue.push({ id, job });
@@ -122,11 +106,7 @@ export class AnalysisPool {
     if (this.failure) throw this.failure;
     if (!this.slots) {
       for (const { id, job } of this.queue.splice(0)) {
-        const outcome = await runJob(job, this.o.read, this.settings);
-        // The text goes to onResult alone: the outcome is kept for the rest of the scan.
-        const text = outcome.ok ? outcome.text : undefined;
-        if (outcome.ok) delete outcome.text;
-        this.o.onResult(id, outcome, undefined, text);
+        this.o.onResult(id, await runJob(job, this.o.read, this.o.interest ?? null), undefined);
         this.unanswered--;
       }
       return;
@@ -150,8 +130,8 @@ export class AnalysisPool {
   private grow(slots: Slot[]): void {
     const wanted = this.unanswered >= SHARED_CORE_FROM ? this.o.workers : Math.max(1, this.o.workers - 1);
     while (slots.length < wanted) {
-      const slot: Slot = { worker: new Worker(workerEntry()!, { workerData: this.settings }), inFlight: [] };
-      slot.worker.on('message', (texts: (string | null)[]) => this.answered(slot, texts));
+      const slot: Slot = { worker: new Worker(workerEntry()!, { workerData: this.o.interest ?? null }), inFlight: [] };
+      slot.worker.on('message', (texts: string[]) => this.answered(slot, texts));
       slot.worker.once('error', (e) => this.fail(e));
       // A worker that stops on its own (killed, out of memory) would leave settle() waiting forever.
       slot.worker.once('exit', (code) => this.slots?.includes(slot) && this.fail(new Error(`an analysis worker stopped (exit code ${code})`)));
@@ -171,18 +151,18 @@ export class AnalysisPool {
     }
   }
 
-  private answered(slot: Slot, texts: (string | null)[]): void {
+  private answered(slot: Slot, texts: string[]): void {
     const ids = slot.inFlight.shift()!;
     this.pump();
-    // Three texts a file (see worker.ts).
+    // Two texts a file (see worker.ts).
     for (let k = 0; k < ids.length; k++) {
-      const r = JSON.parse(texts[3 * k]!) as FileOutcome;
-      const analysisText = texts[3 * k + 1]!;
+      const r = JSON.parse(texts[2 * k]!) as FileOutcome;
+      const analysisText = texts[2 * k + 1]!;
       if (r.ok) {
         r.analysis = JSON.parse(analysisText) as PyAnalysis | null;
         if (r.analysis) shareStrings(r.analysis, this.strings);
       }
-      this.o.onResult(ids[k]!, r, analysisText, texts[3 * k + 2] ?? undefined);
+      this.o.onResult(ids[k]!, r, analysisText);
     }
     this.unanswered -= ids.length;
     if (this.unanswered === 0 && this.waiting) {

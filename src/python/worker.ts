@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { asciiJson, runJob, type FileJob, type WorkerSettings } from './pool.js';
+import type { AnalysisInterest } from '../home/inventory.js';
+import { asciiJson, runJob, type FileJob } from './pool.js';
 
 // A worker owns its thread: a blocking read is cheaper than a round trip through libuv's pool.
 const readSync = async (path: string) => readFileSync(path);
@@ -10,15 +11,14 @@ const readSync = async (path: string) => readFileSync(path);
 let last: Promise<void> = Promise.resolve();
 parentPort!.on('message', (jobs: FileJob[]) => {
   last = last.then(async () => {
-    // Three texts a file: the outcome without its analysis or text, the analysis (the scan cache
-    // keeps it as it comes), and the file's text when asked for (see WorkerSettings.keepText).
-    const out: (string | null)[] = [];
+    // Two texts a file: the outcome without its analysis, then the analysis (the scan cache keeps it as it comes).
+    const out: string[] = [];
     for (const job of jobs) {
-      const o = await runJob(job, readSync, workerData as WorkerSettings);
-      if (!o.ok) out.push(asciiJson(o), 'null', null);
+      const o = await runJob(job, readSync, workerData as AnalysisInterest | null);
+      if (!o.ok) out.push(asciiJson(o), 'null');
       else {
-        const { analysis, text, ...rest } = o;
-        out.push(asciiJson(rest), asciiJson(analysis), text ?? null);
+        const { analysis, ...rest } = o;
+        out.push(asciiJson(rest), asciiJson(analysis));
       }
     }
     parentPort!.postMessage(out);

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import type { OnChecked } from '../check/as-scanned.js';
 import { isSecretOption } from '../home/config.js';
 import { readWholeSync } from '../home/fs.js';
 import { REDACTED, type Inventory } from '../home/inventory.js';
@@ -27,9 +26,8 @@ const KEEP_FILES = 1;
 /**
  * The lines around findings, read when a renderer asks for them: a report of 100,000 findings
  * never holds their excerpts all at once (they were a fifth of a large report's peak memory).
- * Lines `kept` while the scan had the file's text are not read again.
  */
-export function readSources(inv: Inventory, kept?: KeptLines): SourceLines {
+export function readSources(inv: Inventory): SourceLines {
   const kinds = new Map<string, Kind>();
   for (const f of [...inv.dagFiles, ...inv.plugins.files]) if (f.zip === null) kinds.set(f.path, 'python');
   for (const f of inv.requirements.files) kinds.set(f, 'requirements');
@@ -50,64 +48,8 @@ export function readSources(inv: Inventory, kept?: KeptLines): SourceLines {
   return {
     excerpt(file, line) {
       if (!kinds.has(file) || line < 1) return undefined;
-      const lines = kept?.around(file, line) ?? linesOf(file);
+      const lines = linesOf(file);
       return lines ? excerptAround(lines, line) : undefined;
-    },
-  };
-}
-
-/**
- * The lines the report will quote around each finding of a file checked during the scan (see
- * CheckAsScanned), taken from the text the analysis read: the report reads no Python file a
- * second time for them. Only those lines are kept (copied off the text, which is let go), each
- * redacted when first quoted. A finding made after the scan (by a rule reading the whole home)
- * on a line not kept is quoted from the file, as without this.
- */
-export class KeptLines {
-  private readonly files = new Map<string, { at: Set<number>; lines: SafeLines }>();
-
-  readonly onChecked: OnChecked = (files, texts, found) => {
-    const lines = new Map<string, Set<number>>();
-    for (const f of found) {
-      if (f.line < 1) continue;
-      let at = lines.get(f.file);
-      if (!at) lines.set(f.file, (at = new Set()));
-      at.add(f.line);
-    }
-    files.forEach((file, i) => {
-      const text = texts[i];
-      const at = lines.get(file.path);
-      if (text !== undefined && at && file.zip === null) this.files.set(file.path, keep(text, at));
-    });
-  };
-
-  /** The file's lines for a finding on `line`, or undefined when they were not kept. */
-  around(file: string, line: number): SafeLines | undefined {
-    const kept = this.files.get(file);
-    return kept?.at.has(line) ? kept.lines : undefined;
-  }
-}
-
-/** The lines beside each of `at` (those that exist), redacted as readSafeLines does. */
-function keep(text: string, at: Set<number>): { at: Set<number>; lines: SafeLines } {
-  const all = lazyLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, (line) => line);
-  const numbers = new Set<number>();
-  for (const line of at) for (let n = Math.max(1, line - CONTEXT); n <= line + CONTEXT && all.has(n); n++) numbers.add(n);
-  const order = [...numbers];
-  // Joined, then split: a slice of the text would keep the whole text alive. No kept line holds a
-  // newline (see lazyLines).
-  const copies = order.map((n) => all.get(n)).join('\n').split('\n');
-  const raw = new Map(order.map((n, i) => [n, copies[i]!]));
-  const safe = new Map<number, string>();
-  return {
-    at,
-    lines: {
-      has: (n) => raw.has(n),
-      get: (n) => {
-        let line = safe.get(n);
-        if (line === undefined) safe.set(n, (line = redactCode(raw.get(n)!)));
-        return line;
-      },
     },
   };
 }

@@ -12,9 +12,6 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export const isReportFormat = (f: string): f is ReportFormat => (REPORT_FORMATS as readonly string[]).includes(f);
 
-/** Whether a format shows the lines around each finding (the text format does not). */
-export const quotesSource = (f: ReportFormat): boolean => f !== 'text';
-
 export function renderReport(r: Report, format: ReportFormat, opts: { color: boolean; width: number }): string {
   switch (format) {
     case 'text':

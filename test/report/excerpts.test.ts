@@ -1,13 +1,10 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CheckAsScanned, GROUP } from '../../src/check/as-scanned.js';
-import { loadCatalog } from '../../src/check/catalog.js';
-import { analysisInterest } from '../../src/check/interest.js';
 import { REDACTED, type Inventory } from '../../src/home/inventory.js';
 import { scanHome } from '../../src/home/scan.js';
-import { KeptLines, redactCfg, redactCode, redactEnvLine, readSources } from '../../src/report/excerpts.js';
+import { redactCfg, redactCode, redactEnvLine, readSources } from '../../src/report/excerpts.js';
 import { inputFingerprint } from '../../src/report/model.js';
 import { HOMES } from '../helpers.js';
 
@@ -108,57 +105,5 @@ describe('readSources', async () => {
     expect(inputFingerprint(other)).toBe(inputFingerprint(inv));
     other.dagFiles[0]!.sha256 = '0'.repeat(64);
     expect(inputFingerprint(other)).not.toBe(inputFingerprint(inv));
-  });
-});
-
-describe('lines kept while the scan has the text', () => {
-  // A copy of the example home with more DAG files than a check group, so that groups are checked
-  // (and their lines kept) both during the scan and at its end; plus CRLF, a BOM and a secret.
-  const home = mkdtempSync(join(tmpdir(), 'excerpt-kept-'));
-  cpSync(join(HOMES, 'airflow2'), home, { recursive: true });
-  const dags = join(home, 'dags');
-  const sources = readdirSync(dags).filter((f) => f.endsWith('.py'));
-  for (let i = 0; i < GROUP + 20; i++) {
-    const src = sources[i % sources.length]!;
-    writeFileSync(join(dags, `copy_${i}_${src}`), readFileSync(join(dags, src), 'utf8').replaceAll('dag_id', `dag_id_${i}`));
-  }
-  writeFileSync(join(dags, 'crlf_dag.py'), '\uFEFFfrom airflow.operators.dummy_operator import DummyOperator\r\npassword = "hunter2"\rx = DummyOperator(task_id="t")\r\n');
-
-  it('quotes every finding as a read of the file would, and reads no kept file again', async () => {
-    const catalog = loadCatalog();
-    const kept = new KeptLines();
-    const checking = new CheckAsScanned(catalog, {}, kept.onChecked);
-    const inv = await scanHome(home, { cache: false, envFile: join(home, '.env'), interest: analysisInterest(catalog), onFile: checking.onFile, withText: true });
-    const result = checking.finish(inv);
-    expect(checking.checkedEarly).toBeGreaterThanOrEqual(GROUP);
-    const all = [...result.findings, ...result.suppressed];
-    // The oracle: the same excerpts read from the files.
-    const read = readSources(inv);
-    const expected = all.map((f) => read.excerpt(f.file, f.line));
-    expect(all.map((f) => readSources(inv, kept).excerpt(f.file, f.line))).toEqual(expected);
-    expect(expected.find((e) => e?.some((l) => l.text.includes(REDACTED)))).toBeDefined();
-    // The CRLF file's lines were kept (its import is a finding), split as the file read splits them.
-    expect(kept.around('dags/crlf_dag.py', 1)).toBeDefined();
-    expect(read.excerpt('dags/crlf_dag.py', 2)).toEqual([
-      { line: 1, text: 'from airflow.operators.dummy_operator import DummyOperator' },
-      { line: 2, text: `password = "${REDACTED}"` },
-      { line: 3, text: 'x = DummyOperator(task_id="t")' },
-    ]);
-
-    // Every Python file changed after the scan: the kept lines are still those the check saw.
-    for (const f of inv.dagFiles.filter((d) => d.zip === null)) writeFileSync(join(home, f.path), '# changed\n'.repeat(500));
-    const inPython = all.map((f, i) => [f, expected[i]] as const).filter(([f]) => f.file.endsWith('.py') && !inv.dagFiles.find((d) => d.path === f.file)?.zip);
-    expect(inPython.length).toBeGreaterThan(GROUP);
-    const keptSources = readSources(inv, kept);
-    const rereadSources = readSources(inv);
-    let fromFile = 0;
-    for (const [f, before] of inPython) {
-      const now = keptSources.excerpt(f.file, f.line);
-      if (JSON.stringify(now) === JSON.stringify(before)) continue;
-      // Only a finding made at the end, by a rule reading the whole home, may be quoted from the file.
-      expect(now).toEqual(rereadSources.excerpt(f.file, f.line));
-      fromFile++;
-    }
-    expect(fromFile).toBeLessThan(inPython.length / 10);
   });
 });

@@ -41,29 +41,6 @@ describe('the worker pool', () => {
   });
 });
 
-describe('a report quoting from the texts the workers read', () => {
-  it('quotes every finding as a report that reads the files does', () => {
-    const home = join(tmp, 'quoted-home');
-    cpSync(join(HOMES, 'airflow2'), home, { recursive: true });
-    const sources = readdirSync(join(home, 'dags')).filter((f) => f.endsWith('.py'));
-    for (let i = 0; i < 260; i++) {
-      const src = sources[i % sources.length]!;
-      writeFileSync(join(home, 'dags', `copy_${i}_${src}`), readFileSync(join(home, 'dags', src), 'utf8').replaceAll('dag_id', `dag_id_${i}`));
-    }
-    const env = { PATH: process.env['PATH'], HOME: process.env['HOME'], NO_COLOR: '1', XDG_CACHE_HOME: join(tmp, 'quoted-cache'), SOURCE_DATE_EPOCH: '1767225600' };
-    const report = () => cli(['report', home, '--format', 'json', '--fail-on', 'never'], { env });
-    // The first run keeps the lines as the workers hand over each text; the second finds every
-    // file in the scan cache, reads no text, and quotes from the files.
-    const cold = report();
-    const warm = report();
-    expect(cold.code, cold.stderr).toBe(0);
-    expect(warm.code, warm.stderr).toBe(0);
-    const quoted = (JSON.parse(cold.stdout) as { findings: { excerpt?: unknown }[] }).findings.filter((f) => f.excerpt);
-    expect(quoted.length).toBeGreaterThan(260);
-    expect(cold.stdout).toBe(warm.stdout);
-  });
-});
-
 describe('the built pool', () => {
   it('answers every job by its id when a long queue brings in a worker on the shared core', async () => {
     // The compiled pool (npm test builds first): from the sources it never starts workers.
@@ -84,7 +61,7 @@ describe('the built pool', () => {
     await pool.close();
     expect(got.size).toBe(jobs.length);
     for (const i of [0, 1, 2199, jobs.length - 1]) {
-      expect(JSON.parse(got.get(i)!)).toEqual(JSON.parse(JSON.stringify(await built.runJob(jobs[i]!, undefined, { interest: shippedInterest(), keepText: false }))));
+      expect(JSON.parse(got.get(i)!)).toEqual(JSON.parse(JSON.stringify(await built.runJob(jobs[i]!, undefined, shippedInterest()))));
     }
   });
 });
