@@ -1,4 +1,5 @@
-import { CronExpressionParser } from 'cron-parser';
+import type { CronExpressionParser } from 'cron-parser';
+import { cronParser } from '../cron.js';
 import type { Inventory, PyDag, Schedule, StartDate } from '../home/inventory.js';
 import { defaultAt } from '../refdata/airflow-config.js';
 import { carryOverOptions } from './matchers/config.js';
@@ -158,7 +159,7 @@ function cronShape(expr: string): CronShape | null {
   if (shapes.has(expr)) return shapes.get(expr)!;
   let shape: CronShape | null = null;
   try {
-    const cron = CronExpressionParser.parse(expr, { tz: 'UTC' });
+    const cron = cronParser().parse(expr, { tz: 'UTC' });
     const f = cron.fields;
     const clock = f.hour.values.flatMap((h) => f.minute.values.flatMap((m) => f.second.values.map((s) => ((h * 60 + m) * 60 + s) * 1000)));
     const special = f.dayOfMonth.hasLastChar || f.dayOfWeek.hasLastChar || f.dayOfWeek.nthDay > 0;

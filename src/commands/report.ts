@@ -13,13 +13,13 @@ import { readSources } from '../report/excerpts.js';
 import { buildReport, countsLabel, severitiesFrom, type Report } from '../report/model.js';
 import { batched } from '../report/json-chunks.js';
 import { collectGarbage } from './heap.js';
-import { isReportFormat, renderReportChunks, REPORT_FORMATS, type ReportFormat } from '../report/render.js';
+import { isReportFormat, REPORT_FORMATS, reportRenderer, type ReportRenderer } from '../report/render.js';
 import { useColor } from '../report/style.js';
 import { sizeEnvironment, type SizingOptions } from '../sizing/sizing.js';
 import { airflowVersionFlag, homeArg, parse, type Options } from './args.js';
 import { printUsage } from './help.js';
 import { streamOut, type CliIO } from './io.js';
-import { SIZE_OPTIONS, sizingFlags } from './size.js';
+import { SIZE_OPTIONS, sizingFlags } from './size-flags.js';
 
 // report: check a home for a move to MWAA and report the findings (with the sizing).
 
@@ -91,10 +91,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const failOn = FAIL_ON.find((level) => level === values['fail-on']);
   if (!failOn) throw new UsageError(`--fail-on ${values['fail-on']}: not one of ${FAIL_ON.join(', ')}`);
   const sizingOptions = await sizingFlags(values, io.env);
-  const { report, partial } = await reportOf(values, positionals, io, sizingOptions);
+  // The format's renderer loads while the scan runs.
+  const [{ report, partial }, render] = await Promise.all([reportOf(values, positionals, io, sizingOptions), reportRenderer(format)]);
   // What the report was made from is garbage now: let go before the report is written.
   collectGarbage();
-  await writeReport(report, format, values.output, io);
+  await writeReport(report, render, values.output, io);
   if (failOn === 'never') return EXIT_OK;
   const failing = severitiesFrom(failOn).reduce((n, s) => n + report.counts.bySeverity[s], 0);
   if (failing) return EXIT_FINDINGS;
@@ -131,9 +132,9 @@ function withoutAnalyses(inv: Inventory): Inventory {
 }
 
 /** The report rendered to standard output, or to --output FILE, written as it is rendered. */
-async function writeReport(report: Report, format: ReportFormat, output: string | undefined, io: CliIO): Promise<void> {
+async function writeReport(report: Report, render: ReportRenderer, output: string | undefined, io: CliIO): Promise<void> {
   const toTerminal = output === undefined && io.isTTY;
-  const chunks = renderReportChunks(report, format, { color: output === undefined && useColor(io), width: toTerminal ? (io.columns ?? 100) : 100 });
+  const chunks = render(report, { color: output === undefined && useColor(io), width: toTerminal ? (io.columns ?? 100) : 100 });
   if (output === undefined) {
     return streamOut(io, batched(chunks));
   }

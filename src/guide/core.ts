@@ -13,7 +13,7 @@ import type { Inventory } from '../home/inventory.js';
 import { scanHome, type ScanProgress } from '../home/scan.js';
 import { readSources } from '../report/excerpts.js';
 import { buildReport, type SourceLines } from '../report/model.js';
-import { renderReport } from '../report/render.js';
+import { renderReportMarkdown } from '../report/report-markdown.js';
 import { sizeEnvironment, type Sizing } from '../sizing/sizing.js';
 import { defaultRegion, knownRegions } from '../sizing/table.js';
 import type { ApplyResult } from '../aws/apply.js';
@@ -243,7 +243,7 @@ export function defaultCore({ env, cwd, cache }: DefaultCoreOptions): GuideCore 
         sizing,
       });
       makeFolder(dirname(file));
-      writeFileSync(`${file}.tmp`, renderReport(report, 'markdown', { color: false, width: 100 }));
+      writeFileSync(`${file}.tmp`, renderReportMarkdown(report));
       renameSync(`${file}.tmp`, file);
     },
     apply: (plan, file, aws, pollMs, progress) => applyPlanFile(plan, file, { aws, wait: true, pollMs, progress }),

@@ -127,10 +127,6 @@ const SCRIPT = `
 const csp = (source: string) => `'sha256-${createHash('sha256').update(source).digest('base64')}'`;
 const POLICY = `default-src 'none'; style-src ${csp(CSS)}; script-src ${csp(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
 
-export function renderReportHtml(r: Report): string {
-  return [...renderReportHtmlChunks(r)].join('');
-}
-
 // Where the findings go in the page: written file by file, not held as one string with the page.
 const FINDINGS = '\u0000findings\u0000';
 

@@ -7,10 +7,6 @@ import { style, type Style } from './style.js';
 // `report --format text`: findings grouped by file then line, then a table of counts. Plain
 // columns that survive a pipe, `less` and a CI log; colour only when style.ts allows it.
 
-export function renderReportText(r: Report, opts: { color: boolean; width: number }): string {
-  return [...renderReportTextChunks(r, opts)].join('');
-}
-
 /** The text report a line at a time (each with its newline): written as rendered, never held whole. */
 export function* renderReportTextChunks(r: Report, opts: { color: boolean; width: number }): Generator<string> {
   for (const line of reportTextLines(r, opts)) yield `${line}\n`;

@@ -1,4 +1,4 @@
-import { CronExpressionParser } from 'cron-parser';
+import { cronParser } from '../cron.js';
 import { SCHEDULE_PRESETS } from '../check/catchup.js';
 import { sentDecisions } from '../check/matchers/config.js';
 import { inRange } from '../check/versions.js';
@@ -140,7 +140,7 @@ const cronTiming = (expr: string): Timing => cronTimings.get(expr) ?? cronTiming
 function parseCron(expr: string): Timing {
   let fields;
   try {
-    fields = CronExpressionParser.parse(expr).fields;
+    fields = cronParser().parse(expr).fields;
   } catch {
     return { kind: 'unknown', hours: [], runsPerDay: null };
   }

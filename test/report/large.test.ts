@@ -5,7 +5,7 @@ import { check } from '../../src/check/engine.js';
 import { scanHome } from '../../src/home/scan.js';
 import { batched } from '../../src/report/json-chunks.js';
 import { buildReport, type Report, type ReportFinding } from '../../src/report/model.js';
-import { REPORT_FORMATS, renderReportChunks } from '../../src/report/render.js';
+import { REPORT_FORMATS, reportRenderer } from '../../src/report/render.js';
 import { SARIF_MAX_RESULTS, sarifLog } from '../../src/report/report-sarif.js';
 import { HOMES } from '../helpers.js';
 
@@ -38,7 +38,8 @@ describe('a report of 150,000 findings', () => {
     const report = await largeReport();
     let size = 0;
     let last = '';
-    for (const piece of batched(renderReportChunks(report, format, { color: false, width: 100 }))) {
+    const render = await reportRenderer(format);
+    for (const piece of batched(render(report, { color: false, width: 100 }))) {
       size += piece.length;
       last = piece;
     }
@@ -75,7 +76,7 @@ describe('a report of 150,000 findings', () => {
     expect(full.invocations[0]!.toolExecutionNotifications.some((n) => n.descriptor.id === 'results-left-out')).toBe(false);
 
     let text = '';
-    for (const piece of batched(renderReportChunks(report, 'sarif', { color: false, width: 100 }))) text += piece;
+    for (const piece of batched((await reportRenderer('sarif'))(report, { color: false, width: 100 }))) text += piece;
     expect(JSON.parse(text).runs[0].results).toHaveLength(SARIF_MAX_RESULTS);
   }, 120_000);
 });
