@@ -193,6 +193,22 @@ export interface PyCall extends Position {
   inLoop: boolean;
 }
 
+/**
+ * A DAG's or task's keyword argument whose value calls something that gives a new value at every
+ * parse (`start_date=datetime.now()`, `task_id=f"t_{uuid4()}"`): Airflow 3 stores a DAG version per parse.
+ */
+export interface PyDynamicArgument extends Position {
+  /** What is called, as ruff's AIR304 names it: `datetime.now`, `pendulum.today`, `uuid.uuid4`... */
+  call: string;
+  /** The keyword (start_date; for default_args, the key inside it: default_args.start_date). */
+  argument: string;
+  /** The module-level name the value goes through (start_date=START, START = pendulum.now()), else null. */
+  via: string | null;
+  /** The DAG or task it is passed to, by index into the file's dags or tasks. */
+  dag: number | null;
+  task: number | null;
+}
+
 /** A dotted name used through an imported module, e.g. `operators.bash_operator.BashOperator`. */
 export interface PyReference extends Position {
   name: string; // qualified, e.g. airflow.operators.bash_operator.BashOperator
@@ -274,6 +290,8 @@ export interface PyAnalysis {
   suppressions: { line: number; ids: string[] }[];
   /** Environment variables read by a literal name: `os.environ["X"]`, `os.environ.get("X")`, `os.getenv("X")`. */
   envReads: PyEnvRead[];
+  /** DAG and task arguments that change at every parse. */
+  dynamicArgs: PyDynamicArgument[];
 }
 
 export interface PyEnvRead extends Position {

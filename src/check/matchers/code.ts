@@ -24,7 +24,7 @@ export function globs(patterns: string[]): (name: string) => boolean {
 
 const lastPart = (q: string) => q.slice(q.lastIndexOf('.') + 1);
 /** How a task's operator reads in a message: the class name, or the decorator for TaskFlow tasks. */
-function operatorName(t: PyTask): string {
+export function operatorName(t: PyTask): string {
   if (t.form !== 'taskflow') return lastPart(t.operator);
   const parts = t.operator.split('.');
   const at = parts.lastIndexOf('task');

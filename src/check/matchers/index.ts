@@ -3,6 +3,7 @@ import { argumentsMatchers } from './arguments.js';
 import { catchupMatchers } from './catchup.js';
 import { codeMatchers } from './code.js';
 import { configMatchers } from './config.js';
+import { dynamicArgument } from './dynamic-argument.js';
 import { environmentMatchers } from './environment.js';
 import { importMatchers } from './imports.js';
 import { pathLiteral } from './path-literal.js';
@@ -19,6 +20,7 @@ export const MATCHERS: Record<string, Matcher> = {
   ...environmentMatchers,
   ...importMatchers,
   'path-literal': pathLiteral,
+  'dynamic-argument': dynamicArgument,
   ...pythonTargetMatchers,
   ...requirementsMatchers,
 };
@@ -49,6 +51,7 @@ const FILE_KINDS = new Set([
   'file-size',
   'catchup-backfill',
   'path-literal',
+  'dynamic-argument',
 ]);
 
 /** Whether a rule's match is file by file; import-table's plugin rows read the plugins' registers. */

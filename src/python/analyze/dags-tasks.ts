@@ -2,6 +2,7 @@ import type { PyDag } from '../../home/inventory.js';
 import { literal } from '../literal.js';
 import type { PyNode } from '../tree.js';
 import { rebind } from './imports.js';
+import { noteDynamicArgs } from './dynamic-values.js';
 import { scheduleOf } from './schedule.js';
 import { startDateOf } from './start-date.js';
 import { args, kwargsOf, lastPart, pos, type Ctx, type State } from './state.js';
@@ -20,6 +21,7 @@ function addDag(s: State, call: PyNode, form: PyDag['form'], fallbackId: string 
   const { positional, keywords } = given;
   const id = s.literalOf(keywords.get('dag_id') ?? positional[0]);
   s.out.dags.push({ ...pos(at), dagId: typeof id === 'string' ? id : fallbackId, form, inLoop: ctx.loop, ...scheduleOf(s, given), startDate: startDateOf(s, keywords), ...dagKwargs(s, keywords) });
+  noteDynamicArgs(s, keywords, { dag: s.out.dags.length - 1 });
   return s.out.dags.length - 1;
 }
 
@@ -54,6 +56,7 @@ export function addTask(s: State, call: PyNode, operator: string, ctx: Ctx, mapp
     mapped,
     ...kwargsOf(keywords),
   });
+  noteDynamicArgs(s, keywords, { task: s.out.tasks.length - 1 });
 }
 
 /** `DAG(...)` assigned to a name, for `dag=name` and `name >> task`. */
@@ -111,6 +114,7 @@ export function visitDagTaskDecorators(s: State, decorated: PyNode, fname: strin
       mapped: false,
       ...kwargsOf(keywords),
     });
+    noteDynamicArgs(s, keywords, { task: s.out.tasks.length - 1 });
     if (fname) s.taskFunctions.set(fname, s.out.tasks.length - 1);
   }
   return { dag: dagIndex, task: taskDecorator !== null };

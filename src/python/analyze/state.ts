@@ -127,6 +127,7 @@ export class State {
     paths: [],
     suppressions: [],
     envReads: [],
+    dynamicArgs: [],
   };
   readonly names = new Map<string, string>(); // local binding -> qualified name
   readonly airflowImports = new Map<string, number>(); // local binding -> index in out.imports of the airflow import that bound it
