@@ -17,7 +17,7 @@ import { shareStrings } from '../python/shared-strings.js';
 // outcome (hashes, problem, the file's outline) is parsed as the cache is read, the analysis only
 // when something reads it (see deferred.ts).
 
-export const ANALYZER_VERSION = 'py-20';
+export const ANALYZER_VERSION = 'py-21';
 /** Of the files' lines (see above). */
 const LAYOUT = 2;
 

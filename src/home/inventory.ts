@@ -270,8 +270,12 @@ export interface PyAnalysis {
   parseTimeCalls: PyCall[];
   classes: PyClass[];
   functions: PyFunction[];
-  /** Calls of airflow.* functions and methods (not operators or DAGs), anywhere in the file, with their keyword names. */
-  calls: (Position & { callee: string; kwargs: string[] })[];
+  /**
+   * Calls of airflow.* functions and methods (not operators or DAGs), anywhere in the file, with
+   * their keyword names and, when there are any, the places (0-based) of positional arguments
+   * written as a dict (`{...}`, `dict(...)`, or a module-level name holding one).
+   */
+  calls: (Position & { callee: string; kwargs: string[]; dicts?: number[] })[];
   /** airflow.* names reached through attribute access on an imported module. */
   references: PyReference[];
   /** Loads of local names bound by airflow imports (not the import itself, not assignment targets or keyword names). */

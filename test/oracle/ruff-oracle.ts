@@ -15,6 +15,7 @@ const RULE_CODES: Record<string, string> = {
   'airflow3-suggested-update': 'AIR311',
   'airflow3-suggested-to-move-to-provider': 'AIR312',
   'airflow3-dag-dynamic-value': 'AIR304',
+  'airflow3-incompatible-function-signature': 'AIR303',
   'airflow31-moved': 'AIR321',
 };
 export const RUFF_SELECT = Object.values(RULE_CODES);

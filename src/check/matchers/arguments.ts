@@ -3,6 +3,7 @@ import { argumentTable } from './arguments/argument-table.js';
 import { contextTable } from './arguments/context.js';
 import { metadataDb } from './arguments/metadata-db.js';
 import { removedMethod } from './arguments/methods.js';
+import { positionalDict } from './arguments/positional-dict.js';
 import { argumentDefaultChanged, dagChain, dagDefaultSchedule, operatorClass, operatorMetaclass, signatureTable } from './arguments/signature.js';
 
 // The ARG family's matchers (and the metadata-database one CODE020 uses), one concern per file
@@ -23,4 +24,5 @@ export const argumentsMatchers: Record<string, Matcher> = {
   'dag-default-schedule': dagDefaultSchedule,
   'removed-method': removedMethod,
   'metadata-db': metadataDb,
+  'positional-dict': positionalDict,
 };

@@ -52,6 +52,7 @@ const FILE_KINDS = new Set([
   'catchup-backfill',
   'path-literal',
   'dynamic-argument',
+  'positional-dict',
 ]);
 
 /** Whether a rule's match is file by file; import-table's plugin rows read the plugins' registers. */

@@ -57,6 +57,20 @@ function parseTimeCall(s: State, node: PyNode, callee: string, ctx: Ctx): void {
   if (hit) s.out.parseTimeCalls.push({ ...pos(node), callee, category: hit[1], inLoop: ctx.loop });
 }
 
+function airflowCall(s: State, node: PyNode, callee: string): void {
+  const { positional, keywords } = args(node);
+  const dicts = positional.flatMap((p, i) => (isDict(s, p) ? [i] : []));
+  s.out.calls.push({ ...pos(node), callee, kwargs: [...keywords.keys()], ...(dicts.length ? { dicts } : {}) });
+}
+
+/** A dict display or comprehension, `dict(...)`, or a module-level name bound to one of those. */
+function isDict(s: State, n: PyNode): boolean {
+  const value = n.type === 'identifier' ? s.constants.get(n.text) : n;
+  if (!value) return false;
+  if (value.type === 'dictionary' || value.type === 'dictionary_comprehension') return true;
+  return value.type === 'call' && value.childForFieldName('function')?.text === 'dict' && !s.names.has('dict');
+}
+
 export function visitCall(s: State, node: PyNode, ctx: Ctx): void {
   const fn = node.childForFieldName('function');
   const q = s.resolve(fn);
@@ -76,7 +90,7 @@ export function visitCall(s: State, node: PyNode, ctx: Ctx): void {
   if (q && !s.consumed.has(node)) {
     if (DAG_CLASSES.has(q)) addConstructedDag(s, node, ctx);
     else if (s.isOperatorName(q) && !/\.(partial|expand)$/.test(q)) addTask(s, node, q, ctx, false);
-    else if (q.startsWith('airflow.')) s.out.calls.push({ ...pos(node), callee: q, kwargs: [...args(node).keywords.keys()] });
+    else if (q.startsWith('airflow.')) airflowCall(s, node, q);
     if (!ctx.runtime && !hookCall) parseTimeCall(s, node, q, ctx);
     visitEnvCall(s, node, q, ctx);
   }
