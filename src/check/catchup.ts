@@ -107,11 +107,18 @@ export function countRuns(schedule: Schedule, start: Date, now: Date, target: st
   }
 }
 
-// Homes repeat a few (schedule, start date) pairs over many DAGs: each is counted once per `now`.
+// Homes repeat a few (schedule, start date) pairs over many DAGs: each is counted once for a
+// `now`. Only the last `now`'s counts are kept: the walkthrough checks again and again, each time
+// with its own `now`, and would otherwise keep every check's.
 const counted = new Map<string, { runs: number; about: boolean } | null>();
+let countedAt = NaN;
 
 function cronRuns(expr: string, start: Date, now: Date): { runs: number; about: boolean } | null {
-  const key = `${expr}|${start.toISOString()}|${now.toISOString()}`;
+  if (now.getTime() !== countedAt) {
+    counted.clear();
+    countedAt = now.getTime();
+  }
+  const key = `${expr}|${start.toISOString()}`;
   if (!counted.has(key)) counted.set(key, countCronTicks(expr, start, now));
   return counted.get(key)!;
 }
