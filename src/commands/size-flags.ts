@@ -31,4 +31,3 @@ export async function sizingFlags(
   const load = loadFile === undefined ? undefined : readLoadFile(loadFile).hourly;
   return { target, region, prices, ...(load ? { load, loadFile } : {}) };
 }
-
